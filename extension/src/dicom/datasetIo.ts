@@ -1,0 +1,94 @@
+/**
+ * Part 10 file <-> naturalized dataset (dcmjs). Every error names the source (file, instance) so a
+ * batch can report it and go on.
+ */
+import dcmjs from 'dcmjs';
+
+const { DicomMessage, DicomDict, DicomMetaDictionary } = dcmjs.data;
+
+/** A naturalized DICOM dataset: keyword -> value (dcmjs convention). */
+export type NaturalDataset = Record<string, unknown>;
+
+/** Explicit VR Little Endian. */
+export const EXPLICIT_LITTLE = '1.2.840.10008.1.2.1';
+/** Implementation Class UID of this product (2.25 root, fixed). */
+export const IMPLEMENTATION_CLASS_UID = '2.25.162913483741526287123448417512845310271';
+
+/** Error reading or writing a DICOM object; `source` names the file or instance. */
+export class DicomError extends Error {
+  constructor(
+    readonly source: string,
+    message: string,
+  ) {
+    super(`${source}: ${message}`);
+    this.name = 'DicomError';
+  }
+}
+
+/**
+ * Parses a Part 10 file into a naturalized dataset (pixel data kept as the raw frame buffers).
+ * @param source name used in errors (file path or SOP Instance UID)
+ */
+export function readPart10(buffer: ArrayBuffer, source: string): NaturalDataset {
+  if (buffer.byteLength < 132)
+    throw new DicomError(source, `not a DICOM file (only ${buffer.byteLength} bytes)`);
+  const magic = new TextDecoder().decode(new Uint8Array(buffer, 128, 4));
+  if (magic !== 'DICM')
+    throw new DicomError(source, 'not a DICOM Part 10 file (no DICM prefix at byte 128)');
+  let dict;
+  try {
+    dict = DicomMessage.readFile(buffer, { ignoreErrors: false, untilTag: undefined });
+  } catch (error) {
+    throw new DicomError(source, `unreadable or truncated DICOM (${(error as Error).message})`);
+  }
+  const dataset = DicomMetaDictionary.naturalizeDataset(dict.dict);
+  const meta = DicomMetaDictionary.naturalizeDataset(dict.meta);
+  dataset._meta = meta;
+  return dataset;
+}
+
+/** Transfer Syntax UID of a dataset read by {@link readPart10}. */
+export function transferSyntaxOf(dataset: NaturalDataset): string {
+  const meta = dataset._meta as NaturalDataset | undefined;
+  return String(meta?.TransferSyntaxUID ?? EXPLICIT_LITTLE);
+}
+
+/**
+ * Writes a naturalized dataset as a Part 10 file in Explicit VR Little Endian (or `transferSyntax` when
+ * the pixel data is already encoded in it).
+ */
+export function writePart10(
+  dataset: NaturalDataset,
+  transferSyntax = EXPLICIT_LITTLE,
+): ArrayBuffer {
+  const { _meta: _ignored, ...body } = dataset;
+  const meta = {
+    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
+    MediaStorageSOPClassUID: body.SOPClassUID,
+    MediaStorageSOPInstanceUID: body.SOPInstanceUID,
+    TransferSyntaxUID: transferSyntax,
+    ImplementationClassUID: IMPLEMENTATION_CLASS_UID,
+    ImplementationVersionName: 'LANDMARKS_0_1',
+  };
+  const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
+  dict.dict = DicomMetaDictionary.denaturalizeDataset(body);
+  return dict.write();
+}
+
+/** dcmjs wraps single-item sequences inconsistently; always get an array. */
+export function asArray<T>(value: T | T[] | undefined | null): T[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** First value of a possibly multi-valued attribute, as a number (NaN when absent). */
+export function num(value: unknown, index = 0): number {
+  const v = Array.isArray(value) ? value[index] : index === 0 ? value : undefined;
+  return v === undefined || v === null || v === '' ? Number.NaN : Number(v);
+}
+
+/** DICOM DA/TM values for "now" (UTC). */
+export function nowDicom(): { date: string; time: string } {
+  const iso = new Date().toISOString();
+  return { date: iso.slice(0, 10).replace(/-/g, ''), time: iso.slice(11, 19).replace(/:/g, '') };
+}

@@ -1,0 +1,112 @@
+/**
+ * Codes used in landmark SRs.
+ *
+ * Local coding scheme `99LMK` (PS3.16 8.2: private schemes start with "99"), version 1, identified in
+ * every SR's CodingSchemeIdentificationSequence:
+ * - landmark names: code value `L-<slug>` (at most 16 characters, the SH limit), code meaning = the
+ *   landmark name as given; names longer than the slug limit get a short hash so codes stay unique;
+ * - `LMK-STATUS` "Landmark status" (concept name) with values `S-<status>` (see {@link STATUS_CODES});
+ * - `LMK-DEVIATION` "Deviation from shape model" (NUM, UCUM `mm`);
+ * - `LMK-SET` "Anatomical landmark set" (the Finding of every group, so readers recognise our SRs).
+ * Standard DCM codes are used for the TID 1500 structure, Tracking Identifier/UID and Algorithm
+ * Identification (TID 4019).
+ */
+import type { LandmarkStatus } from './types.ts';
+
+/** A DICOM code triplet. */
+export interface Code {
+  CodeValue: string;
+  CodingSchemeDesignator: string;
+  CodeMeaning: string;
+}
+
+/** Our local coding scheme designator. */
+export const LOCAL_SCHEME = '99LMK';
+
+/** Coding Scheme Identification item for {@link LOCAL_SCHEME}. */
+export const LOCAL_SCHEME_IDENTIFICATION = {
+  CodingSchemeDesignator: LOCAL_SCHEME,
+  CodingSchemeName: 'OHIF landmarks local codes',
+  CodingSchemeVersion: '1',
+  CodingSchemeResponsibleOrganization: 'ohif-landmarks project',
+};
+
+const dcm = (CodeValue: string, CodeMeaning: string): Code => ({
+  CodeValue,
+  CodingSchemeDesignator: 'DCM',
+  CodeMeaning,
+});
+const local = (CodeValue: string, CodeMeaning: string): Code => ({
+  CodeValue,
+  CodingSchemeDesignator: LOCAL_SCHEME,
+  CodeMeaning,
+});
+
+/** Structural codes (DCM, PS3.16). */
+export const CODES = {
+  imagingMeasurementReport: dcm('126000', 'Imaging Measurement Report'),
+  languageOfContent: dcm('121049', 'Language of Content Item and Descendants'),
+  observerType: dcm('121005', 'Observer Type'),
+  device: dcm('121007', 'Device'),
+  deviceObserverUid: dcm('121012', 'Device Observer UID'),
+  deviceObserverName: dcm('121013', 'Device Observer Name'),
+  personObserverName: dcm('121008', 'Person Observer Name'),
+  procedureReported: dcm('121058', 'Procedure reported'),
+  imageLibrary: dcm('111028', 'Image Library'),
+  imageLibraryGroup: dcm('126200', 'Image Library Group'),
+  imagingMeasurements: dcm('126010', 'Imaging Measurements'),
+  measurementGroup: dcm('125007', 'Measurement Group'),
+  trackingIdentifier: dcm('112039', 'Tracking Identifier'),
+  trackingUid: dcm('112040', 'Tracking Unique Identifier'),
+  finding: dcm('121071', 'Finding'),
+  center: dcm('111010', 'Center'),
+  algorithmName: dcm('111001', 'Algorithm Name'),
+  algorithmVersion: dcm('111003', 'Algorithm Version'),
+  algorithmParameters: dcm('111002', 'Algorithm Parameters'),
+  landmarkSet: local('LMK-SET', 'Anatomical landmark set'),
+  status: local('LMK-STATUS', 'Landmark status'),
+  deviation: local('LMK-DEVIATION', 'Deviation from shape model'),
+} as const;
+
+/** Status value codes. */
+export const STATUS_CODES: Record<LandmarkStatus, Code> = {
+  manual: local('S-MANUAL', 'Manual annotation'),
+  'pseudo-label': local('S-PSEUDO', 'Pseudo-label'),
+  'flagged-abnormal': local('S-FLAGGED', 'Flagged abnormal'),
+  accepted: local('S-ACCEPTED', 'Accepted'),
+  corrected: local('S-CORRECTED', 'Corrected'),
+  rejected: local('S-REJECTED', 'Rejected'),
+};
+
+/** Status for a status code value, or undefined when unknown. */
+export function statusFromCode(codeValue: string): LandmarkStatus | undefined {
+  for (const [status, code] of Object.entries(STATUS_CODES)) {
+    if (code.CodeValue === codeValue) return status as LandmarkStatus;
+  }
+  return undefined;
+}
+
+function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(36).toUpperCase().padStart(7, '0').slice(0, 5);
+}
+
+/** Code of a landmark name in the local scheme; the meaning keeps the name exactly (<= 64 chars). */
+export function landmarkCode(name: string): Code {
+  if (name.length === 0 || name.length > 64)
+    throw new Error(`landmark name "${name}" must have 1 to 64 characters`);
+  const slug = name
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+  const value = `L-${slug}`;
+  const CodeValue =
+    value.length <= 16 && slug.length > 0 ? value : `L-${slug.slice(0, 8)}-${shortHash(name)}`;
+  return local(CodeValue, name);
+}
+
+/** Units code (UCUM). */
+export function ucum(unit: string, meaning: string): Code {
+  return { CodeValue: unit, CodingSchemeDesignator: 'UCUM', CodeMeaning: meaning };
+}

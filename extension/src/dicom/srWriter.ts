@@ -1,0 +1,314 @@
+/**
+ * Landmark set -> DICOM SR Measurement Report (TID 1500), one Measurement Group (TID 1501) per landmark.
+ *
+ * Hand-built content tree (dcmjs' TID300 Point helpers give random tracking UIDs and no place for a
+ * status, deviation or algorithm identification); its layout follows dcmjs/OHIF (`Center` NUM inferred
+ * from a SCOORD/SCOORD3D POINT) so OHIF's SR reader finds the points. Per group:
+ *   Tracking Identifier (landmark name), Tracking UID, Finding = LMK-SET, Finding Site = landmark code,
+ *   Algorithm Name/Version/Parameters (TID 4019, when a model is given), Landmark status (CODE),
+ *   Deviation (NUM mm, flagged landmarks), Center (NUM) <- SCOORD POINT (2D, selected from the image) or
+ *   SCOORD3D POINT (3D, in the Frame of Reference).
+ * A revision is a new SOP Instance listing its predecessor in Predecessor Documents Sequence.
+ */
+import { nowDicom, writePart10, type NaturalDataset } from './datasetIo.ts';
+import {
+  CODES,
+  LOCAL_SCHEME_IDENTIFICATION,
+  STATUS_CODES,
+  landmarkCode,
+  ucum,
+  type Code,
+} from './srCodes.ts';
+import { SOP_CLASS } from './sopClasses.ts';
+import type { Landmark, LandmarkSet, StudyIdentity } from './types.ts';
+import { uidFromSeed } from './uids.ts';
+
+/** Reference to an existing SR instance (the predecessor of a revision). */
+export interface SrReference {
+  studyUid: string;
+  seriesUid: string;
+  sopUid: string;
+  sopClassUid: string;
+}
+
+/** Options of {@link landmarkSrDataset}. */
+export interface LandmarkSrOptions {
+  study: StudyIdentity;
+  seriesUid: string;
+  sopUid: string;
+  seriesNumber?: number;
+  instanceNumber?: number;
+  /** Person who annotated/reviewed (PN, `Family^Given`); default: the model as device observer. */
+  observerName?: string;
+  /** The SR this one revises (it must be a different SOP Instance UID). */
+  predecessor?: SrReference;
+  seriesDescription?: string;
+}
+
+type Item = NaturalDataset;
+
+const codeItem = (rel: string, name: Code, value: Code): Item => ({
+  RelationshipType: rel,
+  ValueType: 'CODE',
+  ConceptNameCodeSequence: [name],
+  ConceptCodeSequence: [value],
+});
+const textItem = (rel: string, name: Code, text: string): Item => ({
+  RelationshipType: rel,
+  ValueType: 'TEXT',
+  ConceptNameCodeSequence: [name],
+  TextValue: text,
+});
+const numItem = (name: Code, value: number, unit: Code, children?: Item[]): Item => ({
+  RelationshipType: 'CONTAINS',
+  ValueType: 'NUM',
+  ConceptNameCodeSequence: [name],
+  MeasuredValueSequence: [{ NumericValue: value, MeasurementUnitsCodeSequence: [unit] }],
+  ...(children ? { ContentSequence: children } : {}),
+});
+
+function checkPosition(set: LandmarkSet, landmark: Landmark): void {
+  const ok = landmark.position.length === set.dimension && landmark.position.every(Number.isFinite);
+  if (!ok) {
+    throw new Error(
+      `study ${set.studyUid}, landmark "${landmark.name}": position [${landmark.position.join(', ')}] ` +
+        `is not ${set.dimension} finite numbers`,
+    );
+  }
+  if (landmark.deviationMm !== undefined && !Number.isFinite(landmark.deviationMm)) {
+    throw new Error(`study ${set.studyUid}, landmark "${landmark.name}": deviation is not finite`);
+  }
+}
+
+function pointItem(set: LandmarkSet, landmark: Landmark): Item {
+  if (set.dimension === 3) {
+    if (!set.frameOfReferenceUid)
+      throw new Error(`study ${set.studyUid}: a 3D landmark set needs its Frame of Reference UID`);
+    return {
+      RelationshipType: 'INFERRED FROM',
+      ValueType: 'SCOORD3D',
+      GraphicType: 'POINT',
+      GraphicData: landmark.position.slice(0, 3),
+      ReferencedFrameOfReferenceUID: set.frameOfReferenceUid,
+    };
+  }
+  return {
+    RelationshipType: 'INFERRED FROM',
+    ValueType: 'SCOORD',
+    GraphicType: 'POINT',
+    GraphicData: landmark.position.slice(0, 2),
+    ContentSequence: [
+      {
+        RelationshipType: 'SELECTED FROM',
+        ValueType: 'IMAGE',
+        ReferencedSOPSequence: [
+          { ReferencedSOPClassUID: set.sopClassUid, ReferencedSOPInstanceUID: set.sopUids[0] },
+        ],
+      },
+    ],
+  };
+}
+
+function algorithmItems(set: LandmarkSet): Item[] {
+  if (!set.model) return [];
+  return [
+    textItem('HAS CONCEPT MOD', CODES.algorithmName, set.model.name),
+    textItem('HAS CONCEPT MOD', CODES.algorithmVersion, set.model.version),
+    textItem('HAS CONCEPT MOD', CODES.algorithmParameters, `method=${set.model.method}`),
+  ];
+}
+
+function landmarkGroup(set: LandmarkSet, landmark: Landmark, index: number, sopUid: string): Item {
+  checkPosition(set, landmark);
+  const children: Item[] = [
+    textItem('HAS OBS CONTEXT', CODES.trackingIdentifier, landmark.name),
+    {
+      RelationshipType: 'HAS OBS CONTEXT',
+      ValueType: 'UIDREF',
+      ConceptNameCodeSequence: [CODES.trackingUid],
+      UID: uidFromSeed(`${sopUid}/tracking/${index}`),
+    },
+    codeItem('CONTAINS', CODES.finding, CODES.landmarkSet),
+    codeItem(
+      'CONTAINS',
+      { CodeValue: '363698007', CodingSchemeDesignator: 'SCT', CodeMeaning: 'Finding Site' },
+      landmarkCode(landmark.name),
+    ),
+    ...algorithmItems(set),
+    codeItem('CONTAINS', CODES.status, STATUS_CODES[landmark.status]),
+  ];
+  if (landmark.deviationMm !== undefined)
+    children.push(numItem(CODES.deviation, landmark.deviationMm, ucum('mm', 'millimeter')));
+  children.push(numItem(CODES.center, 0, ucum('1', 'no units'), [pointItem(set, landmark)]));
+  return {
+    RelationshipType: 'CONTAINS',
+    ValueType: 'CONTAINER',
+    ConceptNameCodeSequence: [CODES.measurementGroup],
+    ContinuityOfContent: 'SEPARATE',
+    ContentSequence: children,
+  };
+}
+
+function observerItems(set: LandmarkSet, options: LandmarkSrOptions): Item[] {
+  if (options.observerName || !set.model) {
+    return [
+      {
+        RelationshipType: 'HAS OBS CONTEXT',
+        ValueType: 'PNAME',
+        ConceptNameCodeSequence: [CODES.personObserverName],
+        PersonName: options.observerName ?? 'unknown^unknown',
+      },
+    ];
+  }
+  return [
+    codeItem('HAS OBS CONTEXT', CODES.observerType, CODES.device),
+    {
+      RelationshipType: 'HAS OBS CONTEXT',
+      ValueType: 'UIDREF',
+      ConceptNameCodeSequence: [CODES.deviceObserverUid],
+      UID: uidFromSeed(`model/${set.model.name}/${set.model.version}`),
+    },
+    textItem(
+      'HAS OBS CONTEXT',
+      CODES.deviceObserverName,
+      `${set.model.name} ${set.model.version}`.slice(0, 64),
+    ),
+  ];
+}
+
+function evidence(set: LandmarkSet): Item[] {
+  return [
+    {
+      StudyInstanceUID: set.studyUid,
+      ReferencedSeriesSequence: [
+        {
+          SeriesInstanceUID: set.seriesUid,
+          ReferencedSOPSequence: set.sopUids.map((uid) => ({
+            ReferencedSOPClassUID: set.sopClassUid,
+            ReferencedSOPInstanceUID: uid,
+          })),
+        },
+      ],
+    },
+  ];
+}
+
+function rootContent(set: LandmarkSet, options: LandmarkSrOptions): Item[] {
+  const library = set.sopUids.map((uid) => ({
+    RelationshipType: 'CONTAINS',
+    ValueType: 'IMAGE',
+    ReferencedSOPSequence: [
+      { ReferencedSOPClassUID: set.sopClassUid, ReferencedSOPInstanceUID: uid },
+    ],
+  }));
+  return [
+    codeItem('HAS CONCEPT MOD', CODES.languageOfContent, {
+      CodeValue: 'en',
+      CodingSchemeDesignator: 'RFC5646',
+      CodeMeaning: 'English',
+    }),
+    ...observerItems(set, options),
+    codeItem('HAS CONCEPT MOD', CODES.procedureReported, {
+      CodeValue: '363679005',
+      CodingSchemeDesignator: 'SCT',
+      CodeMeaning: 'Imaging procedure',
+    }),
+    {
+      RelationshipType: 'CONTAINS',
+      ValueType: 'CONTAINER',
+      ConceptNameCodeSequence: [CODES.imageLibrary],
+      ContinuityOfContent: 'SEPARATE',
+      ContentSequence: [
+        {
+          RelationshipType: 'CONTAINS',
+          ValueType: 'CONTAINER',
+          ConceptNameCodeSequence: [CODES.imageLibraryGroup],
+          ContinuityOfContent: 'SEPARATE',
+          ContentSequence: library,
+        },
+      ],
+    },
+    {
+      RelationshipType: 'CONTAINS',
+      ValueType: 'CONTAINER',
+      ConceptNameCodeSequence: [CODES.imagingMeasurements],
+      ContinuityOfContent: 'SEPARATE',
+      ContentSequence: set.landmarks.map((l, i) => landmarkGroup(set, l, i, options.sopUid)),
+    },
+  ];
+}
+
+/** Builds the naturalized SR dataset (Comprehensive SR for 2D, Comprehensive 3D SR for 3D). */
+export function landmarkSrDataset(set: LandmarkSet, options: LandmarkSrOptions): NaturalDataset {
+  if (set.landmarks.length === 0) throw new Error(`study ${set.studyUid}: no landmarks to write`);
+  if (set.sopUids.length === 0)
+    throw new Error(`study ${set.studyUid}: the landmark set references no image`);
+  if (options.predecessor?.sopUid === options.sopUid) {
+    throw new Error(
+      `SR ${options.sopUid}: a revision needs a new SOP Instance UID (the PACS keeps the first copy)`,
+    );
+  }
+  const { date, time } = nowDicom();
+  const s = options.study;
+  return {
+    SOPClassUID: set.dimension === 3 ? SOP_CLASS.COMPREHENSIVE_3D_SR : SOP_CLASS.COMPREHENSIVE_SR,
+    SOPInstanceUID: options.sopUid,
+    SpecificCharacterSet: 'ISO_IR 192',
+    PatientName: s.patientName,
+    PatientID: s.patientId,
+    PatientBirthDate: s.patientBirthDate ?? '',
+    PatientSex: s.patientSex ?? 'O',
+    StudyInstanceUID: set.studyUid,
+    StudyDate: s.studyDate,
+    StudyTime: s.studyTime ?? '120000',
+    ReferringPhysicianName: '',
+    StudyID: s.studyId ?? '1',
+    AccessionNumber: s.accessionNumber ?? '',
+    Modality: 'SR',
+    SeriesInstanceUID: options.seriesUid,
+    SeriesNumber: options.seriesNumber ?? 900,
+    SeriesDescription: options.seriesDescription ?? 'Landmarks',
+    ReferencedPerformedProcedureStepSequence: [],
+    Manufacturer: 'ohif-landmarks',
+    ManufacturerModelName: set.model?.name ?? 'ohif-landmarks',
+    DeviceSerialNumber: '0',
+    SoftwareVersions: set.model?.version ?? '0.1.0',
+    InstanceNumber: options.instanceNumber ?? 1,
+    ContentDate: date,
+    ContentTime: time,
+    CompletionFlag: 'COMPLETE',
+    VerificationFlag: 'UNVERIFIED',
+    PerformedProcedureCodeSequence: [],
+    CurrentRequestedProcedureEvidenceSequence: evidence(set),
+    ...(options.predecessor
+      ? { PredecessorDocumentsSequence: predecessorSequence(options.predecessor) }
+      : {}),
+    CodingSchemeIdentificationSequence: [LOCAL_SCHEME_IDENTIFICATION],
+    ValueType: 'CONTAINER',
+    ConceptNameCodeSequence: [CODES.imagingMeasurementReport],
+    ContinuityOfContent: 'SEPARATE',
+    ContentTemplateSequence: [{ MappingResource: 'DCMR', TemplateIdentifier: '1500' }],
+    ContentSequence: rootContent(set, options),
+  };
+}
+
+function predecessorSequence(ref: SrReference): Item[] {
+  return [
+    {
+      StudyInstanceUID: ref.studyUid,
+      ReferencedSeriesSequence: [
+        {
+          SeriesInstanceUID: ref.seriesUid,
+          ReferencedSOPSequence: [
+            { ReferencedSOPClassUID: ref.sopClassUid, ReferencedSOPInstanceUID: ref.sopUid },
+          ],
+        },
+      ],
+    },
+  ];
+}
+
+/** Writes a landmark SR as a Part 10 file (Explicit VR Little Endian). */
+export function writeLandmarkSr(set: LandmarkSet, options: LandmarkSrOptions): ArrayBuffer {
+  return writePart10(landmarkSrDataset(set, options));
+}
