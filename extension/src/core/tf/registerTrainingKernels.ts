@@ -1,0 +1,114 @@
+/**
+ * Registers replacements for the convolution-gradient kernels that tfjs 4.22's wasm backend lacks or
+ * gets wrong (see convGradients.ts). Works for any backend name; call it once after the backend's module
+ * is imported and before training. Idempotent.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type {
+  Conv2DBackpropFilterAttrs,
+  Conv3DBackpropFilterV2Attrs,
+  Conv3DBackpropInputV2Attrs,
+  KernelConfig,
+  KernelFunc,
+  TensorInfo,
+} from '@tensorflow/tfjs';
+import { conv3dInputGradient, filterGradient } from './convGradients.ts';
+
+/** Kernel inputs are the caller's tensors at run time; the registry types them as TensorInfo. */
+function asTensor<T extends tf.Tensor>(info: TensorInfo): T {
+  if (!(info instanceof tf.Tensor)) throw new Error('training kernel: expected a tensor input');
+  return info as T;
+}
+
+function triple(v: number | number[]): number[] {
+  return typeof v === 'number' ? [v, v, v] : v;
+}
+
+const conv2dBackpropFilter: KernelFunc = ({ inputs, attrs }) => {
+  const a = attrs as unknown as Conv2DBackpropFilterAttrs;
+  if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter: only NHWC is supported');
+  const x = asTensor<tf.Tensor4D>(inputs.x!);
+  const dy = asTensor<tf.Tensor4D>(inputs.dy!);
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape,
+    a.filterShape,
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+  );
+  const p = info.padInfo;
+  return filterGradient(
+    x,
+    dy,
+    [info.filterHeight, info.filterWidth],
+    [info.strideHeight, info.strideWidth],
+    {
+      before: [p.top, p.left],
+      after: [p.bottom, p.right],
+    },
+  );
+};
+
+function conv3dInfo(
+  xShape: number[],
+  filterShape: number[],
+  strides: number | number[],
+  pad: 'same' | 'valid',
+) {
+  return tf.backend_util.computeConv3DInfo(
+    xShape as [number, number, number, number, number],
+    filterShape as [number, number, number, number, number],
+    strides as [number, number, number],
+    1,
+    pad,
+  );
+}
+
+const conv3dBackpropFilter: KernelFunc = ({ inputs, attrs }) => {
+  const a = attrs as unknown as Conv3DBackpropFilterV2Attrs;
+  const x = asTensor<tf.Tensor5D>(inputs.x!);
+  const dy = asTensor<tf.Tensor5D>(inputs.dy!);
+  const info = conv3dInfo(x.shape, a.filterShape, a.strides, a.pad);
+  const p = info.padInfo;
+  return filterGradient(x, dy, a.filterShape.slice(0, 3), triple(a.strides), {
+    before: [p.front, p.top, p.left],
+    after: [p.back, p.bottom, p.right],
+  });
+};
+
+const conv3dBackpropInput: KernelFunc = ({ inputs, attrs }) => {
+  const a = attrs as unknown as Conv3DBackpropInputV2Attrs;
+  const dy = asTensor<tf.Tensor5D>(inputs.dy!);
+  const filter = asTensor<tf.Tensor5D>(inputs.filter!);
+  const info = conv3dInfo(a.inputShape, filter.shape, a.strides, a.pad);
+  const p = info.padInfo;
+  return conv3dInputGradient(dy, filter, a.inputShape, triple(a.strides), {
+    before: [p.front, p.top, p.left],
+    after: [p.back, p.bottom, p.right],
+  });
+};
+
+/** The kernels this module provides, by kernel name. */
+export const TRAINING_KERNELS: Record<string, KernelFunc> = {
+  Conv2DBackpropFilter: conv2dBackpropFilter,
+  Conv3DBackpropFilterV2: conv3dBackpropFilter,
+  Conv3DBackpropInputV2: conv3dBackpropInput,
+};
+
+/**
+ * Registers {@link TRAINING_KERNELS} for `backendName` (default 'wasm'), replacing that backend's own
+ * kernels of the same names. Returns the kernel names registered.
+ */
+export default function registerTrainingKernels(backendName = 'wasm'): string[] {
+  const names = Object.keys(TRAINING_KERNELS);
+  for (const kernelName of names) {
+    if (tf.getKernel(kernelName, backendName) !== undefined) {
+      const current = tf.getKernel(kernelName, backendName) as KernelConfig;
+      if (current.kernelFunc === TRAINING_KERNELS[kernelName]) continue;
+      tf.unregisterKernel(kernelName, backendName);
+    }
+    tf.registerKernel({ kernelName, backendName, kernelFunc: TRAINING_KERNELS[kernelName]! });
+  }
+  return names;
+}
