@@ -1,0 +1,32 @@
+import { createElement } from 'react';
+import { PANEL_NAME, PANEL_TEST_ID } from './id.ts';
+import { createIsland, hostContainer } from './panels/island.ts';
+import LandmarksApp, { type PanelContext } from './panels/LandmarksApp.tsx';
+import { resolveTemplates } from './templates.ts';
+import type { OhifContext } from './types.ts';
+
+/**
+ * Panel module: one right-hand panel. The component OHIF renders is hook-free (OHIF's React calls it);
+ * it renders a container whose ref mounts our own React root (see panels/island.ts).
+ */
+export default function getPanelModule(
+  ctx: OhifContext & { configuration?: { templates?: unknown } },
+) {
+  const context: PanelContext = {
+    servicesManager: ctx.servicesManager,
+    commandsManager: ctx.commandsManager,
+    extensionManager: ctx.extensionManager,
+    templates: resolveTemplates(ctx.configuration?.templates ?? []),
+  };
+  const island = createIsland(() => createElement(LandmarksApp, { context }));
+  const LandmarksPanelHost = () => hostContainer(island, PANEL_TEST_ID);
+  return [
+    {
+      name: PANEL_NAME,
+      iconName: 'tab-linear',
+      iconLabel: 'Landmarks',
+      label: 'Landmarks',
+      component: LandmarksPanelHost,
+    },
+  ];
+}
