@@ -33,8 +33,12 @@ export function readPart10(buffer: ArrayBuffer, source: string): NaturalDataset 
   if (buffer.byteLength < 132)
     throw new DicomError(source, `not a DICOM file (only ${buffer.byteLength} bytes)`);
   const magic = new TextDecoder().decode(new Uint8Array(buffer, 128, 4));
-  if (magic !== 'DICM')
-    throw new DicomError(source, 'not a DICOM Part 10 file (no DICM prefix at byte 128)');
+  if (magic !== 'DICM') {
+    if (!looksLikeRawDataset(buffer)) {
+      throw new DicomError(source, 'not a DICOM file (no DICM prefix at byte 128)');
+    }
+    buffer = withImplicitLittleMeta(buffer);
+  }
   let dict;
   try {
     dict = DicomMessage.readFile(buffer, { ignoreErrors: false, untilTag: undefined });
@@ -45,6 +49,43 @@ export function readPart10(buffer: ArrayBuffer, source: string): NaturalDataset 
   const meta = DicomMetaDictionary.naturalizeDataset(dict.meta);
   dataset._meta = meta;
   return dataset;
+}
+
+/** Implicit VR Little Endian (the default of objects written without a Part 10 header). */
+export const IMPLICIT_LITTLE = '1.2.840.10008.1.2';
+
+/** True when a file without preamble starts with a group 0x0008 tag in little endian (old ACR-NEMA style). */
+function looksLikeRawDataset(buffer: ArrayBuffer): boolean {
+  const view = new DataView(buffer);
+  return view.getUint16(0, true) === 0x0008 && view.getUint16(2, true) < 0x0100;
+}
+
+/**
+ * Prefixes a raw Implicit VR Little Endian dataset with a preamble and a minimal File Meta group so the
+ * Part 10 reader accepts it (such files are still common in test collections).
+ */
+function withImplicitLittleMeta(buffer: ArrayBuffer): ArrayBuffer {
+  const uid = IMPLICIT_LITTLE.length % 2 === 1 ? `${IMPLICIT_LITTLE}\u0000` : IMPLICIT_LITTLE; // even length
+  const element = new Uint8Array(8 + uid.length);
+  const view = new DataView(element.buffer);
+  view.setUint16(0, 0x0002, true);
+  view.setUint16(2, 0x0010, true);
+  element.set([0x55, 0x49], 4); // VR "UI"
+  view.setUint16(6, uid.length, true);
+  element.set(new TextEncoder().encode(uid), 8);
+  const groupLength = new Uint8Array(12);
+  const glView = new DataView(groupLength.buffer);
+  glView.setUint16(0, 0x0002, true);
+  glView.setUint16(2, 0x0000, true);
+  groupLength.set([0x55, 0x4c], 4); // VR "UL"
+  glView.setUint16(6, 4, true);
+  glView.setUint32(8, element.length, true);
+  const out = new Uint8Array(132 + groupLength.length + element.length + buffer.byteLength);
+  out.set(new TextEncoder().encode('DICM'), 128);
+  out.set(groupLength, 132);
+  out.set(element, 132 + groupLength.length);
+  out.set(new Uint8Array(buffer), 132 + groupLength.length + element.length);
+  return out.buffer;
 }
 
 /** Transfer Syntax UID of a dataset read by {@link readPart10}. */
@@ -61,7 +102,8 @@ export function writePart10(
   dataset: NaturalDataset,
   transferSyntax = EXPLICIT_LITTLE,
 ): ArrayBuffer {
-  const { _meta: _ignored, ...body } = dataset;
+  const body = { ...dataset };
+  delete body._meta;
   const meta = {
     FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
     MediaStorageSOPClassUID: body.SOPClassUID,

@@ -8,7 +8,7 @@ const MASK64 = (1n << 64n) - 1n;
 const FNV_PRIME = 0x100000001b3n;
 
 // Hand-written (no hashing library works synchronously in both Node and the browser): two FNV-1a 64-bit
-// passes with different offsets, concatenated to 128 bits. Not cryptographic; collisions are negligible
+// passes with different offsets, each finalised, concatenated to 128 bits. Not cryptographic; collisions are negligible
 // for the number of seeds one PACS holds.
 function fnv1a64(text: string, offset: bigint): bigint {
   let hash = offset;
@@ -17,7 +17,18 @@ function fnv1a64(text: string, offset: bigint): bigint {
     hash ^= BigInt(byte);
     hash = (hash * FNV_PRIME) & MASK64;
   }
-  return hash;
+  return fmix64(hash);
+}
+
+// MurmurHash3's 64-bit finaliser: FNV alone leaves the high bits of similar seeds almost equal.
+function fmix64(value: bigint): bigint {
+  let k = value;
+  k ^= k >> 33n;
+  k = (k * 0xff51afd7ed558ccdn) & MASK64;
+  k ^= k >> 33n;
+  k = (k * 0xc4ceb9fe1a85ec53n) & MASK64;
+  k ^= k >> 33n;
+  return k;
 }
 
 /** A UID under the 2.25 root derived from `seed` (at most 44 characters). */

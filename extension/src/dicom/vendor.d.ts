@@ -1,4 +1,5 @@
-// Minimal typing of the parts of dcmjs 0.51 that the DICOM adapters use (dcmjs ships no types).
+// Minimal typings of libraries that ship none: dcmjs 0.51 (the parts the DICOM adapters use) and
+// jpeg-lossless-decoder-js.
 declare module 'dcmjs' {
   type Dataset = Record<string, unknown>;
   interface DicomDictInstance {
@@ -22,4 +23,16 @@ declare module 'dcmjs' {
   const dcmjs: { data: typeof data };
   export default dcmjs;
   export { data };
+}
+
+// jpeg-lossless-decoder-js 2.1 names `release/lossless.d.ts` in package.json but does not ship it.
+declare module 'jpeg-lossless-decoder-js' {
+  export class Decoder {
+    decode(
+      buffer: ArrayBuffer,
+      offset?: number,
+      length?: number,
+      numBytes?: number,
+    ): Uint8Array | Uint16Array;
+  }
 }

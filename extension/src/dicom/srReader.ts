@@ -1,0 +1,180 @@
+/**
+ * Landmark SR (as written by `srWriter.ts`) -> landmark set, plus the revision bookkeeping that decides
+ * which SR of a study is current and whether a study is "annotated" (has labels for training).
+ * Works on naturalized datasets, from a Part 10 file or from WADO-RS metadata JSON.
+ */
+import { DicomError, asArray, num, type NaturalDataset } from './datasetIo.ts';
+import { CODES, LOCAL_SCHEME, statusFromCode, type Code } from './srCodes.ts';
+import type { SrReference } from './srWriter.ts';
+import { LABEL_STATUSES, type Landmark, type LandmarkSet, type ModelIdentity } from './types.ts';
+import { isSrSopClass } from './sopClasses.ts';
+
+/** A landmark SR read back: its landmark set, its own reference and the SRs it revises. */
+export interface LandmarkSrInfo {
+  set: LandmarkSet;
+  sr: SrReference;
+  predecessors: SrReference[];
+  /** `YYYYMMDDHHMMSS` from ContentDate + ContentTime. */
+  contentDateTime: string;
+  observerName?: string;
+}
+
+type Item = NaturalDataset;
+
+const codeOf = (item: Item, key = 'ConceptNameCodeSequence'): Code | undefined =>
+  asArray(item[key] as Code | Code[])[0];
+const isCode = (code: Code | undefined, ref: Code): boolean =>
+  code !== undefined &&
+  code.CodeValue === ref.CodeValue &&
+  code.CodingSchemeDesignator === ref.CodingSchemeDesignator;
+const children = (item: Item): Item[] => asArray(item.ContentSequence as Item | Item[]);
+const find = (item: Item, ref: Code): Item | undefined =>
+  children(item).find((c) => isCode(codeOf(c), ref));
+
+/** True when a dataset is an SR written by this product (TID 1500 with our landmark-set groups). */
+export function isLandmarkSr(dataset: NaturalDataset): boolean {
+  if (!isSrSopClass(String(dataset.SOPClassUID ?? ''))) return false;
+  if (!isCode(codeOf(dataset), CODES.imagingMeasurementReport)) return false;
+  const measurements = find(dataset, CODES.imagingMeasurements);
+  const first = measurements ? children(measurements)[0] : undefined;
+  const finding = first ? find(first, CODES.finding) : undefined;
+  return finding !== undefined && isCode(codeOf(finding, 'ConceptCodeSequence'), CODES.landmarkSet);
+}
+
+function textOf(group: Item, ref: Code): string | undefined {
+  const item = find(group, ref);
+  return item ? String(item.TextValue ?? '') : undefined;
+}
+
+function readModel(group: Item): ModelIdentity | undefined {
+  const name = textOf(group, CODES.algorithmName);
+  if (name === undefined) return undefined;
+  const parameters = textOf(group, CODES.algorithmParameters) ?? '';
+  return {
+    name,
+    version: textOf(group, CODES.algorithmVersion) ?? '',
+    method: parameters.replace(/^method=/, ''),
+  };
+}
+
+function readPoint(
+  group: Item,
+  source: string,
+): { position: number[]; sop?: string; frame?: string } {
+  const center = find(group, CODES.center);
+  const point = center
+    ? children(center).find((c) => c.ValueType === 'SCOORD' || c.ValueType === 'SCOORD3D')
+    : undefined;
+  if (!point) throw new DicomError(source, 'a landmark group has no SCOORD/SCOORD3D point');
+  const position = asArray(point.GraphicData as number | number[]).map(Number);
+  const image = children(point).find((c) => c.ValueType === 'IMAGE');
+  const ref = image ? asArray(image.ReferencedSOPSequence as Item | Item[])[0] : undefined;
+  return {
+    position,
+    sop: ref ? String(ref.ReferencedSOPInstanceUID) : undefined,
+    frame: point.ReferencedFrameOfReferenceUID
+      ? String(point.ReferencedFrameOfReferenceUID)
+      : undefined,
+  };
+}
+
+function readLandmark(
+  group: Item,
+  source: string,
+): { landmark: Landmark; sop?: string; frame?: string } {
+  const siteItem = children(group).find((c) => codeOf(c)?.CodeValue === '363698007');
+  const site = siteItem ? codeOf(siteItem, 'ConceptCodeSequence') : undefined;
+  const name =
+    site?.CodingSchemeDesignator === LOCAL_SCHEME
+      ? site.CodeMeaning
+      : textOf(group, CODES.trackingIdentifier);
+  if (!name) throw new DicomError(source, 'a landmark group has no landmark name');
+  const statusItem = find(group, CODES.status);
+  const statusCode = statusItem ? codeOf(statusItem, 'ConceptCodeSequence') : undefined;
+  const status = statusCode ? statusFromCode(statusCode.CodeValue) : undefined;
+  if (!status) throw new DicomError(source, `landmark "${name}" has no known status`);
+  const { position, sop, frame } = readPoint(group, source);
+  const deviationItem = find(group, CODES.deviation);
+  const landmark: Landmark = { name, position, status };
+  if (deviationItem) {
+    const measured = asArray(deviationItem.MeasuredValueSequence as Item | Item[])[0];
+    const value = num(measured?.NumericValue);
+    if (Number.isFinite(value)) landmark.deviationMm = value;
+  }
+  return { landmark, sop, frame };
+}
+
+function srReferences(sequence: unknown): SrReference[] {
+  const out: SrReference[] = [];
+  for (const study of asArray(sequence as Item | Item[])) {
+    for (const series of asArray(study.ReferencedSeriesSequence as Item | Item[])) {
+      for (const sop of asArray(series.ReferencedSOPSequence as Item | Item[])) {
+        out.push({
+          studyUid: String(study.StudyInstanceUID),
+          seriesUid: String(series.SeriesInstanceUID),
+          sopUid: String(sop.ReferencedSOPInstanceUID),
+          sopClassUid: String(sop.ReferencedSOPClassUID),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Reads a landmark SR; throws a {@link DicomError} naming the SR when it is not one of ours. */
+export function readLandmarkSr(dataset: NaturalDataset): LandmarkSrInfo {
+  const source = `SR ${String(dataset.SOPInstanceUID ?? '(no SOP Instance UID)')}`;
+  if (!isLandmarkSr(dataset))
+    throw new DicomError(source, 'not a landmark SR (TID 1500 with 99LMK landmark groups)');
+  const groups = children(find(dataset, CODES.imagingMeasurements) as Item);
+  const read = groups.map((g) => readLandmark(g, source));
+  const evidence = srReferences(dataset.CurrentRequestedProcedureEvidenceSequence);
+  const dimension =
+    read[0].frame !== undefined || dataset.SOPClassUID === '1.2.840.10008.5.1.4.1.1.88.34' ? 3 : 2;
+  const imageSop = read.find((r) => r.sop)?.sop;
+  const sopUids = dimension === 2 && imageSop ? [imageSop] : evidence.map((e) => e.sopUid);
+  const set: LandmarkSet = {
+    studyUid: String(dataset.StudyInstanceUID),
+    seriesUid: evidence[0]?.seriesUid ?? '',
+    sopUids,
+    sopClassUid: evidence[0]?.sopClassUid ?? '',
+    dimension,
+    landmarks: read.map((r) => r.landmark),
+  };
+  if (dimension === 3 && read[0].frame) set.frameOfReferenceUid = read[0].frame;
+  const model = readModel(groups[0]);
+  if (model) set.model = model;
+  const observer = find(dataset, CODES.personObserverName);
+  return {
+    set,
+    sr: {
+      studyUid: set.studyUid,
+      seriesUid: String(dataset.SeriesInstanceUID),
+      sopUid: String(dataset.SOPInstanceUID),
+      sopClassUid: String(dataset.SOPClassUID),
+    },
+    predecessors: srReferences(dataset.PredecessorDocumentsSequence),
+    contentDateTime: `${String(dataset.ContentDate ?? '')}${String(dataset.ContentTime ?? '').slice(0, 6)}`,
+    ...(observer ? { observerName: String(observer.PersonName ?? '') } : {}),
+  };
+}
+
+/**
+ * The current SRs: those no other SR lists as predecessor. Among several current SRs of the same image
+ * series the newest (ContentDate/Time, then SOP UID) comes first.
+ */
+export function currentLandmarkSrs(infos: readonly LandmarkSrInfo[]): LandmarkSrInfo[] {
+  const superseded = new Set(infos.flatMap((i) => i.predecessors.map((p) => p.sopUid)));
+  return infos
+    .filter((i) => !superseded.has(i.sr.sopUid))
+    .sort(
+      (a, b) =>
+        b.contentDateTime.localeCompare(a.contentDateTime) ||
+        a.sr.sopUid.localeCompare(b.sr.sopUid),
+    );
+}
+
+/** True when every landmark of the set is a label (manual, accepted or corrected): usable for training. */
+export function isAnnotation(set: LandmarkSet): boolean {
+  return set.landmarks.length > 0 && set.landmarks.every((l) => LABEL_STATUSES.includes(l.status));
+}
