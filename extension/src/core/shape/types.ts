@@ -17,6 +17,46 @@ export interface FitOptions {
   tolerance?: number;
   /** Upper bound on Generalized Procrustes iterations. */
   maxIterations?: number;
+  /** Names of the training shapes (e.g. image ids), quoted in error messages; defaults to "shape i". */
+  shapeIds?: string[];
+}
+
+/** Shapiro–Wilk test of one mode's coefficients over the training shapes. */
+export interface ModeNormality {
+  /** W statistic, (0, 1]. */
+  w: number;
+  /** p-value; below 0.05 the ±kσ rule for this mode rests on a non-normal distribution. */
+  p: number;
+}
+
+/**
+ * A fitted PCA shape model (Eq. 3), plain JSON data. Coordinates in millimetres, in the frame of the
+ * Procrustes mean (centred at the origin). Saved and loaded bit for bit (see serialiseShapeModel).
+ */
+export interface ShapeModel {
+  format: 'landmarks-shape-model';
+  version: 1;
+  units: 'mm';
+  dimension: Dimension;
+  landmarkNames: string[];
+  /** Number of training shapes N. */
+  trainingCount: number;
+  /** X̄: mean of the aligned training shapes, n × d, mm. */
+  meanShape: Shape;
+  /** P: the K kept unit principal directions, each flattened (x1, y1[, z1], x2, …). */
+  components: number[][];
+  /** σ_k: standard deviation of mode k's coefficient over the training shapes (N − 1), mm. */
+  sigma: number[];
+  /** All eigenvalues of the shape covariance, descending, mm² (kept and dropped). */
+  eigenvalues: number[];
+  /** The variance fraction asked for (e.g. 0.9999). */
+  varianceToKeep: number;
+  /** The variance fraction the K kept modes explain. */
+  varianceExplained: number;
+  /** Shapiro–Wilk per kept mode. */
+  normality: ModeNormality[];
+  /** How generalized Procrustes ended. */
+  procrustes: { iterations: number; converged: boolean; tolerance: number };
 }
 
 export interface RegulateOptions {
@@ -24,6 +64,8 @@ export interface RegulateOptions {
   sigmaLimit?: number;
   /** A landmark moved more than this many millimetres by the adjustment is abnormal (paper: Z = 2). */
   abnormalThresholdMm?: number;
+  /** Name of the shape (e.g. image id), quoted in error messages. */
+  label?: string;
 }
 
 /** Result of regulating one predicted shape X_α. Never contains NaN. */
