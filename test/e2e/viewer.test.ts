@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSession, type Session } from './support/browser.ts';
 import { startStack, type Stack } from './support/stack.ts';
-import { ctStudy, dxStudy, stow, type TestStudy } from './support/studies.ts';
+import { ctStudy, dxStudy, stow, type TestStudy } from '../../scripts/serveDemoStudies.ts';
 
 const ARTIFACTS = path.resolve('artifacts/e2e');
 

@@ -1,9 +1,10 @@
 /**
- * Small studies for the browser tests, written with the DICOM adapter's image writers and stored with
- * STOW-RS. Pixel content is a simple drawn phantom (no real patient data).
+ * Small phantom studies (a 2D DX and a CT volume) for the browser tests and for `npm start` when no
+ * other demo data is given, written with the DICOM adapter's image writers and stored with STOW-RS.
+ * Pixel content is a simple drawn phantom (no real patient data).
  */
-import { writeCtSeries, writeDxImage } from '../../../extension/src/dicom/imageWriter.ts';
-import { uidFromSeed } from '../../../extension/src/dicom/uids.ts';
+import { writeCtSeries, writeDxImage } from '../extension/src/dicom/imageWriter.ts';
+import { uidFromSeed } from '../extension/src/dicom/uids.ts';
 
 /** UIDs of a stored test study. */
 export interface TestStudy {
@@ -93,7 +94,11 @@ export function ctStudy(
 }
 
 /** Stores Part 10 files with one STOW-RS request; throws with the server's answer on failure. */
-export async function stow(dicomWebUrl: string, files: ArrayBuffer[]): Promise<void> {
+export async function stow(
+  dicomWebUrl: string,
+  files: ArrayBuffer[],
+  headers: Record<string, string> = {},
+): Promise<void> {
   const boundary = `e2e-${Date.now().toString(36)}`;
   const parts: Uint8Array[] = [];
   const enc = new TextEncoder();
@@ -106,6 +111,7 @@ export async function stow(dicomWebUrl: string, files: ArrayBuffer[]): Promise<v
   const res = await fetch(`${dicomWebUrl}/studies`, {
     method: 'POST',
     headers: {
+      ...headers,
       'Content-Type': `multipart/related; type="application/dicom"; boundary=${boundary}`,
       Accept: 'application/dicom+json',
     },
