@@ -36,3 +36,9 @@ declare module 'jpeg-lossless-decoder-js' {
     ): Uint8Array | Uint16Array;
   }
 }
+
+// xhr2 0.2 (an XMLHttpRequest for Node, used by dicomweb-client there) ships no types.
+declare module 'xhr2' {
+  const XMLHttpRequestImpl: typeof XMLHttpRequest;
+  export default XMLHttpRequestImpl;
+}
