@@ -34,3 +34,26 @@ export function mmToPixels(shape: readonly (readonly number[])[], spacing: Spaci
   const s = spacingPerAxis(spacing, shape[0]?.length ?? 0);
   return shape.map((p) => p.map((v, a) => v / s[a]!));
 }
+
+/**
+ * Isotropic spacing (mm per pixel) that makes the distance between landmarks `from` and `to`
+ * (1-based) equal `mm`: the usual normalisation of the hand radiographs (landmarks 1 and 5 at 50 mm),
+ * whose pixel spacing is unknown. Throws if either landmark is missing or they coincide.
+ */
+export function spacingFromLandmarkDistance(
+  shapePx: readonly (readonly number[])[],
+  from: number,
+  to: number,
+  mm: number,
+): number {
+  const p = shapePx[from - 1];
+  const q = shapePx[to - 1];
+  if (!p || !q) throw new Error(`landmarks ${from} and ${to} do not both exist`);
+  const distance = Math.hypot(...p.map((v, a) => v - q[a]!));
+  if (!(Number.isFinite(distance) && distance > 0)) {
+    throw new Error(`landmarks ${from} and ${to} are missing or coincide, cannot derive a spacing`);
+  }
+  if (!(Number.isFinite(mm) && mm > 0))
+    throw new Error(`reference distance must be > 0 mm, got ${mm}`);
+  return mm / distance;
+}
