@@ -17,6 +17,12 @@ interface ModeInstance {
   [key: string]: unknown;
 }
 
+/** What OHIF passes to a mode's onModeEnter (the part we use). */
+interface EnterArgs {
+  commandsManager: { runCommand(name: string, options?: Record<string, unknown>): unknown };
+  [key: string]: unknown;
+}
+
 interface Layout {
   id: string;
   props: { rightPanels?: string[]; rightPanelClosed?: boolean; [key: string]: unknown };
@@ -51,8 +57,14 @@ export function buildMode(basic: ModeInstance, extensionKey: string): ModeInstan
       return structuredCloneLayout(this.layoutInstance);
     },
   };
+  const baseEnter = basic.onModeEnter as ((this: unknown, args: EnterArgs) => void) | undefined;
   return {
     ...basic,
+    /** Basic's tool groups first, then our landmark tool is added to them. */
+    onModeEnter(this: unknown, args: EnterArgs) {
+      baseEnter?.call(this, args);
+      args.commandsManager.runCommand('landmarksInitTools');
+    },
     id: MODE_ID,
     routeName: ROUTE_NAME,
     displayName: 'Landmarks',

@@ -6,6 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CEPHALOGRAM } from '../../extension/src/ohif/templates.ts';
+import { landmarkSrsInPacs } from './support/pacs.ts';
 import { openSession, type Session } from './support/browser.ts';
 import { startStack, type Stack } from './support/stack.ts';
 import { ctStudy, dxStudy, stow, type TestStudy } from '../../scripts/serveDemoStudies.ts';
@@ -62,6 +64,47 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
       .toContain('none');
     await shot('03-dx-viewer');
     expect(page.url()).toContain('/landmarks?');
+    expect(session.errors).toEqual([]);
+  });
+
+  it('places the 19 cephalogram landmarks with the landmark tool and saves them as SR in the PACS', async () => {
+    const { page } = session;
+    await page.getByTestId('landmarks-annotate').click();
+    const box = await page.locator('[data-viewportid="landmarks-2d"]').first().boundingBox();
+    if (!box) throw new Error('no 2D viewport on the page');
+    for (let i = 0; i < 19; i++) {
+      const x = box.x + box.width * (0.3 + (0.4 * i) / 18);
+      const y = box.y + box.height * (0.45 + 0.1 * (i % 2));
+      await page.mouse.click(x, y);
+    }
+    await expect
+      .poll(() => page.getByTestId('landmarks-progress').textContent())
+      .toContain('19/19');
+    await shot('05-dx-annotated');
+    const t0 = Date.now();
+    await page.getByTestId('landmarks-save').click();
+    await expect
+      .poll(() => page.getByTestId('landmarks-sr-status').textContent(), { timeout: 30_000 })
+      .toContain('19 landmarks (19 manual)');
+    console.log(`save SR + re-read from PACS: ${Date.now() - t0} ms`);
+    await shot('06-dx-saved');
+
+    const srs = await landmarkSrsInPacs(stack.pacs.dicomWebUrl, dx.studyUid);
+    expect(srs).toHaveLength(1);
+    const { set } = srs[0];
+    expect(set.dimension).toBe(2);
+    expect(set.landmarks.map((l) => l.name)).toEqual(CEPHALOGRAM.landmarks);
+    expect(set.landmarks.every((l) => l.status === 'manual')).toBe(true);
+    // Clicked left to right: columns strictly increase; alternate rows differ; all inside the image.
+    const cols = set.landmarks.map((l) => l.position[0]);
+    cols.slice(1).forEach((c, i) => expect(c).toBeGreaterThan(cols[i]));
+    for (const l of set.landmarks) {
+      expect(l.position[0]).toBeGreaterThan(0);
+      expect(l.position[0]).toBeLessThan(320);
+      expect(l.position[1]).toBeGreaterThan(0);
+      expect(l.position[1]).toBeLessThan(256);
+    }
+    expect(set.landmarks[1].position[1]).toBeGreaterThan(set.landmarks[0].position[1]);
     expect(session.errors).toEqual([]);
   });
 

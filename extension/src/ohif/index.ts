@@ -1,6 +1,17 @@
+import commandsModule from './commandsModule.ts';
+import { LandmarksController } from './controller.ts';
 import getHangingProtocolModule from './getHangingProtocolModule.ts';
 import getPanelModule from './getPanelModule.ts';
 import { EXTENSION_ID } from './id.ts';
+import type { OhifContext } from './types.ts';
+
+/** One controller per registration, created by OHIF's call to preRegistration (not at import). */
+let controller: LandmarksController | undefined;
+
+function controllerFor(ctx: OhifContext): LandmarksController {
+  controller ??= new LandmarksController(ctx);
+  return controller;
+}
 
 /**
  * The OHIF extension (default export, loaded by URL from app-config). Nothing runs at import time:
@@ -8,8 +19,18 @@ import { EXTENSION_ID } from './id.ts';
  */
 const extension = {
   id: EXTENSION_ID,
-  getPanelModule,
+  preRegistration: (ctx: OhifContext) => {
+    controller = new LandmarksController(ctx);
+  },
+  getPanelModule: (ctx: OhifContext & { appConfig?: { landmarks?: { templates?: unknown } } }) =>
+    getPanelModule({
+      ...ctx,
+      controller: controllerFor(ctx),
+      configuration: { templates: ctx.appConfig?.landmarks?.templates },
+    }),
+  getCommandsModule: (ctx: OhifContext) => commandsModule(ctx, controllerFor(ctx)),
   getHangingProtocolModule,
+  onModeExit: () => controller?.dispose(),
 };
 
 export default extension;

@@ -1,7 +1,28 @@
+import type { LandmarkSrInfo } from '../../dicom/srReader.ts';
 import type { StudySummary } from '../services/currentStudy.ts';
 
-/** Current study and its landmark SR status (SR series loaded with the study). */
-export default function StudyStatus({ study }: { study: StudySummary | undefined }) {
+/** One line about the study's landmark SRs on the PACS. */
+export function srSummary(srs: LandmarkSrInfo[] | undefined, error?: string): string {
+  if (error) return `unknown (${error})`;
+  if (!srs) return 'checking the PACS…';
+  if (srs.length === 0) return 'none (unannotated)';
+  const latest = srs[0].set.landmarks;
+  const counts = new Map<string, number>();
+  latest.forEach((l) => counts.set(l.status, (counts.get(l.status) ?? 0) + 1));
+  const parts = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
+  return `${srs.length} current SR(s); latest: ${latest.length} landmarks (${parts})`;
+}
+
+/** Current study and its landmark SR status on the PACS. */
+export default function StudyStatus({
+  study,
+  srs,
+  srError,
+}: {
+  study: StudySummary | undefined;
+  srs?: LandmarkSrInfo[];
+  srError?: string;
+}) {
   if (!study) {
     return (
       <section data-testid="landmarks-study" className="p-2 text-sm text-gray-400">
@@ -10,7 +31,6 @@ export default function StudyStatus({ study }: { study: StudySummary | undefined
     );
   }
   const ds = study.displaySet;
-  const srCount = study.srDisplaySets.length;
   return (
     <section data-testid="landmarks-study" className="space-y-1 p-2 text-sm">
       <div>
@@ -30,7 +50,7 @@ export default function StudyStatus({ study }: { study: StudySummary | undefined
       </div>
       <div data-testid="landmarks-sr-status">
         <span className="text-gray-400">Landmark SR </span>
-        {srCount === 0 ? 'none (unannotated)' : `${srCount} SR series`}
+        {srSummary(srs, srError)}
       </div>
     </section>
   );
