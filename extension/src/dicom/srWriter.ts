@@ -264,6 +264,7 @@ export function landmarkSrDataset(set: LandmarkSet, options: LandmarkSrOptions):
     ReferringPhysicianName: '',
     StudyID: s.studyId ?? '1',
     AccessionNumber: s.accessionNumber ?? '',
+    ...(s.studyDescription ? { StudyDescription: s.studyDescription } : {}),
     Modality: 'SR',
     SeriesInstanceUID: options.seriesUid,
     SeriesNumber: options.seriesNumber ?? 900,
