@@ -1,0 +1,100 @@
+/**
+ * Device presets: how each simulated scanner turns attenuation into stored pixel values. Two or more
+ * per kind, so labelled and unlabelled sets can come from different devices (paper, section 4).
+ */
+import type { DeviceProfile } from './types.ts';
+
+/** Cephalogram devices: a sharp 12-bit unit, a soft low-contrast 10-bit unit, a noisy 8-bit unit. */
+export const CEPHALOGRAM_DEVICES: Readonly<Record<string, DeviceProfile>> = {
+  'ceph-a': {
+    name: 'ceph-a',
+    bitsStored: 12,
+    gamma: 1,
+    contrast: 0.85,
+    offset: 0.05,
+    blurMm: 0.5,
+    noiseSd: 0.015,
+    magnification: 1.1,
+    fovOffsetMm: [0, 0],
+    rampAmplitude: 0.04,
+  },
+  'ceph-b': {
+    name: 'ceph-b',
+    bitsStored: 10,
+    gamma: 0.7,
+    contrast: 0.6,
+    offset: 0.15,
+    blurMm: 1.1,
+    noiseSd: 0.03,
+    magnification: 1.0,
+    fovOffsetMm: [8, -6],
+    rampAmplitude: 0.1,
+  },
+  'ceph-c': {
+    name: 'ceph-c',
+    bitsStored: 8,
+    gamma: 1.3,
+    contrast: 1.0,
+    offset: 0.02,
+    blurMm: 0.7,
+    noiseSd: 0.06,
+    magnification: 1.05,
+    fovOffsetMm: [-6, 5],
+    rampAmplitude: 0.06,
+  },
+};
+
+/** CBCT devices: a sharp low-noise unit and a soft noisy unit. */
+export const CBCT_DEVICES: Readonly<Record<string, DeviceProfile>> = {
+  'cbct-a': {
+    name: 'cbct-a',
+    bitsStored: 12,
+    gamma: 1,
+    contrast: 0.85,
+    offset: 0.05,
+    blurMm: 1.5,
+    noiseSd: 0.02,
+    magnification: 1,
+    fovOffsetMm: [0, 0, 0],
+    rampAmplitude: 0.03,
+  },
+  'cbct-b': {
+    name: 'cbct-b',
+    bitsStored: 10,
+    gamma: 0.75,
+    contrast: 0.65,
+    offset: 0.12,
+    blurMm: 2.5,
+    noiseSd: 0.05,
+    magnification: 1,
+    fovOffsetMm: [4, -6, 6],
+    rampAmplitude: 0.08,
+  },
+};
+
+/** Every preset by name. */
+export const DEVICE_PRESETS: Readonly<Record<string, DeviceProfile>> = {
+  ...CEPHALOGRAM_DEVICES,
+  ...CBCT_DEVICES,
+};
+
+/**
+ * The profile for a preset name or a given profile (copied), checked for the kind's dimension.
+ * @throws Error naming the unknown preset and the known ones, or the bad field.
+ */
+export function resolveDevice(device: string | DeviceProfile, dimension: 2 | 3): DeviceProfile {
+  const presets = dimension === 2 ? CEPHALOGRAM_DEVICES : CBCT_DEVICES;
+  const profile = typeof device === 'string' ? presets[device] : { ...device };
+  if (!profile) {
+    throw new Error(
+      `unknown ${dimension}D device preset '${String(device)}'; known: ${Object.keys(presets).join(', ')}`,
+    );
+  }
+  if (profile.fovOffsetMm.length !== dimension) {
+    throw new Error(`device '${profile.name}': fovOffsetMm needs ${dimension} values`);
+  }
+  if (!Number.isInteger(profile.bitsStored) || profile.bitsStored < 8 || profile.bitsStored > 16) {
+    throw new Error(`device '${profile.name}': bitsStored must be an integer in 8..16`);
+  }
+  return profile;
+}

@@ -1,0 +1,11 @@
+/**
+ * Synthetic studies (pixels + landmarks, no DICOM) for tests, demos and training experiments.
+ * See types.ts for the coordinate frames.
+ */
+export { default as generateCephalogram, CEPHALOGRAM_DEFAULTS } from './generateCephalogram.ts';
+export { default as generateStudySet, type StudySetOptions } from './generateStudySet.ts';
+export { CEPHALOGRAM_LANDMARKS, CBCT_LANDMARKS } from './landmarks.ts';
+export { CEPHALOGRAM_DEVICES, CBCT_DEVICES, DEVICE_PRESETS, resolveDevice } from './devices.ts';
+export { CEPH_SHAPE_MODEL, CBCT_SHAPE_MODEL } from './models/shapeModels.ts';
+export { default as createRandom, deriveSeed, type Random } from './random.ts';
+export * from './types.ts';
