@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import {
+  landmarkAnnotations,
+  nextLandmark,
+  toLandmarkSet2D,
+  toLandmarkSet3D,
+  type PointAnnotation,
+} from '../../../extension/src/ohif/services/landmarkAnnotations.ts';
+
+const point = (
+  label: string,
+  p: number[],
+  imageId = 'img:1',
+  tool = 'LandmarkPoint',
+): PointAnnotation => ({
+  annotationUID: `${label}-${imageId}`,
+  metadata: { toolName: tool, referencedImageId: imageId, FrameOfReferenceUID: 'for:1' },
+  data: { label, handles: { points: [p] } },
+});
+
+const ref = {
+  studyUid: '1.2',
+  seriesUid: '1.2.3',
+  sopUid: '1.2.3.4',
+  sopClassUid: '1.2.840.10008.5.1.4.1.1.1.1',
+};
+
+describe('landmark annotations', () => {
+  it('keeps only our tool on the given image', () => {
+    const all = [
+      point('A', [0, 0, 0]),
+      point('B', [1, 0, 0], 'img:2'),
+      point('C', [2, 0, 0], 'img:1', 'Probe'),
+    ];
+    expect(landmarkAnnotations(all, { imageId: 'img:1' }).map((a) => a.data.label)).toEqual(['A']);
+    expect(landmarkAnnotations(all, { frameOfReferenceUid: 'for:1' })).toHaveLength(2);
+  });
+
+  it('names the first unplaced landmark, then none when complete', () => {
+    const names = ['S', 'N', 'Or'];
+    expect(nextLandmark(names, [])).toBe('S');
+    expect(nextLandmark(names, [point('S', [0, 0, 0]), point('Or', [0, 0, 0])])).toBe('N');
+    expect(
+      nextLandmark(
+        names,
+        ['S', 'N', 'Or'].map((n) => point(n, [0, 0, 0])),
+      ),
+    ).toBeUndefined();
+  });
+
+  it('converts pixel-centre image coordinates to the SCOORD corner convention, in template order', () => {
+    // World -> image for a 0.5 mm grid with origin at the first pixel centre: index = world / 0.5.
+    const worldToImage = (w: number[]) => [w[0] / 0.5, w[1] / 0.5];
+    const set = toLandmarkSet2D(
+      ['S', 'N', 'Or'],
+      [point('N', [10, 4, 0]), point('S', [0, 0, 0]), point('X', [1, 1, 0])],
+      worldToImage,
+      ref,
+    );
+    expect(set.landmarks).toEqual([
+      { name: 'S', position: [0.5, 0.5], status: 'manual' },
+      { name: 'N', position: [20.5, 8.5], status: 'manual' },
+    ]);
+    expect(set.sopUids).toEqual(['1.2.3.4']);
+    expect(set.dimension).toBe(2);
+  });
+
+  it('refuses a non-finite position instead of writing NaN', () => {
+    expect(() => toLandmarkSet2D(['S'], [point('S', [0, 0, 0])], () => [NaN, 1], ref)).toThrow(
+      /landmark S on image 1\.2\.3\.4/,
+    );
+  });
+
+  it('keeps 3D world points (patient mm) with the frame of reference', () => {
+    const set = toLandmarkSet3D(['S', 'N'], [point('N', [1.5, -2, 30])], {
+      ...ref,
+      sopUids: ['a', 'b'],
+      frameOfReferenceUid: 'for:1',
+    });
+    expect(set.landmarks).toEqual([{ name: 'N', position: [1.5, -2, 30], status: 'manual' }]);
+    expect(set.frameOfReferenceUid).toBe('for:1');
+    expect(() =>
+      toLandmarkSet3D(['S'], [point('S', [1, 2])], {
+        ...ref,
+        sopUids: [],
+        frameOfReferenceUid: 'f',
+      }),
+    ).toThrow(/not a 3D point/);
+  });
+});
