@@ -85,6 +85,16 @@ export function storedValues(samples: ArrayLike<number>, info: FrameInfo): Float
   return out;
 }
 
+/**
+ * JPEG, JPEG-LS and JPEG 2000 code streams all end with the marker FF D9 (EOI / EOC), possibly followed
+ * by one padding byte (fragments have even length); a truncated file loses it.
+ */
+export function endsWithEoi(bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  const at = (i: number): boolean => i >= 0 && bytes[i] === 0xff && bytes[i + 1] === 0xd9;
+  return at(n - 2) || (bytes[n - 1] === 0 && at(n - 3));
+}
+
 /** Decodes one frame to stored values; errors say which transfer syntax failed and why. */
 export async function decodeFrame(
   bytes: Uint8Array,
@@ -98,6 +108,11 @@ export async function decodeFrame(
     throw new Error(`transfer syntax ${info.transferSyntax} is not supported`);
   if (family === 'raw' || family === 'raw-big')
     return storedValues(rawSamples(bytes, info, family === 'raw-big'), info);
+  if (!endsWithEoi(bytes)) {
+    throw new Error(
+      `compressed frame (${info.transferSyntax}) does not end with an end-of-image marker: truncated`,
+    );
+  }
   const codec = codecs[family];
   if (!codec) throw new Error(`no ${family} decoder for transfer syntax ${info.transferSyntax}`);
   let samples: ArrayLike<number>;

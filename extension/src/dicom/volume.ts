@@ -60,8 +60,8 @@ export function assembleVolume(slices: readonly VolumeSlice[]): DecodedVolume {
   });
   placed.sort((a, b) => a.distance - b.distance);
   const gaps = placed.slice(1).map((p, i) => p.distance - placed[i].distance);
-  const sorted = [...gaps].sort((a, b) => a - b);
-  const spacing = sorted[Math.floor(sorted.length / 2)];
+  // The smallest gap is the nominal spacing: a missing slice can only make gaps larger.
+  const spacing = Math.min(...gaps);
   if (!(spacing > 0)) throw new DicomError(source, 'two slices share the same position');
   gaps.forEach((gap, i) => {
     if (Math.abs(gap - spacing) > TOLERANCE * spacing + 1e-3) {
