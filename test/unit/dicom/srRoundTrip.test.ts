@@ -2,7 +2,7 @@
 // revision chain), without a PACS; the PACS round trip is in test/integration/pacs.
 import { describe, expect, it } from 'vitest';
 import { readPart10 } from '../../../extension/src/dicom/datasetIo.ts';
-import { writeLandmarkSr } from '../../../extension/src/dicom/srWriter.ts';
+import { writeLandmarkSr, type LandmarkSrOptions } from '../../../extension/src/dicom/srWriter.ts';
 import {
   currentLandmarkSrs,
   isAnnotation,
@@ -37,7 +37,11 @@ const set2d: LandmarkSet = {
   ],
   model: { name: 'heatmap-unet', version: '1.2.0', method: 'shape-regulated self-training' },
 };
-const options = { study, seriesUid: uidFromSeed('t/sr-series'), sopUid: uidFromSeed('t/sr/1') };
+const options: LandmarkSrOptions = {
+  study,
+  seriesUid: uidFromSeed('t/sr-series'),
+  sopUid: uidFromSeed('t/sr/1'),
+};
 
 function roundTrip(set: LandmarkSet, opts = options) {
   return readLandmarkSr(readPart10(writeLandmarkSr(set, opts), 'test'));
