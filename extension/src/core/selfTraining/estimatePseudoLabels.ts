@@ -1,0 +1,52 @@
+/**
+ * Pseudo labels of the unlabelled images (paper Eq. 7, X_γ = J(F(I_u; θ))): the current network's
+ * predictions, regulated by the shape prior when a regulator is given (abnormal landmarks masked out),
+ * or taken raw (all landmarks counted) for the `naive` and `no-sr` ablations.
+ */
+import type { TrainingSample } from '../data/types.ts';
+import type { PseudoLabel, RegulatedShape } from './types.ts';
+
+/**
+ * @param predictionsPx per sample n × 2 predicted input-pixel coordinates
+ * @param regulate shape regulation in millimetres, or undefined for raw pseudo labels
+ */
+export default function estimatePseudoLabels(
+  samples: readonly TrainingSample[],
+  predictionsPx: readonly number[][][],
+  regulate?: (shapeMm: number[][]) => RegulatedShape,
+): Record<string, PseudoLabel> {
+  const out: Record<string, PseudoLabel> = {};
+  samples.forEach((sample, i) => {
+    const predicted = predictionsPx[i]!;
+    if (regulate === undefined) {
+      out[sample.id] = { landmarks: predicted.map((p) => [...p]), mask: predicted.map(() => true) };
+      return;
+    }
+    const [sx, sy] = sample.spacingMm as [number, number];
+    const regulation = regulate(predicted.map(([x, y]) => [x! * sx, y! * sy]));
+    out[sample.id] = {
+      landmarks: regulation.gamma.map(([x, y]) => [x! / sx, y! / sy]),
+      mask: regulation.abnormal.map((a) => !a),
+    };
+  });
+  return out;
+}
+
+/** Mean distance (input pixels) between two pseudo-label sets over the landmarks both count. */
+export function pseudoLabelShift(
+  a: Record<string, PseudoLabel>,
+  b: Record<string, PseudoLabel>,
+): number {
+  let sum = 0;
+  let count = 0;
+  for (const [id, label] of Object.entries(b)) {
+    const old = a[id];
+    if (old === undefined) continue;
+    label.landmarks.forEach(([x, y], l) => {
+      const [ox, oy] = old.landmarks[l]!;
+      sum += Math.hypot(x! - ox!, y! - oy!);
+      count += 1;
+    });
+  }
+  return count === 0 ? 0 : sum / count;
+}

@@ -1,0 +1,45 @@
+import type { AugmentationOptions } from '../data/augmentBatch.ts';
+import type { Schedule } from './types.ts';
+
+/** Named schedules. `paper`: 200 epochs per stage as in §3.3.2; `quick`: fits the ISBI budget on 2 cores. */
+export const PRESETS: Record<
+  'quick' | 'paper',
+  { schedule: Schedule; inputShape: number[]; baseFilters: number; depth: number }
+> = {
+  quick: {
+    schedule: {
+      pretrainEpochs: 30,
+      selfTrainEpochs: 10,
+      finetuneEpochs: 10,
+      batchSize: 4,
+      learningRate: 1e-3,
+      pseudoLabelInterval: 5,
+      validateEvery: 5,
+    },
+    inputShape: [128, 96],
+    baseFilters: 8,
+    depth: 4,
+  },
+  paper: {
+    schedule: {
+      pretrainEpochs: 200,
+      selfTrainEpochs: 200,
+      finetuneEpochs: 200,
+      batchSize: 4,
+      learningRate: 1e-3,
+      pseudoLabelInterval: 10,
+      validateEvery: 10,
+    },
+    inputShape: [256, 208],
+    baseFilters: 16,
+    depth: 5,
+  },
+};
+
+/** Augmentation used by the presets (paper §4: translation, rotation, Gaussian noise; plus intensity). */
+export const DEFAULT_AUGMENTATION: AugmentationOptions = {
+  rotationDeg: 5,
+  translation: 0.05,
+  noiseSd: 0.02,
+  intensityJitter: 0.1,
+};

@@ -1,0 +1,76 @@
+/**
+ * One optimiser step on a batch: augment, forward, integral coordinates, per-sample loss choice
+ * (L1 or Region Attention), Adam update. Everything inside tf.tidy; returns the loss as a number.
+ */
+import * as tf from '@tensorflow/tfjs';
+import augmentBatch, { type AugmentationOptions } from '../data/augmentBatch.ts';
+import type { Random } from '../data/createRandom.ts';
+import integralCoordinates from '../heatmap/integralCoordinates.ts';
+import l1CoordinateLoss from '../losses/l1CoordinateLoss.ts';
+import regionAttentionLoss from '../losses/regionAttentionLoss.ts';
+import sampleLatentOffsets from '../losses/sampleLatentOffsets.ts';
+
+/** One batch entry: image, target landmarks (input pixels), mask, and whether it uses the RA loss. */
+export interface BatchItem {
+  image: Float32Array;
+  landmarks: number[][];
+  mask: boolean[];
+  regionAttention: boolean;
+}
+
+export interface StepContext {
+  model: tf.LayersModel;
+  optimizer: tf.Optimizer;
+  inputShape: number[];
+  rng: Random;
+  augmentation: AugmentationOptions;
+  latentOffset: { mean: number; sd: number };
+}
+
+/** @returns the batch loss (mean over counted landmarks) */
+export default function trainStep(ctx: StepContext, batch: readonly BatchItem[]): number {
+  const [height, width] = ctx.inputShape as [number, number];
+  const n = batch[0]!.landmarks.length;
+  const loss = tf.tidy((): tf.Scalar | void => {
+    const images = tf.stack(
+      batch.map((b) => tf.tensor3d(b.image, [height, width, 1])),
+    ) as tf.Tensor4D;
+    const aug = augmentBatch(
+      images,
+      batch.map((b) => b.landmarks),
+      ctx.rng,
+      ctx.augmentation,
+    );
+    const target = tf.tensor3d(
+      aug.landmarks.map((s) => s.map(([x, y]) => [x! / width, y! / height])),
+    );
+    const maskOf = (ra: boolean) =>
+      batch.map((b, i) =>
+        b.mask.map((m, l) =>
+          m && b.regionAttention === ra && Number.isFinite(aug.landmarks[i]![l]![0]!) ? 1 : 0,
+        ),
+      );
+    const [l1Rows, raRows] = [maskOf(false), maskOf(true)];
+    const count = (rows: number[][]) => rows.flat().reduce((p, v) => p + v, 0);
+    const [nL1, nRa] = [count(l1Rows), count(raRows)];
+    if (nL1 + nRa === 0) return; // nothing to learn from in this batch
+    const [l1Mask, raMask] = [tf.tensor2d(l1Rows), tf.tensor2d(raRows)];
+    const deltas = tf.tensor2d(
+      sampleLatentOffsets(ctx.rng, batch.length, n, ctx.latentOffset.mean, ctx.latentOffset.sd),
+    );
+    const lossFn = () => {
+      const heat = ctx.model.apply(aug.images, { training: true }) as tf.Tensor;
+      let total = tf.scalar(0);
+      if (nL1 > 0)
+        total = total.add(l1CoordinateLoss(integralCoordinates(heat), target, l1Mask).mul(nL1));
+      if (nRa > 0) total = total.add(regionAttentionLoss(heat, target, deltas, raMask).mul(nRa));
+      return total.div(Math.max(nL1 + nRa, 1)) as tf.Scalar;
+    };
+    return ctx.optimizer.minimize(lossFn, true) as tf.Scalar;
+  });
+  if (loss === undefined) return 0;
+  const value = loss.dataSync()[0]!;
+  loss.dispose();
+  if (!Number.isFinite(value)) throw new Error(`training diverged: loss is ${value}`);
+  return value;
+}
