@@ -101,3 +101,68 @@ export function noiseSd(g: Grey): number {
   }
   return (Math.sqrt(Math.PI / 2) * sum) / (6 * (w - 2) * (h - 2));
 }
+
+/** Volume as float values (x fastest). */
+export interface Volume {
+  data: Float32Array;
+  dims: [number, number, number];
+}
+
+export const toVolume = (s: {
+  pixels: Uint16Array;
+  width: number;
+  height: number;
+  depth: number;
+}): Volume => ({ data: Float32Array.from(s.pixels), dims: [s.width, s.height, s.depth] });
+
+/** (2r+1)³ patch centred on the rounded point, or undefined when it leaves the volume. */
+export function patch3(v: Volume, p: number[], r: number): Float32Array | undefined {
+  const c = p.map(Math.round);
+  if (c.some((x, a) => x - r < 0 || x + r >= v.dims[a])) return undefined;
+  const out = new Float32Array((2 * r + 1) ** 3);
+  let k = 0;
+  for (let z = c[2] - r; z <= c[2] + r; z++) {
+    for (let y = c[1] - r; y <= c[1] + r; y++) {
+      for (let x = c[0] - r; x <= c[0] + r; x++) {
+        out[k++] = v.data[(z * v.dims[1] + y) * v.dims[0] + x];
+      }
+    }
+  }
+  return out;
+}
+
+/** Voxel of the best NCC of a zero-mean unit-norm template within ±search voxels of p0. */
+export function bestMatch3(
+  v: Volume,
+  template: Float32Array,
+  r: number,
+  p0: number[],
+  search: number,
+): number[] {
+  const c0 = p0.map(Math.round);
+  let best = -Infinity;
+  let at = c0;
+  for (let dz = -search; dz <= search; dz++) {
+    for (let dy = -search; dy <= search; dy++) {
+      for (let dx = -search; dx <= search; dx++) {
+        const c = [c0[0] + dx, c0[1] + dy, c0[2] + dz];
+        const p = patch3(v, c, r);
+        if (!p) continue;
+        let sum = 0;
+        let sum2 = 0;
+        let dot = 0;
+        for (let k = 0; k < p.length; k++) {
+          sum += p[k];
+          sum2 += p[k] * p[k];
+          dot += p[k] * template[k];
+        }
+        const score = dot / Math.sqrt(Math.max(1e-12, sum2 - (sum * sum) / p.length));
+        if (score > best) {
+          best = score;
+          at = c;
+        }
+      }
+    }
+  }
+  return at;
+}

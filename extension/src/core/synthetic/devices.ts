@@ -44,31 +44,34 @@ export const CEPHALOGRAM_DEVICES: Readonly<Record<string, DeviceProfile>> = {
   },
 };
 
-/** CBCT devices: a sharp low-noise unit and a soft noisy unit. */
+/**
+ * CBCT devices: a sharp low-noise 12-bit unit and a soft noisy 10-bit unit. Offsets are 0 so air
+ * stores ≈ 0 and soft tissue ≈ 1/4 of full scale (≈ 0 HU after value − 1024 at 12 bits).
+ */
 export const CBCT_DEVICES: Readonly<Record<string, DeviceProfile>> = {
   'cbct-a': {
     name: 'cbct-a',
     bitsStored: 12,
     gamma: 1,
-    contrast: 0.85,
-    offset: 0.05,
+    contrast: 1,
+    offset: 0,
     blurMm: 1.5,
     noiseSd: 0.02,
     magnification: 1,
     fovOffsetMm: [0, 0, 0],
-    rampAmplitude: 0.03,
+    rampAmplitude: 0.02,
   },
   'cbct-b': {
     name: 'cbct-b',
     bitsStored: 10,
-    gamma: 0.75,
-    contrast: 0.65,
-    offset: 0.12,
-    blurMm: 2.5,
-    noiseSd: 0.05,
+    gamma: 0.8,
+    contrast: 0.85,
+    offset: 0.02,
+    blurMm: 2,
+    noiseSd: 0.04,
     magnification: 1,
-    fovOffsetMm: [4, -6, 6],
-    rampAmplitude: 0.08,
+    fovOffsetMm: [3, -4, 4],
+    rampAmplitude: 0.06,
   },
 };
 

@@ -3,6 +3,7 @@
  * See types.ts for the coordinate frames.
  */
 export { default as generateCephalogram, CEPHALOGRAM_DEFAULTS } from './generateCephalogram.ts';
+export { default as generateCbctVolume, CBCT_DEFAULTS } from './generateCbctVolume.ts';
 export { default as generateStudySet, type StudySetOptions } from './generateStudySet.ts';
 export { CEPHALOGRAM_LANDMARKS, CBCT_LANDMARKS } from './landmarks.ts';
 export { CEPHALOGRAM_DEVICES, CBCT_DEVICES, DEVICE_PRESETS, resolveDevice } from './devices.ts';

@@ -3,7 +3,8 @@
  *
  * Pixel frame (2D): x = column index, y = row index, the centre of pixel (column i, row j) is at (i, j),
  * x to the right, y down. Voxel frame (3D): x = column (patient right → left), y = row (anterior →
- * posterior), z = slice index (superior → inferior), voxel centres at integer indices.
+ * posterior), z = slice index (inferior → superior), voxel centres at integer indices; i.e. the DICOM
+ * patient axes (LPS) with identity orientation, so patient mm = index × spacing + origin.
  * Millimetres = pixel coordinate × spacing of that axis.
  */
 
@@ -102,9 +103,9 @@ export interface CbctOptions extends GeneratorOptions {
   width?: number;
   /** Rows (y, anterior → posterior); default 64. */
   height?: number;
-  /** Slices (z, superior → inferior); default 48. */
+  /** Slices (z, inferior → superior); default 56. */
   depth?: number;
-  /** Millimetres per voxel, [x, y, z]; default [3, 3, 3] (a whole face fits 64 × 64 × 48). */
+  /** Millimetres per voxel, [x, y, z]; default [3, 3, 3] (a whole face fits 64 × 64 × 56). */
   spacingMm?: [number, number, number];
 }
 

@@ -15,8 +15,8 @@ position from the 2D model (ISBI x -> anterior, ISBI y -> inferior); bilateral l
 orbitale, gonion) take the sagittal position of their 2D counterpart and a half-width from typical adult
 skull breadths (biporionic ~120 mm, biorbitale ~66 mm, bigonial ~96 mm). Its covariance is the 2D
 modes lifted to 3D plus a breadth mode and a mandibular asymmetry mode; the 3D modes are the
-eigenvectors of that covariance. Frame: x patient right -> left, y anterior -> posterior,
-z superior -> inferior, mm, centroid at the origin.
+eigenvectors of that covariance. Frame (DICOM patient axes, LPS): x patient right -> left,
+y anterior -> posterior, z inferior -> superior, mm, centroid at the origin.
 """
 import csv
 import json
@@ -126,8 +126,8 @@ MANDIBLE = {"Supramentale (B point)", "Pogonion", "Menton", "Right gonion", "Lef
 
 
 def lift(p2):
-    """ISBI sagittal (x anterior, y inferior) -> 3D (x lateral, y posterior, z inferior)."""
-    return np.array([0.0, -p2[0], p2[1]])
+    """ISBI sagittal (x anterior, y inferior) -> 3D (x lateral, y posterior, z superior)."""
+    return np.array([0.0, -p2[0], -p2[1]])
 
 
 def model_3d(m2):
@@ -135,13 +135,16 @@ def model_3d(m2):
     mean = np.array([lift(m2["mean"][i]) + [side * hw, 0, 0] for _, i, hw, side in CBCT])
     mean -= mean.mean(axis=0)
     cov = np.zeros((3 * n, 3 * n))
+
+    def add(v, sd=1.0):
+        # Shapes are defined up to translation: centre every variation vector (zero centroid shift).
+        c = (v - v.mean(axis=0)).reshape(-1)
+        cov[:] += sd**2 * np.outer(c, c)
+
     for k in range(N_MODES_2D):
-        v = np.array([lift(m2["modes"][k][i]) for _, i, _, _ in CBCT]).reshape(-1)
-        cov += m2["sd"][k] ** 2 * np.outer(v, v)
-    breadth = np.array([[side * hw * BREADTH_SD_FRACTION, 0, 0] for _, _, hw, side in CBCT])
-    cov += np.outer(breadth.reshape(-1), breadth.reshape(-1))
-    asym = np.array([[ASYMMETRY_SD_MM if name in MANDIBLE else 0, 0, 0] for name, *_ in CBCT])
-    cov += np.outer(asym.reshape(-1), asym.reshape(-1))
+        add(np.array([lift(m2["modes"][k][i]) for _, i, _, _ in CBCT]), m2["sd"][k])
+    add(np.array([[side * hw * BREADTH_SD_FRACTION, 0, 0] for _, _, hw, side in CBCT]))
+    add(np.array([[ASYMMETRY_SD_MM if name in MANDIBLE else 0, 0, 0] for name, *_ in CBCT]))
     values, vecs = np.linalg.eigh(cov)
     order = np.argsort(values)[::-1][: N_MODES_2D + 2]
     values, vecs = values[order], vecs[:, order]
@@ -172,8 +175,8 @@ def main():
  * Cephalogram: GPA + PCA of the {m2['count']} ISBI 2015 training shapes; the {N_MODES_2D} modes explain
  * {100 * m2['explained']:.1f} % of the aligned shape variance. Frame: x anterior (to the image's right),
  * y down. Mean centroid size {m2['centroid_size']:.1f} mm (SD {m2['centroid_size_sd']:.1f} mm).
- * CBCT: constructed from the 2D model plus skull breadths (see the script). Frame: x patient right→left,
- * y anterior→posterior, z superior→inferior.
+ * CBCT: constructed from the 2D model plus skull breadths (see the script). Frame (LPS): x patient
+ * right→left, y anterior→posterior, z inferior→superior.
  */
 import type {{ ShapeModelParameters }} from '../types.ts';
 
