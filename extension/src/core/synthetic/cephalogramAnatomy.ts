@@ -96,7 +96,8 @@ function drawContext(r: Raster2D, f: Frame, rng: Random): void {
   const profile = [
     at(f, N, -30, -130), at(f, N, 14, -110), at(f, N, 10, -45), at(f, N, 8, -2), at(f, ANS, 30, -4), at(f, SN),
     at(f, UL), at(f, UL, -4, 10), at(f, LL), at(f, LL, -8, 10), at(f, SPOG), at(f, ME, 3, 9),
-    at(f, ME, -30, 20), at(f, GO, -5, 45), at(f, GO, -90, 70), at(f, PO, -110, 0), at(f, S, -130, -110),
+    at(f, ME, -15, 18), at(f, ME, -28, 40), at(f, ME, -26, 160), at(f, GO, -80, 160), at(f, PO, -110, 0),
+    at(f, S, -130, -110),
   ]; // prettier-ignore
   paintPolygon(r, profile, 0.18);
   // Vault: an ellipse around the brain, cut below the cranial base (half-plane just below S).
@@ -121,9 +122,15 @@ function drawContext(r: Raster2D, f: Frame, rng: Random): void {
   paintShape(r, sdCapsule(base[0], base[1], 3), base, 3, 0.2);
   const clivus = [at(f, S, -3, 6), at(f, AR, 12, 14)];
   paintShape(r, sdCapsule(clivus[0], clivus[1], 5), clivus, 5, 0.2);
-  for (let k = 0; k < 3; k++) {
-    const c = at(f, GO, -22, -12 + 15 * k);
-    paintShape(r, sdCircle(c, 5.5 * f.scale), [c], 8 * f.scale, 0.22);
+  for (let k = 0; k < 7; k++) {
+    // Cervical vertebral bodies: rounded blocks down the neck, behind the ramus.
+    const c = at(f, GO, -22 - 2 * k, -12 + 14 * k);
+    const corners = [[-5, -4], [5, -4], [5, 4], [-5, 4]].map(([dx, dy]) => {
+      const o = offset(f, dx, dy);
+      return [c[0] + o[0], c[1] + o[1]] as Vec2;
+    }); // prettier-ignore
+    const body = sdPolygon(corners);
+    paintShape(r, (x, y) => body(x, y) - 1.5, corners, 3, 0.22);
   }
   for (let k = 0; k < 6; k++) {
     const c: Vec2 = [
