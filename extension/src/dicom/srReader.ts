@@ -6,7 +6,13 @@
 import { DicomError, asArray, num, type NaturalDataset } from './datasetIo.ts';
 import { CODES, LOCAL_SCHEME, statusFromCode, type Code } from './srCodes.ts';
 import type { SrReference } from './srWriter.ts';
-import { LABEL_STATUSES, type Landmark, type LandmarkSet, type ModelIdentity } from './types.ts';
+import {
+  LABEL_STATUSES,
+  type Landmark,
+  type LandmarkSet,
+  type ModelIdentity,
+  type StudyIdentity,
+} from './types.ts';
 import { isSrSopClass } from './sopClasses.ts';
 
 /** A landmark SR read back: its landmark set, its own reference and the SRs it revises. */
@@ -14,6 +20,8 @@ export interface LandmarkSrInfo {
   set: LandmarkSet;
   sr: SrReference;
   predecessors: SrReference[];
+  /** Patient/study identity of the SR, to write a revision into the same patient + study. */
+  study: StudyIdentity;
   /** `YYYYMMDDHHMMSS` from ContentDate + ContentTime. */
   contentDateTime: string;
   observerName?: string;
@@ -121,6 +129,30 @@ function srReferences(sequence: unknown): SrReference[] {
   return out;
 }
 
+const text = (value: unknown): string | undefined =>
+  value === undefined || value === null
+    ? undefined
+    : typeof value === 'object'
+      ? String((value as { Alphabetic?: string }).Alphabetic ?? '')
+      : String(value);
+
+/** Patient/study attributes of any object of a study (PN values may be naturalized as objects). */
+export function studyIdentityOf(dataset: NaturalDataset): StudyIdentity {
+  const pick = (key: string) => text(asArray(dataset[key] as unknown)[0]);
+  return {
+    patientId: pick('PatientID') ?? '',
+    patientName: pick('PatientName') ?? '',
+    studyUid: String(dataset.StudyInstanceUID ?? ''),
+    studyDate: pick('StudyDate') ?? '',
+    ...(pick('StudyTime') ? { studyTime: pick('StudyTime') } : {}),
+    ...(pick('StudyID') ? { studyId: pick('StudyID') } : {}),
+    ...(pick('AccessionNumber') ? { accessionNumber: pick('AccessionNumber') } : {}),
+    ...(pick('StudyDescription') ? { studyDescription: pick('StudyDescription') } : {}),
+    ...(pick('PatientBirthDate') ? { patientBirthDate: pick('PatientBirthDate') } : {}),
+    ...(pick('PatientSex') ? { patientSex: pick('PatientSex') } : {}),
+  };
+}
+
 /** Reads a landmark SR; throws a {@link DicomError} naming the SR when it is not one of ours. */
 export function readLandmarkSr(dataset: NaturalDataset): LandmarkSrInfo {
   const source = `SR ${String(dataset.SOPInstanceUID ?? '(no SOP Instance UID)')}`;
@@ -154,6 +186,7 @@ export function readLandmarkSr(dataset: NaturalDataset): LandmarkSrInfo {
       sopClassUid: String(dataset.SOPClassUID),
     },
     predecessors: srReferences(dataset.PredecessorDocumentsSequence),
+    study: studyIdentityOf(dataset),
     contentDateTime: `${String(dataset.ContentDate ?? '')}${String(dataset.ContentTime ?? '').slice(0, 6)}`,
     ...(observer ? { observerName: String(observer.PersonName ?? '') } : {}),
   };

@@ -86,12 +86,16 @@ export async function listLandmarkSrs(
 ): Promise<LandmarkSrInfo[]> {
   const series = (await client.searchSeries(studyUid)).filter((s) => String(s.Modality) === 'SR');
   const out: LandmarkSrInfo[] = [];
-  for (const s of series) {
-    const seriesUid = String(s.SeriesInstanceUID);
+  // Orthanc lists a series once per patient when objects of one study carry different PatientIDs;
+  // each SOP instance is read once.
+  const seen = new Set<string>();
+  for (const seriesUid of new Set(series.map((s) => String(s.SeriesInstanceUID)))) {
     for (const instance of await client.searchInstances(studyUid, seriesUid)) {
       const sopClass = String(instance.SOPClassUID ?? '');
-      if (!isSrSopClass(sopClass) || sopClass === SOP_CLASS.BASIC_TEXT_SR) continue;
       const sopUid = String(instance.SOPInstanceUID);
+      if (!isSrSopClass(sopClass) || sopClass === SOP_CLASS.BASIC_TEXT_SR || seen.has(sopUid))
+        continue;
+      seen.add(sopUid);
       const dataset = readPart10(
         await client.instance(studyUid, seriesUid, sopUid),
         `SR ${sopUid}`,
