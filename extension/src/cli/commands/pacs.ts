@@ -86,8 +86,10 @@ function registerStartStop(pacs: Command): void {
     .action(async (o: { storage: string }) => {
       const { stopPid } = await import('../../node/orthanc/orthancProcess.ts');
       const pidFile = join(resolve(o.storage), 'orthanc.pid');
-      if (!existsSync(pidFile))
-        throw new Error(`no ${pidFile}: Orthanc was not started by \`landmarks pacs start\``);
+      if (!existsSync(pidFile)) {
+        process.stdout.write(`Orthanc is not running (no ${pidFile})\n`);
+        return;
+      }
       const pid = Number(readFileSync(pidFile, 'utf8'));
       await stopPid(pid);
       rmSync(pidFile, { force: true });
