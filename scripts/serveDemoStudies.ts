@@ -3,15 +3,18 @@
  * other demo data is given, written with the DICOM adapter's image writers and stored with STOW-RS.
  * Pixel content is a simple drawn phantom (no real patient data).
  */
-import { writeCtSeries, writeDxImage } from '../extension/src/dicom/imageWriter.ts';
+import { ctSliceUid, writeCtSeries, writeDxImage } from '../extension/src/dicom/imageWriter.ts';
 import { uidFromSeed } from '../extension/src/dicom/uids.ts';
 
 /** UIDs of a stored test study. */
 export interface TestStudy {
   studyUid: string;
   seriesUid: string;
+  patientId: string;
   patientName: string;
   modality: 'DX' | 'CT';
+  /** SOP Instance UIDs of the images (one for DX, one per slice for CT). */
+  sopUids: string[];
 }
 
 /** A 2D DX "cephalogram-like" phantom: bright ellipse skull and a few dots, 0.5 mm pixels. */
@@ -50,7 +53,17 @@ export function dxStudy(
       sopUid: uidFromSeed(`${seed}/sop`),
     },
   );
-  return { files: [file], study: { studyUid, seriesUid, patientName, modality: 'DX' } };
+  return {
+    files: [file],
+    study: {
+      studyUid,
+      seriesUid,
+      patientId: seed,
+      patientName,
+      modality: 'DX',
+      sopUids: [uidFromSeed(`${seed}/sop`)],
+    },
+  };
 }
 
 /** A small CT volume (sphere in a box), 1 mm isotropic, for the MPR views. */
@@ -90,7 +103,11 @@ export function ctStudy(
       uidSeed: seed,
     },
   );
-  return { files, study: { studyUid, seriesUid, patientName, modality: 'CT' } };
+  const sopUids = Array.from({ length: depth }, (_, k) => ctSliceUid(seed, k));
+  return {
+    files,
+    study: { studyUid, seriesUid, patientId: seed, patientName, modality: 'CT', sopUids },
+  };
 }
 
 /** Stores Part 10 files with one STOW-RS request; throws with the server's answer on failure. */

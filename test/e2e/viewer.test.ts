@@ -1,33 +1,52 @@
 /**
- * The extension and mode in the real published OHIF viewer (issue 5): study list -> our mode in the
- * study's workflows -> 2D viewer with our panel; a CT volume opens in three MPR views. Fails on any
- * console error. Screenshots go to artifacts/e2e/ (gitignored, kept by CI).
+ * The extension and mode in the real published OHIF viewer (issue 5), against a fresh Orthanc:
+ * study list -> our workflow -> DX viewer with our panel -> 19 landmarks placed and saved as SR ->
+ * review queue of pseudo-labelled studies (worst first, filter by landmark) -> accept one, correct one,
+ * reject one -> the new SR revision in Orthanc says so; a CT volume opens in three MPR views.
+ * Fails on any console error. Screenshots go to artifacts/e2e/ (gitignored, kept by CI).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CEPHALOGRAM } from '../../extension/src/ohif/templates.ts';
-import { landmarkSrsInPacs } from './support/pacs.ts';
-import { openSession, type Session } from './support/browser.ts';
-import { startStack, type Stack } from './support/stack.ts';
 import { ctStudy, dxStudy, stow, type TestStudy } from '../../scripts/serveDemoStudies.ts';
+import { openSession, type Session } from './support/browser.ts';
+import { imageToScreen, screenScale } from './support/geometry.ts';
+import { landmarkSrsInPacs } from './support/pacs.ts';
+import { pseudoLabelSr, reviewPosition } from './support/pseudoLabels.ts';
+import { startStack, type Stack } from './support/stack.ts';
 
 const ARTIFACTS = path.resolve('artifacts/e2e');
+const DX_SIZE = { width: 320, height: 256 };
+const NAMES = CEPHALOGRAM.landmarks;
 
 describe('OHIF viewer with the landmarks extension and mode', () => {
   let stack: Stack;
   let session: Session;
   let dx: TestStudy;
   let ct: TestStudy;
+  let review1: TestStudy;
+  let review2: TestStudy;
+  let review1Sr: string;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     stack = await startStack();
     const a = dxStudy('e2e-dx');
     const b = ctStudy('e2e-ct');
-    await stow(stack.pacs.dicomWebUrl, [...a.files, ...b.files]);
-    dx = a.study;
-    ct = b.study;
+    const r1 = dxStudy('review-1');
+    const r2 = dxStudy('review-2');
+    const sr1 = pseudoLabelSr(r1.study, NAMES, { Sella: 7.5, Menton: 3.2 });
+    const sr2 = pseudoLabelSr(r2.study, NAMES, { Pogonion: 5.0 });
+    await stow(stack.pacs.dicomWebUrl, [
+      ...a.files,
+      ...b.files,
+      ...r1.files,
+      ...r2.files,
+      sr1.file,
+      sr2.file,
+    ]);
+    [dx, ct, review1, review2, review1Sr] = [a.study, b.study, r1.study, r2.study, sr1.sopUid];
     session = await openSession();
   });
 
@@ -52,13 +71,11 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
     await shot('02-workflows');
     const t1 = Date.now();
     await launch.click();
-    await page.getByTestId('landmarks-study-uid').waitFor({ timeout: 60_000 });
     await expect
-      .poll(() => page.getByTestId('landmarks-study-uid').textContent())
+      .poll(() => page.getByTestId('landmarks-study-uid').textContent(), { timeout: 60_000 })
       .toBe(dx.studyUid);
-    await page.locator('canvas').first().waitFor({ timeout: 60_000 });
-    const loadMs = Date.now() - t1;
-    console.log(`viewer: study list ${t1 - t0} ms, mode+image+panel ${loadMs} ms`);
+    await page.locator('[data-viewportid="landmarks-2d"] canvas').first().waitFor();
+    console.log(`viewer: study list ${t1 - t0} ms, mode+image+panel ${Date.now() - t1} ms`);
     await expect
       .poll(() => page.getByTestId('landmarks-sr-status').textContent())
       .toContain('none');
@@ -67,44 +84,125 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
     expect(session.errors).toEqual([]);
   });
 
-  it('places the 19 cephalogram landmarks with the landmark tool and saves them as SR in the PACS', async () => {
+  it('places the 19 cephalogram landmarks where clicked and saves them as SR in the PACS', async () => {
     const { page } = session;
     await page.getByTestId('landmarks-annotate').click();
-    const box = await page.locator('[data-viewportid="landmarks-2d"]').first().boundingBox();
-    if (!box) throw new Error('no 2D viewport on the page');
-    for (let i = 0; i < 19; i++) {
-      const x = box.x + box.width * (0.3 + (0.4 * i) / 18);
-      const y = box.y + box.height * (0.45 + 0.1 * (i % 2));
-      await page.mouse.click(x, y);
+    const expected = NAMES.map((_, i) => reviewPosition(i));
+    for (const position of expected) {
+      const p = await imageToScreen(page, 'landmarks-2d', position, DX_SIZE);
+      await page.mouse.click(p.x, p.y);
     }
     await expect
       .poll(() => page.getByTestId('landmarks-progress').textContent())
       .toContain('19/19');
-    await shot('05-dx-annotated');
+    await shot('04-dx-annotated');
     const t0 = Date.now();
     await page.getByTestId('landmarks-save').click();
     await expect
       .poll(() => page.getByTestId('landmarks-sr-status').textContent(), { timeout: 30_000 })
       .toContain('19 landmarks (19 manual)');
     console.log(`save SR + re-read from PACS: ${Date.now() - t0} ms`);
-    await shot('06-dx-saved');
+    await shot('05-dx-saved');
 
     const srs = await landmarkSrsInPacs(stack.pacs.dicomWebUrl, dx.studyUid);
     expect(srs).toHaveLength(1);
     const { set } = srs[0];
     expect(set.dimension).toBe(2);
-    expect(set.landmarks.map((l) => l.name)).toEqual(CEPHALOGRAM.landmarks);
+    expect(set.landmarks.map((l) => l.name)).toEqual(NAMES);
     expect(set.landmarks.every((l) => l.status === 'manual')).toBe(true);
-    // Clicked left to right: columns strictly increase; alternate rows differ; all inside the image.
-    const cols = set.landmarks.map((l) => l.position[0]);
-    cols.slice(1).forEach((c, i) => expect(c).toBeGreaterThan(cols[i]));
-    for (const l of set.landmarks) {
-      expect(l.position[0]).toBeGreaterThan(0);
-      expect(l.position[0]).toBeLessThan(320);
-      expect(l.position[1]).toBeGreaterThan(0);
-      expect(l.position[1]).toBeLessThan(256);
-    }
-    expect(set.landmarks[1].position[1]).toBeGreaterThan(set.landmarks[0].position[1]);
+    // Each position is the clicked image point, to within one screen pixel (in image pixels).
+    const tolerance = 1 / (await screenScale(page, 'landmarks-2d', DX_SIZE)) + 0.05;
+    set.landmarks.forEach((l, i) => {
+      expect(Math.abs(l.position[0] - expected[i][0])).toBeLessThan(tolerance);
+      expect(Math.abs(l.position[1] - expected[i][1])).toBeLessThan(tolerance);
+    });
+    expect(session.errors).toEqual([]);
+  });
+
+  it('ranks flagged studies worst first, filters by landmark, and reviews one into a new SR revision', async () => {
+    const { page } = session;
+    await page.getByTestId('landmarks-stop').click();
+    await page.getByTestId('landmarks-queue-refresh').click();
+    const items = page.getByTestId('landmarks-queue-item');
+    await expect.poll(() => items.count(), { timeout: 30_000 }).toBe(2);
+    expect(await items.nth(0).getAttribute('data-study')).toBe(review1.studyUid);
+    expect(await items.nth(0).textContent()).toContain('worst 7.5 mm');
+    expect(await items.nth(1).getAttribute('data-study')).toBe(review2.studyUid);
+    await page.getByTestId('landmarks-queue-filter').selectOption('Pogonion');
+    await page.getByTestId('landmarks-queue-refresh').click();
+    await expect.poll(() => items.count()).toBe(1);
+    expect(await items.nth(0).getAttribute('data-study')).toBe(review2.studyUid);
+    await page.getByTestId('landmarks-queue-filter').selectOption('');
+    await page.getByTestId('landmarks-queue-refresh').click();
+    await expect.poll(() => items.count()).toBe(2);
+    await shot('06-review-queue');
+
+    await items.nth(0).click();
+    await expect
+      .poll(() => page.getByTestId('landmarks-study-uid').textContent(), { timeout: 60_000 })
+      .toBe(review1.studyUid);
+    const rows = page.getByTestId('landmarks-review-row');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(19);
+    const status = (name: string) =>
+      page
+        .locator(`[data-testid="landmarks-review-row"][data-name="${name}"]`)
+        .getAttribute('data-status');
+    expect(await status('Sella')).toBe('flagged-abnormal');
+
+    // Accept the worst flagged one with the keyboard.
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Shift+N');
+    await page.keyboard.press('Shift+A');
+    await expect.poll(() => status('Sella')).toBe('accepted');
+    // Correct Menton by dragging its point 10 image pixels to the right.
+    const menton = NAMES.indexOf('Menton');
+    const from = await imageToScreen(page, 'landmarks-2d', reviewPosition(menton), DX_SIZE);
+    const to = await imageToScreen(
+      page,
+      'landmarks-2d',
+      [reviewPosition(menton)[0] + 10, reviewPosition(menton)[1]],
+      DX_SIZE,
+    );
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move((from.x + to.x) / 2, to.y, { steps: 4 });
+    await page.mouse.move(to.x, to.y, { steps: 4 });
+    await page.mouse.up();
+    await expect.poll(() => status('Menton')).toBe('corrected');
+    // Reject a pseudo-label with the keyboard.
+    await page.locator('[data-testid="landmarks-review-row"][data-name="Nasion"]').click();
+    await page.keyboard.press('Shift+X');
+    await expect.poll(() => status('Nasion')).toBe('rejected');
+    await shot('07-review-decided');
+
+    await page.getByTestId('landmarks-save').click();
+    await expect
+      .poll(() => page.getByTestId('landmarks-sr-status').textContent(), { timeout: 30_000 })
+      .toContain('1 accepted');
+    await shot('08-review-saved');
+
+    const all = await landmarkSrsInPacs(stack.pacs.dicomWebUrl, review1.studyUid);
+    expect(all).toHaveLength(2);
+    const revision = all.find((i) => i.sr.sopUid !== review1Sr);
+    if (!revision) throw new Error('no new SR revision in Orthanc');
+    expect(revision.predecessors.map((p) => p.sopUid)).toEqual([review1Sr]);
+    const byName = new Map(revision.set.landmarks.map((l) => [l.name, l]));
+    expect(byName.get('Sella')?.status).toBe('accepted');
+    expect(byName.get('Menton')?.status).toBe('corrected');
+    expect(byName.get('Nasion')?.status).toBe('rejected');
+    expect(byName.get('Pogonion')?.status).toBe('pseudo-label');
+    const tolerance = 1 / (await screenScale(page, 'landmarks-2d', DX_SIZE)) + 0.05;
+    const moved = byName.get('Menton')?.position ?? [];
+    expect(Math.abs(moved[0] - (reviewPosition(menton)[0] + 10))).toBeLessThan(3 * tolerance);
+    expect(Math.abs(moved[1] - reviewPosition(menton)[1])).toBeLessThan(3 * tolerance);
+    // Unchanged landmarks keep their positions exactly (to float32 precision).
+    const sella = byName.get('Sella')?.position ?? [];
+    expect(sella[0]).toBeCloseTo(reviewPosition(0)[0], 3);
+
+    // The reviewed study left the queue.
+    await page.getByTestId('landmarks-queue-refresh').click();
+    await expect.poll(() => items.count(), { timeout: 30_000 }).toBe(1);
+    expect(await items.nth(0).getAttribute('data-study')).toBe(review2.studyUid);
     expect(session.errors).toEqual([]);
   });
 
@@ -117,7 +215,7 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
     for (const id of ['mpr-axial', 'mpr-sagittal', 'mpr-coronal']) {
       await page.locator(`[data-viewportid="${id}"]`).first().waitFor({ timeout: 60_000 });
     }
-    await shot('04-ct-mpr');
+    await shot('09-ct-mpr');
     expect(session.errors).toEqual([]);
   });
 });

@@ -26,6 +26,13 @@ export default function commandsModule(ctx: OhifContext, controller: LandmarksCo
         return r;
       }, notifyError('Saving landmarks failed')),
     landmarksListSrs: ({ studyUid }: { studyUid: string }) => controller.listSrs(studyUid),
+    landmarksLoadCurrentSr: ({ studyUid }: { studyUid: string }) =>
+      controller.loadCurrentSr(studyUid),
+    landmarksReviewQueue: ({ landmark }: { landmark?: string }) => controller.reviewQueue(landmark),
+    landmarksSelect: ({ name }: { name: string }) => controller.select(name),
+    landmarksNextFlagged: () => controller.selectNextFlagged(),
+    landmarksAccept: ({ name }: { name?: string } = {}) => controller.decide('accepted', name),
+    landmarksReject: ({ name }: { name?: string } = {}) => controller.decide('rejected', name),
     landmarksDispose: () => controller.dispose(),
   };
   const definitions = Object.fromEntries(

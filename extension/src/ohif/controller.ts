@@ -1,4 +1,11 @@
 import { currentLandmarkSrs, type LandmarkSrInfo } from '../dicom/srReader.ts';
+import type { LandmarkStatus } from '../dicom/types.ts';
+import {
+  STATUS_COLOURS,
+  buildReviewQueue,
+  reviewedStatus,
+  type ReviewItem,
+} from './services/reviewQueue.ts';
 import { writeLandmarkSr } from '../dicom/srWriter.ts';
 import type { LandmarkSet } from '../dicom/types.ts';
 import { randomUid } from '../dicom/uids.ts';
@@ -21,6 +28,16 @@ import type { OhifContext } from './types.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
+/** One landmark loaded from an SR, as the review list shows it. */
+export interface ReviewRow {
+  name: string;
+  /** Status stored in the SR. */
+  stored: LandmarkStatus;
+  /** Status after the reviewer's decision or correction (what "Save" writes). */
+  status: LandmarkStatus;
+  deviationMm?: number;
+}
+
 /** What the panel shows about the annotation in progress. */
 export interface AnnotationState {
   names: string[];
@@ -28,6 +45,18 @@ export interface AnnotationState {
   /** Names placed on the active image/volume. */
   placed: string[];
   next?: string;
+  /** Landmarks loaded from the current SR (empty when none was loaded). */
+  review: ReviewRow[];
+  /** Landmark selected for review. */
+  selected?: string;
+  /** SOP Instance UID of the SR whose landmarks are shown. */
+  loadedSr?: string;
+}
+
+/** Our extra per-annotation data for review. */
+interface ReviewData {
+  originalPoint?: number[];
+  decision?: 'accepted' | 'rejected';
 }
 
 /** Result of saving landmarks as an SR. */
@@ -49,6 +78,9 @@ export class LandmarksController {
   private cs?: CornerstoneLibraries;
   private toolRegistered = false;
   private removeCsListeners?: () => void;
+  private Tool?: any;
+  private selected?: string;
+  private loadedSr?: string;
 
   constructor(private readonly ctx: OhifContext) {}
 
@@ -59,6 +91,16 @@ export class LandmarksController {
   }
 
   private notify = () => this.listeners.forEach((l) => l());
+
+  /** Annotation events: re-colour reviewed landmarks (a drag makes one "corrected"), then notify. */
+  private onCsEvent = () => {
+    if (this.loadedSr) {
+      for (const a of this.currentAnnotations()) {
+        if ((a.data as ReviewData).originalPoint) this.restyle(a);
+      }
+    }
+    this.notify();
+  };
 
   private libs(): CornerstoneLibraries {
     this.cs ??= getCornerstone(this.ctx.extensionManager);
@@ -71,6 +113,7 @@ export class LandmarksController {
     if (!this.toolRegistered) {
       const Tool = createLandmarkTool(cornerstoneTools, (imageId) => this.nextFor(imageId));
       cornerstoneTools.addTool(Tool);
+      this.Tool = Tool;
       this.toolRegistered = true;
     }
     for (const id of [TOOL_GROUP_2D, TOOL_GROUP_MPR]) {
@@ -87,9 +130,11 @@ export class LandmarksController {
         events.ANNOTATION_REMOVED,
         events.ANNOTATION_COMPLETED,
       ];
-      names.forEach((n: string) => cornerstone.eventTarget.addEventListener(n, this.notify));
+      names.forEach((n: string) => cornerstone.eventTarget.addEventListener(n, this.onCsEvent));
       this.removeCsListeners = () =>
-        names.forEach((n: string) => cornerstone.eventTarget.removeEventListener(n, this.notify));
+        names.forEach((n: string) =>
+          cornerstone.eventTarget.removeEventListener(n, this.onCsEvent),
+        );
     }
   }
 
@@ -174,7 +219,159 @@ export class LandmarksController {
       annotating: this.annotating,
       placed,
       next: this.names.find((n) => !placed.includes(n)),
+      review: this.reviewRows(),
+      selected: this.selected,
+      loadedSr: this.loadedSr,
     };
+  }
+
+  private currentAnnotations(): PointAnnotation[] {
+    try {
+      const target = this.targetOf(this.activeViewport());
+      return target && this.cs ? this.annotationsOn(target) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  private effectiveStatus(a: PointAnnotation): LandmarkStatus {
+    const d = a.data as PointAnnotation['data'] & ReviewData;
+    const stored = a.data.landmarkStatus ?? 'manual';
+    const p = a.data.handles.points[0];
+    const o = d.originalPoint;
+    const moved = !!o && Math.hypot(p[0] - o[0], p[1] - o[1], (p[2] ?? 0) - (o[2] ?? 0)) > 1e-3;
+    return reviewedStatus(stored, d.decision, moved);
+  }
+
+  private reviewRows(): ReviewRow[] {
+    if (!this.loadedSr) return [];
+    return this.currentAnnotations()
+      .filter((a) => (a.data as ReviewData).originalPoint)
+      .map((a) => ({
+        name: a.data.label ?? '',
+        stored: a.data.landmarkStatus ?? 'manual',
+        status: this.effectiveStatus(a),
+        ...(a.data.deviationMm !== undefined ? { deviationMm: a.data.deviationMm } : {}),
+      }));
+  }
+
+  /**
+   * Draws the landmarks of an SR on the active 2D viewport (replacing ours there), coloured by status,
+   * ready for review. SR positions and Cornerstone's image coordinates share the SCOORD pixel-corner
+   * convention (see landmarkAnnotations.ts).
+   */
+  loadSr(info: LandmarkSrInfo): void {
+    const { cornerstone, cornerstoneTools } = this.libs();
+    const viewport = this.activeViewport();
+    const imageId: string | undefined = viewport?.getCurrentImageId?.();
+    if (!viewport || !imageId || !this.Tool)
+      throw new Error('landmarks: the image is not ready yet');
+    if (info.set.dimension !== 2)
+      throw new Error('landmarks: review of 3D SRs is not supported yet');
+    const state = cornerstoneTools.annotation.state;
+    for (const a of this.annotationsOn({ imageId })) state.removeAnnotation(a.annotationUID);
+    for (const l of info.set.landmarks) {
+      const world = cornerstone.utilities.imageToWorldCoords(imageId, [
+        l.position[0],
+        l.position[1],
+      ]);
+      const ann = this.Tool.createAnnotationForViewport(viewport, {
+        data: { handles: { points: [[...world]] } },
+      });
+      Object.assign(ann.data, {
+        label: l.name,
+        landmarkStatus: l.status,
+        deviationMm: l.deviationMm,
+        originalPoint: [...world],
+      });
+      state.addAnnotation(ann, viewport.element);
+      this.restyle(ann);
+    }
+    this.names = info.set.landmarks.map((l) => l.name);
+    this.loadedSr = info.sr.sopUid;
+    this.selected = undefined;
+    viewport.render();
+    this.notify();
+  }
+
+  private restyle(a: PointAnnotation): void {
+    const colour = STATUS_COLOURS[this.effectiveStatus(a)];
+    this.libs().cornerstoneTools.annotation.config.style.setAnnotationStyles(a.annotationUID, {
+      color: colour,
+      colorHighlighted: colour,
+      colorSelected: colour,
+    });
+  }
+
+  /** Loads the study's current landmark SR for the image on screen; false when there is none. */
+  async loadCurrentSr(studyUid: string): Promise<boolean> {
+    const viewport = this.activeViewport();
+    const imageId: string | undefined = viewport?.getCurrentImageId?.();
+    if (!imageId) return false;
+    const sop = this.libs().cornerstone.metaData.get('instance', imageId)?.SOPInstanceUID;
+    const info = (await this.listSrs(studyUid)).find(
+      (i) => i.set.dimension === 2 && (!sop || i.set.sopUids.includes(sop)),
+    );
+    if (!info) return false;
+    this.loadSr(info);
+    return true;
+  }
+
+  /** Selects a landmark for review (highlights it). */
+  select(name: string): void {
+    const a = this.currentAnnotations().find((x) => x.data.label === name);
+    if (!a) throw new Error(`landmarks: ${name} is not on the image`);
+    this.selected = name;
+    const selection = this.libs().cornerstoneTools.annotation.selection;
+    selection.setAnnotationSelected(a.annotationUID, true);
+    this.activeViewport()?.render();
+    this.notify();
+  }
+
+  /** Selects the next landmark still flagged (after the selected one, wrapping). */
+  selectNextFlagged(): string | undefined {
+    const rows = this.reviewRows();
+    const start = rows.findIndex((r) => r.name === this.selected);
+    for (let k = 1; k <= rows.length; k++) {
+      const r = rows[(start + k + rows.length) % rows.length];
+      if (r.status === 'flagged-abnormal') {
+        this.select(r.name);
+        return r.name;
+      }
+    }
+    return undefined;
+  }
+
+  /** Accepts or rejects the selected landmark (or `name`). */
+  decide(decision: 'accepted' | 'rejected', name = this.selected): void {
+    const a = this.currentAnnotations().find((x) => x.data.label === name);
+    if (!a) throw new Error('landmarks: select a landmark first');
+    (a.data as ReviewData).decision = decision;
+    this.restyle(a);
+    this.activeViewport()?.render();
+    this.notify();
+  }
+
+  /** The review queue over all studies of the PACS (at most `limit` studies are scanned). */
+  async reviewQueue(landmark?: string, limit = 200): Promise<ReviewItem[]> {
+    const pacs = this.pacs();
+    const res = await fetch(`${pacs.qidoRoot}/studies?limit=${limit}`, {
+      headers: { ...pacs.headers, Accept: 'application/dicom+json' },
+    });
+    if (!res.ok) throw new Error(`PACS ${pacs.qidoRoot}/studies: HTTP ${res.status}`);
+    const text = await res.text();
+    const studies = (text ? JSON.parse(text) : []) as Array<
+      Record<string, { Value?: Array<string | { Alphabetic?: string }> }>
+    >;
+    const withSrs = [];
+    for (const s of studies) {
+      const studyUid = String(s['0020000D']?.Value?.[0] ?? '');
+      if (!studyUid) continue;
+      const pn = s['00100010']?.Value?.[0];
+      const patientName = typeof pn === 'object' ? (pn?.Alphabetic ?? '') : String(pn ?? '');
+      withSrs.push({ studyUid, patientName, srs: await this.listSrs(studyUid) });
+    }
+    return buildReviewQueue(withSrs, landmark);
   }
 
   /** DICOMweb roots and auth of the active data source. */
@@ -201,7 +398,10 @@ export class LandmarksController {
     const target = this.targetOf(viewport);
     const study = getCurrentStudy(this.ctx.servicesManager.services);
     if (!target || !study) throw new Error('landmarks: no image in the active viewport');
-    const annotations = this.annotationsOn(target);
+    const annotations = this.annotationsOn(target).map((a) => ({
+      ...a,
+      data: { ...a.data, landmarkStatus: this.effectiveStatus(a) },
+    }));
     const ds = study.displaySet;
     if ('imageId' in target) {
       const inst = (cornerstone.metaData.get('instance', target.imageId) ??
@@ -255,6 +455,7 @@ export class LandmarksController {
     }>;
     if (!dataSource?.store?.dicom) throw new Error('landmarks: the data source cannot store DICOM');
     await dataSource.store.dicom(buffer);
+    if (this.loadedSr) await this.loadCurrentSr(set.studyUid);
     this.notify();
     return { sopUid, seriesUid, count: set.landmarks.length, revises: previous?.sr.sopUid };
   }

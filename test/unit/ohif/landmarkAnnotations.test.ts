@@ -48,8 +48,8 @@ describe('landmark annotations', () => {
     ).toBeUndefined();
   });
 
-  it('converts pixel-centre image coordinates to the SCOORD corner convention, in template order', () => {
-    // World -> image for a 0.5 mm grid with origin at the first pixel centre: index = world / 0.5.
+  it('keeps image coordinates (SCOORD corner convention) and template order', () => {
+    // World -> image for a 0.5 mm grid whose first pixel centre is at world (0.25, 0.25).
     const worldToImage = (w: number[]) => [w[0] / 0.5, w[1] / 0.5];
     const set = toLandmarkSet2D(
       ['S', 'N', 'Or'],
@@ -58,8 +58,8 @@ describe('landmark annotations', () => {
       ref,
     );
     expect(set.landmarks).toEqual([
-      { name: 'S', position: [0.5, 0.5], status: 'manual' },
-      { name: 'N', position: [20.5, 8.5], status: 'manual' },
+      { name: 'S', position: [0, 0], status: 'manual' },
+      { name: 'N', position: [20, 8], status: 'manual' },
     ]);
     expect(set.sopUids).toEqual(['1.2.3.4']);
     expect(set.dimension).toBe(2);

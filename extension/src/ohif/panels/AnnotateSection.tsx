@@ -1,5 +1,4 @@
 import type { AnnotationState } from '../controller.ts';
-import type { CommandsManager } from '../types.ts';
 
 const button =
   'rounded border border-primary-main px-2 py-1 text-sm text-primary-light hover:bg-primary-dark disabled:opacity-40';
@@ -11,24 +10,12 @@ const button =
 export default function AnnotateSection({
   names,
   state,
-  commandsManager,
-  onError,
+  run,
 }: {
   names: string[];
   state: AnnotationState;
-  commandsManager: CommandsManager;
-  onError: (message: string) => void;
+  run: (name: string, options?: Record<string, unknown>) => Promise<unknown>;
 }) {
-  const run = (name: string, options: Record<string, unknown> = {}) => {
-    try {
-      const out = commandsManager.runCommand(name, options) as Promise<unknown> | undefined;
-      Promise.resolve(out).catch((e: unknown) =>
-        onError(e instanceof Error ? e.message : String(e)),
-      );
-    } catch (e) {
-      onError(e instanceof Error ? e.message : String(e));
-    }
-  };
   const placed = new Set(state.placed);
   return (
     <section className="space-y-2 p-2 text-sm" data-testid="landmarks-annotate-section">

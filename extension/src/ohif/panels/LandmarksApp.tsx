@@ -1,4 +1,5 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import ReviewSection from './ReviewSection.tsx';
 import type { LandmarksController } from '../controller.ts';
 import AnnotateSection from './AnnotateSection.tsx';
 import useController from './useController.ts';
@@ -23,6 +24,23 @@ function Panel({ context }: { context: PanelContext }) {
   const srs = useLandmarkSrs(context.controller, study?.StudyInstanceUID, version);
   const [error, setError] = useState<string | undefined>();
   const [chosen, setChosen] = useState<string | undefined>();
+  const run = useCallback(
+    (name: string, options: Record<string, unknown> = {}): Promise<unknown> => {
+      setError(undefined);
+      try {
+        return Promise.resolve(context.commandsManager.runCommand(name, options)).catch(
+          (e: unknown) => {
+            setError(e instanceof Error ? e.message : String(e));
+          },
+        );
+      } catch (e) {
+        setError(e instanceof Error ? e.message : String(e));
+        return Promise.resolve(undefined);
+      }
+    },
+    [context.commandsManager],
+  );
+  useAutoLoadSr(context, study?.StudyInstanceUID, (srs.srs?.length ?? 0) > 0);
   const templateId = chosen ?? defaultTemplateFor(study?.modalities ?? []);
   const template = useMemo(
     () => context.templates.find((t) => t.id === templateId) ?? context.templates[0],
@@ -56,13 +74,44 @@ function Panel({ context }: { context: PanelContext }) {
         </p>
       )}
       <AnnotateSection
-        names={template.landmarks}
+        names={state.loadedSr ? state.names : template.landmarks}
         state={state}
+        run={run}
+      />
+      <ReviewSection
+        state={state}
+        studyUid={study?.StudyInstanceUID}
+        landmarkNames={template.landmarks}
         commandsManager={context.commandsManager}
-        onError={setError}
+        run={run}
       />
     </div>
   );
+}
+
+/**
+ * Once the study's image is on screen, draws its current landmark SR (if any) for review. Retries
+ * while the viewport is still loading (at most ~20 s).
+ */
+function useAutoLoadSr(context: PanelContext, studyUid: string | undefined, hasSr: boolean) {
+  useEffect(() => {
+    if (!studyUid || !hasSr) return;
+    let stop = false;
+    let tries = 0;
+    const attempt = () => {
+      if (stop || tries++ > 20) return;
+      context.controller.loadCurrentSr(studyUid).then(
+        (loaded) => {
+          if (!loaded && !stop) setTimeout(attempt, 1000);
+        },
+        () => !stop && setTimeout(attempt, 1000),
+      );
+    };
+    attempt();
+    return () => {
+      stop = true;
+    };
+  }, [context.controller, studyUid, hasSr]);
 }
 
 /** Root of the island: the panel inside an error boundary. */

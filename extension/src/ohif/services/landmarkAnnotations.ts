@@ -5,7 +5,14 @@ import { toolNames } from '../tools/toolNames.ts';
 export interface PointAnnotation {
   annotationUID: string;
   metadata: { toolName: string; referencedImageId?: string; FrameOfReferenceUID?: string };
-  data: { label?: string; handles: { points: number[][] }; landmarkStatus?: LandmarkStatus };
+  data: {
+    label?: string;
+    handles: { points: number[][] };
+    /** Status loaded from an SR or decided in review. */
+    landmarkStatus?: LandmarkStatus;
+    /** For flagged-abnormal landmarks: deviation from the shape model, mm. */
+    deviationMm?: number;
+  };
 }
 
 /** Which image (2D) or volume (3D) the landmarks belong to. */
@@ -43,10 +50,11 @@ export interface ImageRef {
 
 /**
  * 2D landmark set from annotations. `worldToImage` is Cornerstone's `utilities.worldToImageCoords`
- * for the image: it returns continuous pixel indices whose integer values are pixel CENTRES (origin =
- * centre of the top-left pixel, ImagePositionPatient). The SR uses the DICOM SCOORD convention (origin
- * = top-left CORNER, PS3.3 C.18.6.1.1), hence the +0.5. Landmarks come out in template order; names
- * not in the template are dropped; non-finite positions throw (no NaN reaches the PACS).
+ * for the image, which already uses the DICOM SCOORD convention of the SR (origin = top-left CORNER of
+ * the first pixel, PS3.3 C.18.6.1.1: it shifts ImagePositionPatient, a pixel centre, by half a pixel;
+ * checked against clicked positions in test/e2e/viewer.test.ts), so its [column, row] is stored as is.
+ * Landmarks come out in template order; names not in the template are dropped; non-finite positions
+ * throw (no NaN reaches the PACS).
  */
 export function toLandmarkSet2D(
   names: readonly string[],
@@ -63,11 +71,7 @@ export function toLandmarkSet2D(
     if (!Number.isFinite(col) || !Number.isFinite(row)) {
       throw new Error(`landmark ${name} on image ${ref.sopUid}: position is not a number`);
     }
-    landmarks.push({
-      name,
-      position: [col + 0.5, row + 0.5],
-      status: a.data.landmarkStatus ?? status,
-    });
+    landmarks.push(withDeviation(a, { name, position: [col, row], status }));
   }
   return {
     studyUid: ref.studyUid,
@@ -97,7 +101,7 @@ export function toLandmarkSet3D(
     if (p.length !== 3 || !p.every(Number.isFinite)) {
       throw new Error(`landmark ${name} in series ${ref.seriesUid}: position is not a 3D point`);
     }
-    landmarks.push({ name, position: p, status: a.data.landmarkStatus ?? status });
+    landmarks.push(withDeviation(a, { name, position: p, status }));
   }
   return {
     studyUid: ref.studyUid,
@@ -108,4 +112,14 @@ export function toLandmarkSet3D(
     frameOfReferenceUid: ref.frameOfReferenceUid,
     landmarks,
   };
+}
+
+/** The landmark with the annotation's own status, and its deviation while it is flagged. */
+function withDeviation(a: PointAnnotation, base: Landmark): Landmark {
+  const status = a.data.landmarkStatus ?? base.status;
+  const l: Landmark = { ...base, status };
+  if (status === 'flagged-abnormal' && Number.isFinite(a.data.deviationMm)) {
+    l.deviationMm = a.data.deviationMm;
+  }
+  return l;
 }
