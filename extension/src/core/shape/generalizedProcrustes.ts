@@ -5,8 +5,9 @@
  *
  * Conventions (mirrored by scripts/fixtures/shape_reference.py): the mean is kept centred at the
  * origin, rotated onto the first shape's orientation (rotation only) and scaled to the average centroid
- * size of the input shapes, so that aligned coordinates stay in millimetres. The aligned shapes are
- * finally projected into the tangent space at the mean.
+ * size of the input shapes, so that aligned coordinates stay in millimetres. Each aligned shape is
+ * projected into the tangent space at the current mean (Cootes et al. 1995), inside the loop, so that at
+ * convergence the average of the aligned shapes is the mean itself: X̄ = m, which regulation relies on.
  */
 import { applySimilarity, centroid, fitSimilarity } from './similarity.ts';
 
@@ -92,7 +93,7 @@ export function generalizedProcrustes(
   let mean = reference.map((p) => p.map((v) => (v * size) / centroidSize(reference)));
   let aligned: number[][][] = [];
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
-    aligned = shapes.map((x) => applySimilarity(fitSimilarity(x, mean), x));
+    aligned = shapes.map((x) => toTangent(applySimilarity(fitSimilarity(x, mean), x), mean));
     const next = normalisedMean(aligned, reference, size);
     const moved = distance(next, mean);
     mean = next;
@@ -101,6 +102,5 @@ export function generalizedProcrustes(
       return { aligned, mean, iterations: iteration, converged: true };
     }
   }
-  aligned = aligned.map((x) => toTangent(x, mean));
   return { aligned, mean, iterations: maxIterations, converged: false };
 }

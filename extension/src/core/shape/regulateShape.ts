@@ -2,7 +2,7 @@
  * Shape regulation of one predicted shape (paper Eqs. 4–7): Procrustes alignment onto the mean,
  * shape parameters, clamping to ±kσ, mapping back, and the abnormal-landmark heuristic.
  */
-import { Matrix, pseudoInverse } from 'ml-matrix';
+import { alignPartialShape } from './alignPartialShape.ts';
 import { applySimilarity, fitSimilarity, invertSimilarity, type Similarity } from './similarity.ts';
 import { synthesizeShape } from './synthesizeShape.ts';
 import type { Regulation, RegulateOptions, Shape, ShapeModel } from './types.ts';
@@ -25,65 +25,34 @@ function validateOptions(options: RegulateOptions): Required<Omit<RegulateOption
   return { sigmaLimit: o.sigmaLimit, abnormalThresholdMm: o.abnormalThresholdMm };
 }
 
-/** Largest number of alternations between T_α and b_α (they converge in a few). */
-const MAX_ALTERNATIONS = 100;
-
-/**
- * Returns b ↦ argmin over the visible coordinates of |P_v b − r_v|² (Eq. 4 restricted to visible
- * rows). With every landmark visible P has orthonormal columns and this is Pᵀr. Otherwise the system
- * may be under-determined, so it is solved in whitened coordinates (b = σ∘c, minimum-norm c by
- * ml-matrix's pseudo-inverse): among the least-squares solutions, the one of smallest Mahalanobis norm.
- */
-function parameterSolver(model: ShapeModel, visibleCoords: number[]): (r: number[]) => number[] {
-  const { components, sigma } = model;
-  if (visibleCoords.length === components[0]!.length) {
-    return (r) => components.map((p) => p.reduce((s, v, j) => s + v * r[j]!, 0));
-  }
-  const a = new Matrix(visibleCoords.map((j) => components.map((p, k) => p[j]! * sigma[k]!)));
-  const pinv = pseudoInverse(a);
-  return (r) => {
-    const c = pinv.mmul(Matrix.columnVector(visibleCoords.map((j) => r[j]!))).getColumn(0);
-    return c.map((v, k) => v * sigma[k]!);
-  };
+interface Alignment {
+  t: Similarity;
+  bAlpha: number[];
 }
 
 /**
- * T_α and b_α (Eq. 4). The first pass is the paper's: T_α is the Procrustes fit of the visible
- * landmarks onto X̄ and b_α the parameters of T_α X_α − X̄. As in Active Shape Models (Cootes et al.
- * 1995) the fit is then refined by alternating T_α (onto X̄ + P b_α) and b_α until b_α settles; this
- * minimises |T X_α − X̄ − P b| over both, so a shape of the model, placed anywhere, gives back exactly
- * its own b (what a plain fit onto X̄ does only up to a size bias).
+ * T_α and b_α (Eq. 4) for a complete shape: T_α is the Procrustes fit onto X̄, followed, as in the
+ * training shapes, by the projection into the tangent space at X̄ (a rescaling so that
+ * ⟨T_α X_α, X̄⟩ = |X̄|²); then b_α = Pᵀ(T_α X_α − X̄). A shape of the model, placed anywhere, gives back
+ * exactly its own b (without the tangent step, only up to a size bias).
  */
-function alignAndProject(
-  model: ShapeModel,
-  shape: Shape,
-  visible: number[],
-): { t: Similarity; bAlpha: number[] } {
-  const d = model.dimension;
-  const visiblePoints = visible.map((i) => shape[i]!);
-  const solve = parameterSolver(
-    model,
-    visible.flatMap((i) => Array.from({ length: d }, (_, a) => i * d + a)),
+function alignComplete(model: ShapeModel, shape: Shape, label: string): Alignment {
+  const t0 = fitSimilarity(shape, model.meanShape);
+  const aligned = applySimilarity(t0, shape);
+  let dot = 0;
+  let norm = 0;
+  model.meanShape.forEach((p, i) =>
+    p.forEach((m, a) => {
+      dot += m * aligned[i]![a]!;
+      norm += m * m;
+    }),
   );
-  const tolerance = 1e-10 * model.sigma[0]!;
-  let b = model.sigma.map(() => 0);
-  let t = fitSimilarity(
-    visiblePoints,
-    visible.map((i) => model.meanShape[i]!),
-  );
-  for (let it = 0; it < MAX_ALTERNATIONS; it++) {
-    const aligned = applySimilarity(t, shape);
-    const next = solve(aligned.flatMap((p, i) => p.map((v, a) => v - model.meanShape[i]![a]!)));
-    const change = Math.max(...next.map((v, k) => Math.abs(v - b[k]!)));
-    b = next;
-    if (change <= tolerance) break;
-    const target = synthesizeShape(model, b);
-    t = fitSimilarity(
-      visiblePoints,
-      visible.map((i) => target[i]!),
-    );
-  }
-  return { t, bAlpha: b };
+  if (!(dot > 0)) throw new Error(`${label}: cannot be aligned onto the mean shape`);
+  const k = norm / dot;
+  const t = { ...t0, scale: k * t0.scale, translation: t0.translation.map((v) => k * v) };
+  const residual = aligned.flatMap((p, i) => p.map((v, a) => k * v - model.meanShape[i]![a]!));
+  const bAlpha = model.components.map((c) => c.reduce((s, v, j) => s + v * residual[j]!, 0));
+  return { t, bAlpha };
 }
 
 /** Throws if any number in the regulation is not finite (so NaN never leaves the regulator). */
@@ -124,7 +93,14 @@ export function regulateShape(
     visible.map((i) => shape[i]!),
     label,
   );
-  const { t, bAlpha } = alignAndProject(model, shape, visible);
+  const { t, bAlpha } =
+    visible.length === n
+      ? alignComplete(model, shape, label)
+      : alignPartialShape(model, shape, visible);
+  // A shape that matches the mean only through a reflection (or nearly) aligns with scale ≈ 0.
+  if (!(t.scale > 1e-6 && Number.isFinite(t.scale))) {
+    throw new Error(`${label}: cannot be aligned onto the mean shape (mirrored or degenerate)`);
+  }
   const bBeta = bAlpha.map((b, k) =>
     Math.min(sigmaLimit * model.sigma[k]!, Math.max(-sigmaLimit * model.sigma[k]!, b)),
   );

@@ -1,0 +1,131 @@
+/**
+ * T_α and b_α (Eq. 4) for a shape with missing landmarks, on its visible landmarks only.
+ *
+ * b is eliminated (variable projection): for a given similarity T, b(T) is the least-squares fit of
+ * T X_v − X̄_v on the visible rows of P, and the residual left is (I − Π)(T X_v − X̄_v) with Π the
+ * projection onto those rows' span. T is found by Gauss–Newton on that residual (parameters: log
+ * scale, rotation, translation), which converges in a few steps and recovers a model shape exactly when
+ * the visible coordinates determine every mode. When they cannot (more modes than visible degrees of
+ * freedom), T stays the plain Procrustes fit onto X̄_v (the paper's T_α) and b the least-squares
+ * solution of smallest Mahalanobis norm.
+ */
+import { CholeskyDecomposition, Matrix, solve as leastSquares } from 'ml-matrix';
+import { applySimilarity, fitSimilarity, type Similarity } from './similarity.ts';
+import type { Shape, ShapeModel } from './types.ts';
+
+/** At most this many Gauss–Newton steps. */
+const MAX_STEPS = 20;
+/** Stop when no step parameter (log scale, radians, mm / shape size) exceeds this. */
+const STEP_TOLERANCE = 1e-12;
+
+/**
+ * b ↦ argmin |P_v b − r_v|² over the visible coordinates, solved in whitened coordinates b = σ∘c with
+ * a tiny ridge (1e-6 of the mean diagonal) so that an under-determined system gives, essentially, the
+ * least-squares solution of smallest Mahalanobis norm. Normal equations by ml-matrix's Cholesky.
+ */
+function visibleSolver(model: ShapeModel, coords: number[]): (rv: number[]) => number[] {
+  const { components, sigma } = model;
+  const a = new Matrix(coords.map((j) => components.map((p, k) => p[j]! * sigma[k]!)));
+  const at = a.transpose();
+  const normal = at.mmul(a);
+  const ridge = (1e-6 * normal.trace()) / sigma.length;
+  for (let k = 0; k < sigma.length; k++) normal.set(k, k, normal.get(k, k) + ridge);
+  const cholesky = new CholeskyDecomposition(normal);
+  return (rv) =>
+    cholesky
+      .solve(at.mmul(Matrix.columnVector(rv)))
+      .getColumn(0)
+      .map((v, k) => v * sigma[k]!);
+}
+
+/** Infinitesimal generators of a similarity at the flattened points y: scale, rotation(s), shifts. */
+function generators(y: number[], d: number): number[][] {
+  const m = y.length / d;
+  const at = (f: (p: number[]) => number[]) =>
+    Array.from({ length: m }, (_, i) => f(y.slice(i * d, i * d + d))).flat();
+  const cols = [y.slice()];
+  if (d === 2) cols.push(at(([u, v]) => [-v!, u!]));
+  else {
+    cols.push(at(([, v, w]) => [0, -w!, v!]));
+    cols.push(at(([u, , w]) => [w!, 0, -u!]));
+    cols.push(at(([u, v]) => [-v!, u!, 0]));
+  }
+  for (let a = 0; a < d; a++)
+    cols.push(at(() => Array.from({ length: d }, (_, k) => (k === a ? 1 : 0))));
+  return cols;
+}
+
+/** Rotation matrix for a 2D angle or a 3D rotation vector (Rodrigues). */
+function rotationFrom(omega: number[]): number[][] {
+  if (omega.length === 1) {
+    const [c, s] = [Math.cos(omega[0]!), Math.sin(omega[0]!)];
+    return [
+      [c, -s],
+      [s, c],
+    ];
+  }
+  const theta = Math.hypot(...omega);
+  const k = theta > 0 ? omega.map((v) => v / theta) : [0, 0, 1];
+  const [x, y, z] = k as [number, number, number];
+  const [c, s, v] = [Math.cos(theta), Math.sin(theta), 1 - Math.cos(theta)];
+  return [
+    [c + x * x * v, x * y * v - z * s, x * z * v + y * s],
+    [y * x * v + z * s, c + y * y * v, y * z * v - x * s],
+    [z * x * v - y * s, z * y * v + x * s, c + z * z * v],
+  ];
+}
+
+/** T ↦ D ∘ T for the step D = (e^δs, Rot(ω), δt). */
+function compose(step: number[], t: Similarity, d: number): Similarity {
+  const r = rotationFrom(step.slice(1, d === 2 ? 2 : 4));
+  const shift = step.slice(d === 2 ? 2 : 4);
+  const k = Math.exp(step[0]!);
+  const mul = (m: number[][], v: readonly number[]) =>
+    m.map((row) => row.reduce((s, x, j) => s + x * v[j]!, 0));
+  return {
+    scale: k * t.scale,
+    rotation: r.map((row) =>
+      t.rotation[0]!.map((_, j) => row.reduce((s, x, l) => s + x * t.rotation[l]![j]!, 0)),
+    ),
+    translation: mul(r, t.translation).map((v, a) => k * v + shift[a]!),
+  };
+}
+
+/**
+ * Aligns a partial shape: returns T_α (image → model frame) and b_α, using only the `visible` rows.
+ */
+export function alignPartialShape(
+  model: ShapeModel,
+  shape: Shape,
+  visible: number[],
+): { t: Similarity; bAlpha: number[] } {
+  const d = model.dimension;
+  const coords = visible.flatMap((i) => Array.from({ length: d }, (_, a) => i * d + a));
+  const solve = visibleSolver(model, coords);
+  const points = visible.map((i) => shape[i]!);
+  const mean = visible.flatMap((i) => model.meanShape[i]!);
+  const reject = (v: number[]) => {
+    const b = solve(v);
+    return v.map((x, j) => x - model.components.reduce((s, c, k) => s + c[coords[j]!]! * b[k]!, 0));
+  };
+  const size = Math.hypot(...mean);
+  let t = fitSimilarity(
+    points,
+    visible.map((i) => model.meanShape[i]!),
+  );
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const y = applySimilarity(t, points).flat();
+    const r = reject(y.map((v, j) => v - mean[j]!));
+    const jac = generators(y, d).map(reject);
+    const delta = leastSquares(
+      new Matrix(jac).transpose(),
+      Matrix.columnVector(r.map((v) => -v)),
+      true,
+    ).getColumn(0);
+    t = compose(delta, t, d);
+    const moved = delta.map((v, i) => (i >= (d === 2 ? 2 : 4) ? v / size : v));
+    if (Math.max(...moved.map(Math.abs)) <= STEP_TOLERANCE) break;
+  }
+  const y = applySimilarity(t, points).flat();
+  return { t, bAlpha: solve(y.map((v, j) => v - mean[j]!)) };
+}
