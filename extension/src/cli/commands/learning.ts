@@ -1,4 +1,155 @@
-import type { Command } from 'commander';
+/**
+ * `landmarks train | predict | evaluate`: the learning half of the method (paper §3.2–3.3, §4).
+ * Thin: files in, core training / inference / metrics, files and tables out; progress bars with ETA;
+ * Ctrl-C during training saves a resumable state in the output folder (`--resume` continues it).
+ */
+import { writeFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { formatLandmarkTable, parseIdList, selectRows } from '../../core/data/landmarkTable.ts';
+import { evaluateLandmarks, formatMetricsTable } from '../../core/metrics/index.ts';
+import { METHODS } from '../../core/selfTraining/types.ts';
+import { positiveNumber } from '../io/parseNumbers.ts';
+import { readLandmarks, readText } from '../io/readInputs.ts';
+import { listImages } from '../../node/imageFolder.ts';
+import runTraining, { type TrainCommandOptions } from '../../node/runTraining.ts';
+import predictFolder from '../../node/predictFolder.ts';
+import setupNodeBackend, { type NodeBackend } from '../../node/nodeBackend.ts';
 
-/** Registers the `learning` sub-commands (filled in by the issue that owns them). */
-export function registerLearningCommands(_program: Command): void {}
+function readIds(file: string | undefined): string[] | undefined {
+  return file === undefined ? undefined : parseIdList(readText(file, 'id list'), { source: file });
+}
+
+function write(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    throw new Error(`cannot write "${path}" (${(error as NodeJS.ErrnoException).code ?? error})`);
+  }
+}
+
+const backendOption = () =>
+  new Option('--backend <name>', 'TensorFlow.js backend').choices(['wasm', 'cpu']).default('wasm');
+
+function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train a landmark network (pre-train → shape-regulated self-training → fine-tune)')
+    .requiredOption('--images <dir>', 'folder of <id>.jpg|.png|.dcm')
+    .requiredOption('--landmarks <csv>', 'landmark table image,x1,y1,... in pixels')
+    .requiredOption('--labelled <ids.txt>', 'ids of labelled training images')
+    .option('--unlabelled <ids.txt>', 'ids of unlabelled training images')
+    .option('--validation <ids.txt>', 'ids of validation images (best checkpoint by MRE)')
+    .option(
+      '--spacing <mm>',
+      'pixel spacing in mm (DICOM files carry their own)',
+      positiveNumber('--spacing'),
+    )
+    .addOption(
+      new Option('--method <method>', 'training method')
+        .choices([...METHODS])
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--preset <preset>', 'schedule and network size')
+        .choices(['quick', 'paper'])
+        .default('quick'),
+    )
+    .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 1)
+    .option(
+      '--epochs <scale>',
+      'multiply every stage’s epochs (e.g. 0.1 for a smoke run)',
+      positiveNumber('--epochs'),
+    )
+    .option('--cache <dir>', 'cache of letterboxed images')
+    .option('--resume', 'continue from the training state saved in --out by an interrupted run')
+    .addOption(backendOption())
+    .requiredOption('--out <modelDir>', 'output model folder')
+    .action(
+      async (
+        o: TrainCommandOptions & {
+          labelled: string;
+          unlabelled?: string;
+          validation?: string;
+          backend: NodeBackend;
+        },
+      ) => {
+        const backend = await setupNodeBackend(o.backend);
+        const status = await runTraining({
+          ...o,
+          labelledIds: readIds(o.labelled)!,
+          unlabelledIds: readIds(o.unlabelled) ?? [],
+          validationIds: readIds(o.validation) ?? [],
+          backend,
+        });
+        if (status === 'cancelled') process.exitCode = 130;
+      },
+    );
+}
+
+function registerPredict(program: Command): void {
+  program
+    .command('predict')
+    .description('detect landmarks on every image of a folder (CSV in pixels)')
+    .requiredOption('--model <dir>', 'model folder written by `landmarks train`')
+    .requiredOption('--images <dir>', 'folder of <id>.jpg|.png|.dcm')
+    .option('--ids <txt>', 'only these image ids')
+    .addOption(backendOption())
+    .requiredOption('--out <csv>', 'output landmark table')
+    .action(
+      async (o: {
+        model: string;
+        images: string;
+        ids?: string;
+        out: string;
+        backend: NodeBackend;
+      }) => {
+        await setupNodeBackend(o.backend);
+        const ids = readIds(o.ids) ?? [...(await listImages(o.images)).keys()];
+        const rows = await predictFolder(o.model, o.images, ids);
+        write(
+          o.out,
+          formatLandmarkTable(
+            { dimension: 2, landmarkCount: rows.values().next().value?.length ?? 0, rows },
+            { digits: 3 },
+          ),
+        );
+        process.stdout.write(`wrote ${rows.size} predictions to ${o.out}\n`);
+      },
+    );
+}
+
+function registerEvaluate(program: Command): void {
+  program
+    .command('evaluate')
+    .description('MRE, SD and SDR (2, 2.5, 3, 4 mm) per landmark and overall')
+    .requiredOption('--pred <csv>', 'predicted landmarks (pixels)')
+    .requiredOption('--truth <csv>', 'true landmarks (pixels)')
+    .option('--ids <txt>', 'only these image ids (default: every predicted image)')
+    .requiredOption('--spacing <mm>', 'pixel spacing in mm', positiveNumber('--spacing'))
+    .option('--json', 'machine-readable output')
+    .action((o: { pred: string; truth: string; ids?: string; spacing: number; json?: boolean }) => {
+      const pred = readLandmarks(o.pred, undefined);
+      const truth = readLandmarks(o.truth, undefined);
+      const ids = readIds(o.ids) ?? [...pred.rows.keys()];
+      const p = selectRows(pred, ids, { source: o.pred });
+      const t = selectRows(truth, ids, { source: o.truth });
+      const truthRows = [...t.rows.values()];
+      const cases = [...p.rows.entries()].map(([id, predictedPx], i) => ({
+        id: `image ${id}`,
+        predictedPx,
+        truthPx: truthRows[i]!,
+        spacingMm: Array<number>(pred.dimension).fill(o.spacing),
+      }));
+      const { metrics } = evaluateLandmarks(cases);
+      process.stdout.write(
+        o.json ? `${JSON.stringify(metrics, null, 2)}\n` : `${formatMetricsTable(metrics)}\n`,
+      );
+    });
+}
+
+/** Registers `train`, `predict` and `evaluate`. */
+export function registerLearningCommands(program: Command): void {
+  registerTrain(program);
+  registerPredict(program);
+  registerEvaluate(program);
+}

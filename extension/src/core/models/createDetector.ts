@@ -1,0 +1,39 @@
+/**
+ * A landmark detector over a trained 2D network (tfjs-models style): `detect(image)` letterboxes the
+ * image, predicts heatmaps, takes integral coordinates (Eq. 2) and maps them back to ORIGINAL pixels.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import letterboxImage from '../data/letterboxImage.ts';
+import { toOriginalPixels } from '../data/computeLetterbox.ts';
+import type { GrayImage } from '../data/types.ts';
+import predictCoordinates from '../selfTraining/predictCoordinates.ts';
+
+export interface LandmarkDetector {
+  /** n × 2 landmark coordinates (x, y) in the image's original pixels (continuous, pixel-corner convention). */
+  detect(image: GrayImage): Promise<number[][]>;
+  /** Frees the network's weights. The detector cannot be used afterwards. */
+  dispose(): void;
+  /** No state between calls; kept for API symmetry with tfjs-models detectors. */
+  reset(): void;
+}
+
+/** Wraps `model` (ownership passes to the detector). */
+export default function createDetector(
+  model: tf.LayersModel,
+  inputShape: number[],
+): LandmarkDetector {
+  let disposed = false;
+  return {
+    async detect(image) {
+      if (disposed) throw new Error('detector was disposed');
+      const { input, letterbox } = letterboxImage(image, inputShape);
+      const [coords] = await predictCoordinates(model, [input], inputShape, 1);
+      return toOriginalPixels(coords!, letterbox);
+    },
+    dispose() {
+      if (!disposed) model.dispose();
+      disposed = true;
+    },
+    reset() {},
+  };
+}

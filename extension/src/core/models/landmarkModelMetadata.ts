@@ -1,0 +1,46 @@
+/**
+ * Metadata stored with a trained landmark network (in model.json's userDefinedMetadata and, readable
+ * without tfjs, in landmarks-model.json).
+ */
+import type { EpochRecord, LoopState, Method } from '../selfTraining/types.ts';
+import type { ResolvedModelConfig } from './types.ts';
+
+export const METADATA_FORMAT = 'landmarks-heatmap-model';
+
+export interface LandmarkModelMetadata {
+  format: typeof METADATA_FORMAT;
+  version: 1;
+  landmarkNames: string[];
+  /** Network configuration, including inputShape [H, W] in pixels. */
+  network: ResolvedModelConfig;
+  method: Method;
+  seed: number;
+  preset?: string;
+  training: {
+    labelled: number;
+    unlabelled: number;
+    validation: number;
+    backend: string;
+    seconds: number;
+    history: EpochRecord[];
+    best?: LoopState['best'];
+  };
+}
+
+/** Checks a parsed metadata object; errors name `source` and what is wrong. */
+export function checkMetadata(value: unknown, source: string): LandmarkModelMetadata {
+  const m = value as Partial<LandmarkModelMetadata> | undefined;
+  if (!m || m.format !== METADATA_FORMAT)
+    throw new Error(`${source}: not a landmark model (format "${m?.format}")`);
+  if (m.version !== 1) throw new Error(`${source}: unsupported version ${m.version}`);
+  if (!Array.isArray(m.landmarkNames) || m.landmarkNames.length === 0)
+    throw new Error(`${source}: no landmark names`);
+  if (!m.network || !Array.isArray(m.network.inputShape))
+    throw new Error(`${source}: no network input shape`);
+  if (m.network.landmarkCount !== m.landmarkNames.length) {
+    throw new Error(
+      `${source}: ${m.landmarkNames.length} names for ${m.network.landmarkCount} heatmaps`,
+    );
+  }
+  return m as LandmarkModelMetadata;
+}

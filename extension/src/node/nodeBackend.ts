@@ -1,0 +1,35 @@
+/**
+ * TensorFlow.js backend for Node: wasm (SIMD, single thread; multi-threaded wasm fails in Node) with the
+ * training kernels it lacks provided, or the cpu backend (correct, much slower). tfjs-node cannot be
+ * installed here (its install downloads libtensorflow).
+ */
+import * as tf from '@tensorflow/tfjs';
+import registerTrainingKernels from '../core/tf/registerTrainingKernels.ts';
+
+export type NodeBackend = 'wasm' | 'cpu';
+
+/**
+ * Sets the backend. With `fallback` (default true) a wasm start failure falls back to cpu with a warning
+ * on stderr.
+ * @returns the backend in use
+ */
+export default async function setupNodeBackend(
+  name: NodeBackend = 'wasm',
+  fallback = true,
+): Promise<NodeBackend> {
+  if (name === 'wasm') {
+    try {
+      await import('@tensorflow/tfjs-backend-wasm');
+      if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
+      await tf.ready();
+      registerTrainingKernels('wasm');
+      return 'wasm';
+    } catch (error) {
+      if (!fallback) throw error;
+      process.stderr.write(`wasm backend unavailable (${(error as Error).message}); using cpu\n`);
+    }
+  }
+  if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not initialise');
+  await tf.ready();
+  return 'cpu';
+}

@@ -1,0 +1,47 @@
+/**
+ * Node driver of `landmarks predict`: loads a model folder and detects landmarks on each image, with a
+ * progress bar. Coordinates are original pixels.
+ */
+import cliProgress from 'cli-progress';
+import { normaliseImageId } from '../core/data/landmarkTable.ts';
+import createDetector from '../core/models/createDetector.ts';
+import { listImages, readImage } from './imageFolder.ts';
+import { loadLandmarkModel } from './modelStore.ts';
+
+/** @returns image id → n × 2 landmarks in original pixels, in the order of `ids` */
+export default async function predictFolder(
+  modelDir: string,
+  imagesDir: string,
+  ids: readonly string[],
+): Promise<Map<string, number[][]>> {
+  const { model, metadata } = await loadLandmarkModel(modelDir);
+  const detector = createDetector(model, metadata.network.inputShape);
+  const files = await listImages(imagesDir);
+  const byKey = new Map([...files].map(([id, file]) => [normaliseImageId(id), { id, file }]));
+  const bar = new cliProgress.SingleBar(
+    {
+      format: 'predict |{bar}| {value}/{total} ETA {eta_formatted} {id}',
+      noTTYOutput: true,
+      notTTYSchedule: 10_000,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const out = new Map<string, number[][]>();
+  bar.start(ids.length, 0, { id: '' });
+  try {
+    for (const wanted of ids) {
+      const found = byKey.get(normaliseImageId(wanted));
+      if (!found) throw new Error(`image "${wanted}": no .jpg/.png/.dcm file in ${imagesDir}`);
+      const { image } = await readImage(found.file);
+      const landmarks = await detector.detect(image);
+      if (landmarks.some((p) => !p.every(Number.isFinite)))
+        throw new Error(`image "${found.id}": prediction is not finite`);
+      out.set(found.id, landmarks);
+      bar.increment(1, { id: found.id });
+    }
+  } finally {
+    bar.stop();
+    detector.dispose();
+  }
+  return out;
+}

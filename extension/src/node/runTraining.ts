@@ -1,0 +1,216 @@
+/**
+ * Node driver of `landmarks train`: reads the data, builds the network of the preset, runs the core
+ * training loop with progress bars (ETA), saves the model folder, and on Ctrl-C (SIGINT) saves a
+ * resumable training state there instead.
+ */
+import { readFileSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import * as tf from '@tensorflow/tfjs';
+import { parseLandmarkTable } from '../core/data/landmarkTable.ts';
+import { DEFAULT_AUGMENTATION, PRESETS } from '../core/selfTraining/presets.ts';
+import createHeatmapModel from '../core/models/createHeatmapModel.ts';
+import createAdam from '../core/tf/createAdam.ts';
+import trainLandmarkModel from '../core/selfTraining/trainLandmarkModel.ts';
+import shapeRegulatorFactory from '../core/selfTraining/shapeRegulatorFactory.ts';
+import { exportTrainingState, importTrainingState } from '../core/selfTraining/trainingState.ts';
+import type { Method, Schedule, TrainingProgress } from '../core/selfTraining/types.ts';
+import { fitShapeModel, serialiseShapeModel } from '../core/shape/index.ts';
+import {
+  METADATA_FORMAT,
+  type LandmarkModelMetadata,
+} from '../core/models/landmarkModelMetadata.ts';
+import { DEFAULT_LATENT_OFFSET } from '../core/losses/sampleLatentOffsets.ts';
+import loadSamples from './loadSamples.ts';
+import { saveLandmarkModel } from './modelStore.ts';
+import { readTrainingState, removeTrainingState, writeTrainingState } from './trainingStateFile.ts';
+
+export interface TrainCommandOptions {
+  images: string;
+  landmarks: string;
+  spacing?: number;
+  method: Method;
+  preset: 'quick' | 'paper';
+  seed: number;
+  epochs?: number;
+  cache?: string;
+  resume?: boolean;
+  out: string;
+}
+
+function scaled(schedule: Schedule, factor: number | undefined): Schedule {
+  if (factor === undefined) return schedule;
+  const e = (n: number) => Math.max(1, Math.round(n * factor));
+  return {
+    ...schedule,
+    pretrainEpochs: e(schedule.pretrainEpochs),
+    selfTrainEpochs: e(schedule.selfTrainEpochs),
+    finetuneEpochs: e(schedule.finetuneEpochs),
+  };
+}
+
+function progressBar(label: string): cliProgress.SingleBar {
+  return new cliProgress.SingleBar(
+    {
+      format: `${label} |{bar}| {percentage}% {value}/{total} ETA {eta_formatted} {info}`,
+      hideCursor: true,
+      etaBuffer: 50,
+      noTTYOutput: true,
+      notTTYSchedule: 10_000,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+}
+
+function describe(p: TrainingProgress): string {
+  if (p.pseudoLabels)
+    return `${p.stage}: pseudo labels, ${p.pseudoLabels.excluded}/${p.pseudoLabels.total} landmarks excluded`;
+  const mre = p.validationMreMm === undefined ? '' : ` val MRE ${p.validationMreMm.toFixed(2)} mm`;
+  return `${p.stage} epoch ${p.epoch + 1}/${p.epochs} loss ${Number.isFinite(p.loss) ? p.loss.toFixed(4) : '-'}${mre}`;
+}
+
+/** @returns 'cancelled' when interrupted (state saved in `out`), 'completed' when the model was saved */
+export default async function runTraining(
+  o: TrainCommandOptions & {
+    labelledIds: string[];
+    unlabelledIds: string[];
+    validationIds: string[];
+    backend: string;
+  },
+): Promise<'completed' | 'cancelled'> {
+  const started = Date.now();
+  const preset = PRESETS[o.preset];
+  const schedule = scaled(preset.schedule, o.epochs);
+  const table = parseLandmarkTable(readFileSync(o.landmarks, 'utf8'), {
+    source: o.landmarks,
+    allowMissing: true,
+  });
+  const spacingMm = o.spacing === undefined ? undefined : [o.spacing, o.spacing];
+  const loadBar = progressBar('images  ');
+  const all = [...o.labelledIds, ...o.unlabelledIds, ...o.validationIds];
+  loadBar.start(all.length, 0, { info: '' });
+  const load = (ids: string[], labelled: boolean, offset: number) =>
+    loadSamples({
+      imagesDir: o.images,
+      ids,
+      inputShape: preset.inputShape,
+      spacingMm,
+      cacheDir: o.cache,
+      landmarks: labelled ? table.rows : undefined,
+      onImage: (k, _t, id) => loadBar.update(offset + k, { info: id }),
+    });
+  const labelled = await load(o.labelledIds, true, 0);
+  const unlabelled = await load(o.unlabelledIds, false, o.labelledIds.length);
+  const validation = await load(
+    o.validationIds,
+    true,
+    o.labelledIds.length + o.unlabelledIds.length,
+  );
+  loadBar.stop();
+
+  const n = table.landmarkCount;
+  const landmarkNames = Array.from({ length: n }, (_, i) => `L${i + 1}`);
+  const { model, config } = createHeatmapModel({
+    inputShape: preset.inputShape,
+    landmarkCount: n,
+    depth: preset.depth,
+    baseFilters: preset.baseFilters,
+    seed: o.seed,
+  });
+  const optimizer = createAdam(schedule.learningRate);
+  let resume;
+  if (o.resume) {
+    const saved = await readTrainingState(o.out);
+    if (!saved) throw new Error(`--resume: no training state in ${o.out}`);
+    if (
+      saved.extra.method !== o.method ||
+      saved.extra.seed !== o.seed ||
+      saved.extra.preset !== o.preset
+    ) {
+      throw new Error(
+        `--resume: the state in ${o.out} is for method ${saved.extra.method}, seed ${saved.extra.seed}, preset ${saved.extra.preset}`,
+      );
+    }
+    resume = await importTrainingState(model, optimizer, saved.state);
+  }
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const bar = progressBar('training');
+  bar.start(1, 0, { info: '' });
+  try {
+    const result = await trainLandmarkModel(
+      model,
+      optimizer,
+      { labelled, unlabelled, validation },
+      {
+        method: o.method,
+        schedule,
+        augmentation: DEFAULT_AUGMENTATION,
+        latentOffset: DEFAULT_LATENT_OFFSET,
+        seed: o.seed,
+        regulatorFactory: shapeRegulatorFactory({ landmarkNames }),
+        signal: controller.signal,
+        onProgress: (p) => {
+          bar.setTotal(p.stepsTotal);
+          bar.update(p.stepsDone, { info: describe(p) });
+        },
+      },
+      resume,
+    );
+    bar.stop();
+    if (result.status === 'cancelled') {
+      await writeTrainingState(o.out, await exportTrainingState(model, optimizer, result.state), {
+        method: o.method,
+        seed: o.seed,
+        preset: o.preset,
+      });
+      process.stderr.write(
+        `interrupted: training state saved in ${o.out}; run the same command with --resume to continue\n`,
+      );
+      return 'cancelled';
+    }
+    const shapes = labelled.map((s) =>
+      table.rows
+        .get(s.id)!
+        .map(([x, y]) => [
+          x! * (spacingMm?.[0] ?? s.spacingMm[0]! * s.letterbox.scaleX),
+          y! * (spacingMm?.[1] ?? s.spacingMm[1]! * s.letterbox.scaleY),
+        ]),
+    );
+    const shapeJson =
+      shapes.length >= 3
+        ? serialiseShapeModel(fitShapeModel(shapes, { landmarkNames }))
+        : undefined;
+    const metadata: LandmarkModelMetadata = {
+      format: METADATA_FORMAT,
+      version: 1,
+      landmarkNames,
+      network: config,
+      method: o.method,
+      seed: o.seed,
+      preset: o.preset,
+      training: {
+        labelled: labelled.length,
+        unlabelled: unlabelled.length,
+        validation: validation.length,
+        backend: o.backend,
+        seconds: Math.round((Date.now() - started) / 1000),
+        history: result.state.history,
+        best: result.state.best,
+      },
+    };
+    await saveLandmarkModel(o.out, model, metadata, shapeJson);
+    await removeTrainingState(o.out);
+    const best = result.state.best
+      ? `; best validation MRE ${result.state.best.validationMreMm.toFixed(2)} mm (${result.state.best.stage} epoch ${result.state.best.epoch + 1})`
+      : '';
+    process.stdout.write(`model saved in ${o.out}${best}\n`);
+    return 'completed';
+  } finally {
+    bar.stop();
+    process.removeListener('SIGINT', onSigint);
+    model.dispose();
+    optimizer.dispose();
+    tf.disposeVariables();
+  }
+}
