@@ -4,12 +4,15 @@
  * write + STOW, and in the same run the raw loopback transfer rate (a plain Node HTTP server, and
  * Orthanc's own REST file download) as the ceiling. Prints a markdown table. Not a test.
  */
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { generateCbctVolume, generateCephalogram } from '../extension/src/core/synthetic/index.ts';
 import { writeLandmarkSr } from '../extension/src/dicom/srWriter.ts';
 import { syntheticStudyFiles, type StudyFiles } from '../extension/src/dicom/studyFiles.ts';
 import { uidFromSeed } from '../extension/src/dicom/uids.ts';
 import { nodeCodecs } from '../extension/src/node/codecs/nodeCodecs.ts';
+import { importImages } from '../extension/src/node/pacsImport/importImages.ts';
 import { startOrthanc } from '../extension/src/node/orthanc/orthancProcess.ts';
 import { createPacsClient } from '../extension/src/pacs/pacsClient.ts';
 import { loadSeriesVolume, loadStudyImage } from '../extension/src/pacs/studyLoader.ts';
@@ -18,6 +21,8 @@ const STUDIES_2D = 20;
 const VOLUME_REPEATS = 3;
 const SR_COUNT = 20;
 const MB = 1024 * 1024;
+const ISBI = join(import.meta.dirname ?? '.', '..', '..', 'shared', 'data', 'isbi2015');
+const ISBI_COUNT = 5;
 
 interface Row {
   what: string;
@@ -51,6 +56,42 @@ async function rawLoopback(size: number, times: number): Promise<Row> {
     unit: 'transfers',
     megabytes: (size * times) / MB,
   };
+}
+
+/** Real cephalograms (1935 x 2400, 8-bit): import (JPEG decode + DX + SR + STOW) and load back. */
+async function isbiRows(client: Awaited<ReturnType<typeof createPacsClient>>): Promise<Row[]> {
+  const ids = Array.from({ length: ISBI_COUNT }, (_, i) => String(i + 1).padStart(3, '0'));
+  const [results, importSeconds] = await timed(() =>
+    importImages({
+      imagesDir: join(ISBI, 'images'),
+      landmarksCsv: join(ISBI, 'landmarks_mean.csv'),
+      ids,
+      store: (f, s) => client.store(f, s),
+    }),
+  );
+  const failed = results.filter((r) => r.error);
+  if (failed.length)
+    throw new Error(`ISBI import failed: ${failed.map((f) => f.error).join('; ')}`);
+  const megabytes = (ISBI_COUNT * 1935 * 2400) / MB;
+  const [, loadSeconds] = await timed(async () => {
+    for (const r of results) await loadStudyImage(client, nodeCodecs(), r.studyUid ?? '');
+  });
+  return [
+    {
+      what: 'ISBI import: JPEG decode + DX + manual SR + STOW (1935x2400, 8-bit)',
+      count: ISBI_COUNT,
+      seconds: importSeconds,
+      unit: 'studies',
+      megabytes,
+    },
+    {
+      what: 'ISBI QIDO + WADO metadata + frame + decode (4.4 MB each)',
+      count: ISBI_COUNT,
+      seconds: loadSeconds,
+      unit: 'studies',
+      megabytes,
+    },
+  ];
 }
 
 async function main(): Promise<void> {
@@ -166,6 +207,7 @@ async function main(): Promise<void> {
       unit: 'SRs',
       megabytes: srs.reduce((a, s) => a + s.byteLength, 0) / MB,
     });
+    if (existsSync(ISBI)) rows.push(...(await isbiRows(client)));
   } finally {
     await orthanc.stop();
   }
