@@ -104,6 +104,15 @@ describe('generateCbctVolume', () => {
     expect(Math.abs(stats[1].mean - stats[0].mean)).toBeGreaterThan(0.01);
   });
 
+  it('fits the default field into a non-default grid when no spacing is given', () => {
+    // Default field 192 × 192 × 168 mm; 24 × 20 × 10 voxels need max(8, 9.6, 16.8) = 16.8 mm.
+    const v = generateCbctVolume({ seed: 3, width: 24, height: 20, depth: 10 });
+    expect(v.spacingMm).toEqual([16.8, 16.8, 16.8]);
+    const dims = [24, 20, 10];
+    v.landmarksPx.forEach((p) => p.forEach((x, a) => expect(x).toBeLessThan(dims[a] - 0.5)));
+    v.landmarksPx.forEach((p) => p.forEach((x) => expect(x).toBeGreaterThan(0)));
+  });
+
   it('rejects bad options with clear messages', () => {
     expect(() => generateCbctVolume({ device: 'ceph-a' })).toThrow(
       /unknown 3D device preset 'ceph-a'/,

@@ -59,6 +59,12 @@ describe('generateCephalogram', () => {
     });
   });
 
+  it('fits the default 204.8 × 256 mm field into a non-default size when no spacing is given', () => {
+    expect(generateCephalogram({ width: 128, height: 160 }).spacingMm).toEqual([1.6, 1.6]);
+    // 128 × 100: x needs 1.6 mm, y needs 2.56 mm; the larger keeps both axes covered.
+    expect(generateCephalogram({ width: 128, height: 100 }).spacingMm).toEqual([2.56, 2.56]);
+  });
+
   it('draws a locally identifiable structure at each landmark (template matching)', () => {
     // Mean NCC template of each landmark from 8 images; in 6 new images, search ±12 px around a
     // guess displaced by up to 8 px. A landmark without its own structure cannot be re-found.

@@ -93,7 +93,10 @@ export interface CephalogramOptions extends GeneratorOptions {
   width?: number;
   /** Rows; default 320. */
   height?: number;
-  /** Millimetres per pixel, [x (column), y (row)]; default [0.8, 0.8]. */
+  /**
+   * Millimetres per pixel, [x (column), y (row)]; default [0.8, 0.8] at the default size, otherwise
+   * the isotropic spacing that fits the default 204.8 × 256 mm field into width × height.
+   */
   spacingMm?: [number, number];
 }
 
@@ -105,7 +108,10 @@ export interface CbctOptions extends GeneratorOptions {
   height?: number;
   /** Slices (z, inferior → superior); default 56. */
   depth?: number;
-  /** Millimetres per voxel, [x, y, z]; default [3, 3, 3] (a whole face fits 64 × 64 × 56). */
+  /**
+   * Millimetres per voxel, [x, y, z]; default [3, 3, 3] at the default size (the face fits the
+   * 192 × 192 × 168 mm field), otherwise the isotropic spacing that fits that field into the grid.
+   */
   spacingMm?: [number, number, number];
 }
 

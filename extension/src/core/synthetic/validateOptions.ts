@@ -41,6 +41,18 @@ function positiveInteger(name: string, v: number): number {
 }
 
 /**
+ * Default spacing: the preset spacing for the default size; for another size, the isotropic spacing
+ * that keeps the default field of view (size × spacing, mm) inside the new grid along every axis, so
+ * the whole anatomy stays in the image.
+ */
+function fittedSpacing(size: number[], defaults: Defaults): number[] {
+  const defaultSize = [defaults.width, defaults.height, defaults.depth ?? 1];
+  if (size.every((n, a) => n === defaultSize[a])) return defaults.spacingMm;
+  const s = Math.max(...size.map((n, a) => (defaultSize[a] * defaults.spacingMm[a]) / n));
+  return size.map(() => s);
+}
+
+/**
  * @throws Error naming the option and the bad value.
  */
 export default function validateOptions(
@@ -52,7 +64,13 @@ export default function validateOptions(
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     throw new Error(`synthetic: seed must be an integer in 0..2^32-1, got ${seed}`);
   }
-  const spacingMm = [...(options.spacingMm ?? defaults.spacingMm)];
+  const width = positiveInteger('width', options.width ?? defaults.width);
+  const height = positiveInteger('height', options.height ?? defaults.height);
+  const depth =
+    dimension === 3 ? positiveInteger('depth', options.depth ?? defaults.depth ?? 48) : 1;
+  const spacingMm = [
+    ...(options.spacingMm ?? fittedSpacing([width, height, depth].slice(0, dimension), defaults)),
+  ];
   if (spacingMm.length !== dimension || spacingMm.some((s) => !Number.isFinite(s) || s <= 0)) {
     throw new Error(
       `synthetic: spacingMm must be ${dimension} positive numbers, got [${spacingMm}]`,
@@ -66,9 +84,9 @@ export default function validateOptions(
     seed,
     id: options.id,
     device: options.device ?? defaults.device,
-    width: positiveInteger('width', options.width ?? defaults.width),
-    height: positiveInteger('height', options.height ?? defaults.height),
-    depth: dimension === 3 ? positiveInteger('depth', options.depth ?? defaults.depth ?? 48) : 1,
+    width,
+    height,
+    depth,
     spacingMm,
     shapeSigmaLimit: nonNegative('shapeSigmaLimit', options.shapeSigmaLimit ?? 3),
     residualSdMm: nonNegative('residualSdMm', options.residualSdMm ?? 0.5),
