@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateCephalogram } from '../../../extension/src/core/synthetic/index.ts';
+import { syntheticStudyFiles } from '../../../extension/src/dicom/studyFiles.ts';
+import { diskQueueStorage } from '../../../extension/src/node/resultQueue/diskQueueStorage.ts';
 import { startOrthanc, type TestOrthanc } from '../../support/orthanc.ts';
 
 const run = promisify(execFile);
@@ -72,4 +75,29 @@ describe('landmarks pacs CLI', () => {
       expect(listed.stdout).toMatch(/2 studies, 1 annotated/);
     },
   );
+
+  it('flush sends the results a previous run left in the disk queue', async () => {
+    const study = syntheticStudyFiles(
+      generateCephalogram({ seed: 31, width: 64, height: 80 }),
+      true,
+      1,
+    );
+    const queueDir = join(folder, 'queue');
+    const storage = diskQueueStorage(queueDir);
+    for (const [i, data] of study.files.entries()) {
+      await storage.put({
+        id: `2.25.${31000 + i}`,
+        studyUid: study.studyUid,
+        data,
+        attempts: 3,
+        nextAttemptAt: 0,
+        lastError: 'HTTP status 0',
+      });
+    }
+    const flushed = await cli(['flush', '--url', pacs.dicomWebUrl, '--queue', queueDir]);
+    expect(flushed.stdout).toMatch(/2 stored, 0 still waiting, 0 refused/);
+    expect(await storage.list()).toEqual([]);
+    const listed = await cli(['list', '--url', pacs.dicomWebUrl, '--patient', '*ceph*-31']);
+    expect(listed.stdout).toMatch(/1 studies, 1 annotated/);
+  });
 });

@@ -239,13 +239,30 @@ function registerList(pacs: Command): void {
     );
 }
 
-/** Registers `landmarks pacs start|stop|seed|import|list`. */
+function registerFlush(pacs: Command): void {
+  withConnection(pacs.command('flush'))
+    .description('send the results waiting in the disk queue (kept while the PACS was down)')
+    .option('--queue <dir>', 'queue folder', '.cache/pacs-queue')
+    .option('--wait <seconds>', 'keep retrying this long', '30')
+    .action(async (o: ConnectionFlags & { queue: string; wait: string }) => {
+      const { nodeResultQueue } = await import('../../node/resultQueue/nodeResultQueue.ts');
+      const queue = nodeResultQueue(await client(o), o.queue);
+      const report = await queue.drain(Date.now() + Number(o.wait) * 1000);
+      process.stdout.write(
+        `${report.stored.length} stored, ${report.pending.length} still waiting, ${report.failed.length} refused by the PACS\n`,
+      );
+      if (report.pending.length || report.failed.length) process.exitCode = 1;
+    });
+}
+
+/** Registers `landmarks pacs start|stop|seed|import|list|flush`. */
 export function registerPacsCommands(program: Command): void {
   const pacs = program
     .command('pacs')
-    .description('local PACS (Orthanc + DICOMweb): start, stop, seed, import, list');
+    .description('local PACS (Orthanc + DICOMweb): start, stop, seed, import, list, flush');
   registerStartStop(pacs);
   registerSeed(pacs);
   registerImport(pacs);
   registerList(pacs);
+  registerFlush(pacs);
 }
