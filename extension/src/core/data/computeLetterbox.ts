@@ -3,8 +3,8 @@ import type { Letterbox } from './types.ts';
 /**
  * Letterbox geometry for an original image of width × height pixels into an input of
  * inputShape = [inputHeight, inputWidth]: one scale for both axes (aspect kept), content centred, the
- * rest zero. `poolFactor` > 1 means the image is first average-pooled by that integer factor (dropping
- * the last width mod k columns), so the effective scale is resized / (floor(width / k) · k).
+ * rest zero. `poolFactor` > 1 means the image is first average-pooled by that integer factor (after
+ * zero-padding to a multiple of k), so the effective scale is resized / (ceil(width / k) · k).
  */
 export default function computeLetterbox(
   width: number,
@@ -22,8 +22,8 @@ export default function computeLetterbox(
   const resizedWidth = Math.max(1, Math.min(inputWidth, Math.round(width * scale)));
   const resizedHeight = Math.max(1, Math.min(inputHeight, Math.round(height * scale)));
   const poolFactor = Math.max(1, Math.floor(1 / scale / 2));
-  const pooledWidth = Math.floor(width / poolFactor);
-  const pooledHeight = Math.floor(height / poolFactor);
+  const pooledWidth = Math.ceil(width / poolFactor);
+  const pooledHeight = Math.ceil(height / poolFactor);
   return {
     scaleX: resizedWidth / (pooledWidth * poolFactor),
     scaleY: resizedHeight / (pooledHeight * poolFactor),

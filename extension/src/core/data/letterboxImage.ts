@@ -30,7 +30,21 @@ export default function letterboxImage(
   const data = tf.tidy(() => {
     let t = tf.tensor4d(pixels, [1, height, width, 1]).sub(min).div(range) as tf.Tensor4D;
     const k = box.poolFactor;
-    if (k > 1) t = tf.avgPool(t, k, k, 'valid');
+    if (k > 1) {
+      const padH = Math.ceil(height / k) * k - height;
+      const padW = Math.ceil(width / k) * k - width;
+      t = tf.avgPool(
+        tf.pad(t, [
+          [0, 0],
+          [0, padH],
+          [0, padW],
+          [0, 0],
+        ]),
+        k,
+        k,
+        'valid',
+      );
+    }
     const resized = tf.image.resizeBilinear(t, [box.resizedHeight, box.resizedWidth], false, true);
     const padded = tf.pad(resized, [
       [0, 0],

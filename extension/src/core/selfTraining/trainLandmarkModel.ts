@@ -172,13 +172,22 @@ export default async function trainLandmarkModel(
             pseudoLabels: { excluded: masks.filter((m) => !m).length, total: masks.length },
           });
         }
-        const items = rng.shuffle(stageItems(stage, data, options, state.pseudoLabels));
-        let lossSum = 0;
+        const all = stageItems(stage, data, options, state.pseudoLabels);
+        // A resumed epoch continues with the saved order, step and loss sum (bit-identical resume).
+        const progress = state.epochProgress ?? {
+          order: rng.shuffle(all.map((_, i) => i)),
+          step: 0,
+          lossSum: 0,
+        };
+        state.epochProgress = undefined;
+        const items = progress.order.map((i) => all[i]!);
+        let lossSum = progress.lossSum;
         const steps = stepsOf(stage);
-        for (let step = 0; step < steps; step++) {
+        for (let step = progress.step; step < steps; step++) {
           if (options.signal?.aborted) {
             state.stage = stage;
             state.rngState = rng.state;
+            state.epochProgress = { order: progress.order, step, lossSum };
             return { status: 'cancelled', state };
           }
           const loss = trainStep(ctx, items.slice(step * bs, (step + 1) * bs));

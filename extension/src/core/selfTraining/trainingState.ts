@@ -18,7 +18,8 @@ export async function exportTrainingState(
   loop: LoopState,
 ): Promise<SavedTrainingState> {
   const named: tf.NamedTensorMap = {};
-  model.weights.forEach((w, i) => (named[`model/${i}/${w.originalName}`] = w.read()));
+  // By position: layer names carry a global counter and differ between two builds of the same network.
+  model.weights.forEach((w, i) => (named[`model/${i}`] = w.read()));
   for (const { name, tensor } of await optimizer.getWeights()) named[`optimizer/${name}`] = tensor;
   const { data, specs } = await tf.io.encodeWeights(named);
   return { manifest: { loop: structuredClone(loop), weightSpecs: specs }, weightData: data };
@@ -33,9 +34,12 @@ export async function importTrainingState(
   const decoded = tf.io.decodeWeights(saved.weightData, saved.manifest.weightSpecs);
   try {
     const modelWeights = model.weights.map((w, i) => {
-      const t = decoded[`model/${i}/${w.originalName}`];
-      if (t === undefined)
-        throw new Error(`training state has no weight "${w.originalName}": different network?`);
+      const t = decoded[`model/${i}`];
+      if (t === undefined || !tf.util.arraysEqual(t.shape, w.shape)) {
+        throw new Error(
+          `training state does not fit the network at weight ${i} (${w.originalName}): different network?`,
+        );
+      }
       return t;
     });
     model.setWeights(modelWeights);

@@ -90,6 +90,8 @@ export interface LoopState {
   /** Self-training epoch at which pseudo labels were last estimated (so a resume does not redo it). */
   lastPseudoEpoch?: number;
   history: EpochRecord[];
+  /** Set when cancelled inside an epoch: the epoch's item order, the next step, the loss summed so far. */
+  epochProgress?: { order: number[]; step: number; lossSum: number };
   best?: { stage: Stage; epoch: number; validationMreMm: number };
 }
 
