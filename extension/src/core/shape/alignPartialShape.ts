@@ -17,25 +17,53 @@ import type { Shape, ShapeModel } from './types.ts';
 const MAX_STEPS = 20;
 /** Stop when no step parameter (log scale, radians, mm / shape size) exceeds this. */
 const STEP_TOLERANCE = 1e-12;
+/** Largest accepted step (log scale, radians, translation / shape size). */
+const MAX_STEP = 0.5;
+
+/** Per model, per set of visible coordinates: the solver matrix of {@link visibleSolver}. */
+const solverCache = new WeakMap<ShapeModel, Map<string, number[][]>>();
 
 /**
- * b ↦ argmin |P_v b − r_v|² over the visible coordinates, solved in whitened coordinates b = σ∘c with
- * a tiny ridge (1e-6 of the mean diagonal) so that an under-determined system gives, essentially, the
- * least-squares solution of smallest Mahalanobis norm. Normal equations by ml-matrix's Cholesky.
+ * S such that b = S r_v = argmin |P_v b − r_v|² over the visible coordinates, solved in whitened
+ * coordinates b = σ∘c with a tiny ridge (1e-6 of the mean diagonal) so that an under-determined system
+ * gives, essentially, the least-squares solution of smallest Mahalanobis norm. Normal equations by
+ * ml-matrix's Cholesky; memoised per model and visibility pattern (a pure cache).
  */
-function visibleSolver(model: ShapeModel, coords: number[]): (rv: number[]) => number[] {
+function solverMatrix(model: ShapeModel, coords: number[]): number[][] {
+  let byMask = solverCache.get(model);
+  if (!byMask) solverCache.set(model, (byMask = new Map()));
+  const key = coords.join(',');
+  const cached = byMask.get(key);
+  if (cached) return cached;
   const { components, sigma } = model;
   const a = new Matrix(coords.map((j) => components.map((p, k) => p[j]! * sigma[k]!)));
   const at = a.transpose();
   const normal = at.mmul(a);
   const ridge = (1e-6 * normal.trace()) / sigma.length;
   for (let k = 0; k < sigma.length; k++) normal.set(k, k, normal.get(k, k) + ridge);
-  const cholesky = new CholeskyDecomposition(normal);
-  return (rv) =>
-    cholesky
-      .solve(at.mmul(Matrix.columnVector(rv)))
-      .getColumn(0)
-      .map((v, k) => v * sigma[k]!);
+  const c = new CholeskyDecomposition(normal).solve(at).to2DArray();
+  const result = c.map((row, k) => row.map((v) => v * sigma[k]!));
+  if (byMask.size > 64) byMask.clear();
+  byMask.set(key, result);
+  return result;
+}
+
+/** b ↦ S r_v and the rejection r_v ↦ r_v − P_v S r_v (the part no mode explains). */
+function visibleSolver(
+  model: ShapeModel,
+  coords: number[],
+): { solve: (rv: number[]) => number[]; reject: (rv: number[]) => number[] } {
+  const s = solverMatrix(model, coords);
+  const solve = (rv: number[]) => s.map((row) => row.reduce((acc, v, j) => acc + v * rv[j]!, 0));
+  const reject = (rv: number[]) => {
+    const b = solve(rv);
+    return rv.map((x, j) => {
+      let explained = 0;
+      for (let k = 0; k < b.length; k++) explained += model.components[k]![coords[j]!]! * b[k]!;
+      return x - explained;
+    });
+  };
+  return { solve, reject };
 }
 
 /** Infinitesimal generators of a similarity at the flattened points y: scale, rotation(s), shifts. */
@@ -101,30 +129,35 @@ export function alignPartialShape(
 ): { t: Similarity; bAlpha: number[] } {
   const d = model.dimension;
   const coords = visible.flatMap((i) => Array.from({ length: d }, (_, a) => i * d + a));
-  const solve = visibleSolver(model, coords);
+  const { solve, reject } = visibleSolver(model, coords);
   const points = visible.map((i) => shape[i]!);
   const mean = visible.flatMap((i) => model.meanShape[i]!);
-  const reject = (v: number[]) => {
-    const b = solve(v);
-    return v.map((x, j) => x - model.components.reduce((s, c, k) => s + c[coords[j]!]! * b[k]!, 0));
-  };
   const size = Math.hypot(...mean);
+  const residual = (x: Similarity) =>
+    reject(applySimilarity(x, points).flatMap((p, j) => p.map((v, a) => v - mean[j * d + a]!)));
+  const cost = (r: number[]) => r.reduce((acc, v) => acc + v * v, 0);
   let t = fitSimilarity(
     points,
     visible.map((i) => model.meanShape[i]!),
   );
-  for (let step = 0; step < MAX_STEPS; step++) {
-    const y = applySimilarity(t, points).flat();
-    const r = reject(y.map((v, j) => v - mean[j]!));
-    const jac = generators(y, d).map(reject);
+  let r = residual(t);
+  // With more modes than visible degrees of freedom the residual is flat: keep the Procrustes fit.
+  const determined = model.components.length + (d === 2 ? 4 : 7) <= coords.length;
+  for (let step = 0; determined && step < MAX_STEPS; step++) {
+    const jac = generators(applySimilarity(t, points).flat(), d).map(reject);
     const delta = leastSquares(
       new Matrix(jac).transpose(),
       Matrix.columnVector(r.map((v) => -v)),
       true,
     ).getColumn(0);
-    t = compose(delta, t, d);
-    const moved = delta.map((v, i) => (i >= (d === 2 ? 2 : 4) ? v / size : v));
-    if (Math.max(...moved.map(Math.abs)) <= STEP_TOLERANCE) break;
+    const moved = delta.map((v, i) => Math.abs(i >= (d === 2 ? 2 : 4) ? v / size : v));
+    // Accept only small steps (where the linearisation holds) that lower the residual.
+    if (!(Math.max(...moved) <= MAX_STEP)) break;
+    const next = compose(delta, t, d);
+    const rNext = residual(next);
+    if (!(cost(rNext) < cost(r))) break;
+    [t, r] = [next, rNext];
+    if (Math.max(...moved) <= STEP_TOLERANCE) break;
   }
   const y = applySimilarity(t, points).flat();
   return { t, bAlpha: solve(y.map((v, j) => v - mean[j]!)) };
