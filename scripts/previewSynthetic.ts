@@ -12,6 +12,7 @@ import {
   CEPHALOGRAM_DEVICES,
   generateCbctVolume,
   generateCephalogram,
+  generateHandRadiograph,
 } from '../extension/src/core/synthetic/index.ts';
 
 type Rgb = [number, number, number];
@@ -96,6 +97,12 @@ function main(): void {
       );
       writeFileSync(join(outDir, `${s.id}.png`), PNG.sync.write(png));
     }
+  }
+  for (let seed = 1; seed <= count; seed++) {
+    const s = generateHandRadiograph({ seed, device: Object.keys(CEPHALOGRAM_DEVICES)[seed % 3] });
+    const grey = Float32Array.from(s.pixels);
+    writeFileSync(join(outDir, `${s.id}.png`), PNG.sync.write(toPng(grey, s.width, s.height, s.landmarksPx, zoom))); // prettier-ignore
+    writeFileSync(join(outDir, `${s.id}-plain.png`), PNG.sync.write(toPng(grey, s.width, s.height, [], zoom))); // prettier-ignore
   }
   for (const device of Object.keys(CBCT_DEVICES)) {
     for (let seed = 1; seed <= Math.min(count, 2); seed++) {

@@ -149,5 +149,15 @@ export interface SyntheticVolume extends StudyBase {
   spacingMm: [number, number, number];
 }
 
+/**
+ * A 2D hand radiograph-like image (PA view, fingers up). Kept out of {@link SyntheticStudy} so that
+ * code switching on cephalogram/CBCT stays exhaustive.
+ */
+export interface SyntheticHandImage extends StudyBase {
+  kind: 'hand';
+  /** [x (column), y (row)] millimetres per pixel. */
+  spacingMm: [number, number];
+}
+
 /** Either kind of synthetic study. */
 export type SyntheticStudy = SyntheticImage | SyntheticVolume;

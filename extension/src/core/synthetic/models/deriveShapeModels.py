@@ -10,6 +10,9 @@ Run from the repository root (needs ../shared/data, NumPy):
 1995), the mean rescaled to the mean centroid size in mm, and the first 5 PCA modes (unit vectors)
 with their standard deviations in mm. Only these parameters are committed, never the data.
 
+Hand model: GPA + PCA of the 910 hand shapes (../shared/data/hand-xray-shapes), each first scaled
+so that |L1 - L5| = 50 mm, 5 modes.
+
 3D CBCT model: a documented construction, not measured data. Midline landmarks take their sagittal
 position from the 2D model (ISBI x -> anterior, ISBI y -> inferior); bilateral landmarks (porion,
 orbitale, gonion) take the sagittal position of their 2D counterpart and a half-width from typical adult
@@ -27,6 +30,7 @@ import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parents[5]
 DATA = ROOT.parent / "shared" / "data" / "isbi2015"
+HAND = ROOT.parent / "shared" / "data" / "hand-xray-shapes"
 OUT = pathlib.Path(__file__).resolve().parent / "shapeModels.ts"
 SPACING_MM = 0.1
 N_MODES_2D = 5
@@ -103,6 +107,30 @@ def model_2d():
     }
 
 
+def model_hand():
+    """Hand model: all 910 shapes, each scaled so |L1 - L5| = 50 mm (the usual normalisation)."""
+    shapes = []
+    with open(HAND / "landmarks.csv") as f:
+        for row in csv.DictReader(f):
+            xy = np.array([(float(row[f"x{i}"]), float(row[f"y{i}"])) for i in range(1, 38)])
+            shapes.append(xy * 50.0 / np.linalg.norm(xy[0] - xy[4]))
+    shapes = np.array(shapes)
+    aligned, ref, mean_size = gpa(shapes)
+    vecs = (aligned / np.linalg.norm(ref) * mean_size).reshape(len(shapes), -1)
+    values, modes, explained = pca(vecs, N_MODES_2D)
+    return {
+        "mean": vecs.mean(axis=0).reshape(-1, 2),
+        "modes": modes.T.reshape(N_MODES_2D, -1, 2),
+        "sd": np.sqrt(values[:N_MODES_2D]),
+        "explained": explained,
+        "count": len(shapes),
+        "centroid_size": mean_size,
+        "centroid_size_sd": np.linalg.norm(
+            shapes - shapes.mean(axis=1, keepdims=True), axis=(1, 2)
+        ).std(ddof=1),
+    }
+
+
 # 3D landmark: (name, index of the 2D ISBI landmark giving its sagittal position, half-width mm, side)
 CBCT = [
     ("Sella", 0, 0.0, 0),
@@ -168,6 +196,7 @@ def main():
         sys.exit(f"missing {DATA}")
     m2 = model_2d()
     m3 = model_3d(m2)
+    mh = model_hand()
     text = f"""/**
  * Statistical shape models of the synthetic generator, written by deriveShapeModels.py (NumPy
  * {np.__version__}); do not edit by hand. Millimetres; every mode is a unit vector over all coordinates.
@@ -200,12 +229,27 @@ export const CBCT_SHAPE_MODEL: ShapeModelParameters = {json.dumps({
         'centroidSizeSdMm': round(float(m2['centroid_size_sd']), 3),
     })};
 
+/**
+ * Hand radiograph shape model (37 landmarks, mm): GPA + PCA of the {mh['count']} hand shapes of
+ * ../shared/data/hand-xray-shapes, each scaled to |L1 − L5| = 50 mm; the {N_MODES_2D} modes explain
+ * {100 * mh['explained']:.1f} % of the aligned variance. Frame: x right, y down (fingers up).
+ */
+export const HAND_SHAPE_MODEL: ShapeModelParameters = {json.dumps({
+        'dimension': 2,
+        'mean': r(mh['mean']),
+        'modes': r(mh['modes'], 6),
+        'sdMm': r(mh['sd']),
+        'centroidSizeMm': round(float(mh['centroid_size']), 3),
+        'centroidSizeSdMm': round(float(mh['centroid_size_sd']), 3),
+    })};
+
 /** Names of the 3D model's landmarks, in model order. */
 export const CBCT_MODEL_LANDMARKS: readonly string[] = {json.dumps(m3['names'])};
 """
     OUT.write_text(text)
     print(f"2D: {m2['count']} shapes, explained {m2['explained']:.4f}, sd {r(m2['sd'], 3)}")
     print(f"3D: sd {r(m3['sd'], 3)}")
+    print(f"hand: {mh['count']} shapes, explained {mh['explained']:.4f}, sd {r(mh['sd'], 3)}")
 
 
 if __name__ == "__main__":
