@@ -207,30 +207,24 @@ function registerList(pacs: Command): void {
           limit: string;
         },
       ) => {
-        const { listLandmarkSrs } = await import('../../pacs/studyLoader.ts');
-        const { currentLandmarkSrs, isAnnotation } = await import('../../dicom/srReader.ts');
+        const { studyCatalog } = await import('../../pacs/studyCatalog.ts');
         const pacsClient = await client(o);
-        const studies = await pacsClient.searchStudies({
+        const catalog = await studyCatalog(pacsClient, {
           patientId: o.patient,
           modality: o.modality,
           studyDate: o.date,
           text: o.text,
           limit: Number(o.limit),
         });
-        const rows = [];
-        for (const s of studies) {
-          const studyUid = String(s.StudyInstanceUID);
-          const current = currentLandmarkSrs(await listLandmarkSrs(pacsClient, studyUid));
-          rows.push({
-            patient: String(s.PatientID ?? ''),
-            description: String(s.StudyDescription ?? ''),
-            modalities: [s.ModalitiesInStudy ?? []].flat().join('/'),
-            instances: Number(s.NumberOfStudyRelatedInstances ?? 0),
-            annotated: current.some((c) => isAnnotation(c.set)),
-            landmarkSrs: current.length,
-            study: studyUid,
-          });
-        }
+        const rows = catalog.map(({ study: s, studyUid, annotated, currentSrs }) => ({
+          patient: String(s.PatientID ?? ''),
+          description: String(s.StudyDescription ?? ''),
+          modalities: [s.ModalitiesInStudy ?? []].flat().join('/'),
+          instances: Number(s.NumberOfStudyRelatedInstances ?? 0),
+          annotated,
+          landmarkSrs: currentSrs.length,
+          study: studyUid,
+        }));
         printTable(rows);
         process.stdout.write(
           `${rows.length} studies, ${rows.filter((r) => r.annotated).length} annotated\n`,
