@@ -208,9 +208,15 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Orthan
   else child.unref();
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${ORTHANC_BINARY}`);
+  // A test/CLI process that dies without calling stop() must not leave its Orthanc behind.
+  const killOnExit = (): void => {
+    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  };
+  if (!options.detached) process.once('exit', killOnExit);
   const url = `http://127.0.0.1:${port}`;
   const headers = authHeaders(options.auth);
   const stop = async (): Promise<void> => {
+    process.removeListener('exit', killOnExit);
     await stopPid(pid);
     if (temporary) rmSync(storageDir, { recursive: true, force: true });
   };
