@@ -118,6 +118,7 @@ export default async function runTraining(
   });
   const optimizer = createAdam(schedule.learningRate);
   let resume;
+  let resumeBest: tf.Tensor[] | undefined;
   if (o.resume) {
     const saved = await readTrainingState(o.out);
     if (!saved) throw new Error(`--resume: no training state in ${o.out}`);
@@ -130,7 +131,11 @@ export default async function runTraining(
         `--resume: the state in ${o.out} is for method ${saved.extra.method}, seed ${saved.extra.seed}, preset ${saved.extra.preset}`,
       );
     }
-    resume = await importTrainingState(model, optimizer, saved.state);
+    ({ loop: resume, bestWeights: resumeBest } = await importTrainingState(
+      model,
+      optimizer,
+      saved.state,
+    ));
   }
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -156,7 +161,9 @@ export default async function runTraining(
         },
       },
       resume,
+      resumeBest,
     );
+    tf.dispose(resumeBest);
     bar.stop();
     if (result.status === 'cancelled') {
       await writeTrainingState(o.out, await exportTrainingState(model, optimizer, result.state), {
@@ -164,6 +171,7 @@ export default async function runTraining(
         seed: o.seed,
         preset: o.preset,
       });
+      tf.dispose(result.bestWeights);
       process.stderr.write(
         `interrupted: training state saved in ${o.out}; run the same command with --resume to continue\n`,
       );

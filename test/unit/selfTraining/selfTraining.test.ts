@@ -160,11 +160,18 @@ describe('self-training loop', () => {
     );
     expect(part.status).toBe('cancelled');
     expect(part.state.stage).toBe('selftrain');
-    const saved = await exportTrainingState(first.model, first.optimizer, part.state);
+    expect(part.bestWeights).toBeDefined(); // validation ran in pre-training epochs 1 and 2
+    const saved = await exportTrainingState(
+      first.model,
+      first.optimizer,
+      part.state,
+      part.bestWeights,
+    );
+    tf.dispose(part.bestWeights);
     const json = JSON.parse(JSON.stringify(saved.manifest));
 
     const second = build();
-    const loop = await importTrainingState(second.model, second.optimizer, {
+    const { loop, bestWeights } = await importTrainingState(second.model, second.optimizer, {
       manifest: json,
       weightData: saved.weightData.slice(0),
     });
@@ -174,7 +181,9 @@ describe('self-training loop', () => {
       data,
       options('full'),
       loop,
+      bestWeights,
     );
+    tf.dispose(bestWeights);
     expect(resumed.status).toBe('completed');
     // Validation checkpoints may restore different epochs only if histories differ; compare both.
     expect(resumed.state.history.map((h) => h.loss)).toEqual(full.state.history.map((h) => h.loss));

@@ -28,6 +28,8 @@ export interface TrainingData {
 export interface TrainingResult {
   status: 'completed' | 'cancelled';
   state: LoopState;
+  /** When cancelled: copies of the best-validation weights so far (the caller owns and disposes them). */
+  bestWeights?: tf.Tensor[];
 }
 
 /** The stages a method runs and the epochs of each. */
@@ -104,6 +106,7 @@ export default async function trainLandmarkModel(
   data: TrainingData,
   options: TrainingOptions,
   resume?: LoopState,
+  resumeBestWeights?: readonly tf.Tensor[],
 ): Promise<TrainingResult> {
   checkData(data, options);
   const inputShape = model.inputs[0]!.shape.slice(1, 3) as number[];
@@ -135,7 +138,7 @@ export default async function trainLandmarkModel(
           ),
         )
       : undefined;
-  let bestWeights: tf.Tensor[] | undefined;
+  let bestWeights: tf.Tensor[] | undefined = resumeBestWeights?.map((t) => t.clone());
   const report = (p: Omit<TrainingProgress, 'stepsDone' | 'stepsTotal'>) =>
     options.onProgress?.({ ...p, stepsDone: state.stepsDone, stepsTotal });
 
@@ -188,7 +191,9 @@ export default async function trainLandmarkModel(
             state.stage = stage;
             state.rngState = rng.state;
             state.epochProgress = { order: progress.order, step, lossSum };
-            return { status: 'cancelled', state };
+            const handedOver = bestWeights;
+            bestWeights = undefined; // ownership passes to the caller
+            return { status: 'cancelled', state, bestWeights: handedOver };
           }
           const loss = trainStep(ctx, items.slice(step * bs, (step + 1) * bs));
           lossSum += loss;
