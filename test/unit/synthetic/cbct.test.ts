@@ -38,7 +38,7 @@ describe('generateCbctVolume', () => {
     expect(v.pixels.length).toBe(64 * 64 * 56);
     expect(v.landmarkNames).toEqual(CBCT_LANDMARKS);
     const p = (name: string) => v.landmarksPx[CBCT_LANDMARKS.indexOf(name)];
-    expect(p('Left porion')[0]).toBeGreaterThan(p('Right porion')[0] + 30); // x: right → left
+    expect(p('Porion L')[0]).toBeGreaterThan(p('Porion R')[0] + 30); // x: right → left
     expect(p('Nasion')[1]).toBeLessThan(p('Sella')[1]); // y: anterior → posterior
     expect(p('Menton')[2]).toBeLessThan(p('Nasion')[2]); // z: inferior → superior
     // Soft tissue ≈ 1/4 of full scale (≈ 0 HU as value − 1024), air near 0.

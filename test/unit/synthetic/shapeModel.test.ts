@@ -3,12 +3,15 @@ import { describe, expect, it } from 'vitest';
 import {
   CBCT_LANDMARKS,
   CBCT_SHAPE_MODEL,
+  CEPHALOGRAM_LANDMARKS,
+  HAND_LANDMARKS,
   CEPH_SHAPE_MODEL,
   CEPHALOGRAM_DEVICES,
   generateCephalogram,
   type DeviceProfile,
   type ShapeModelParameters,
 } from '../../../extension/src/core/synthetic/index.ts';
+import { CBCT, CEPHALOGRAM, HAND } from '../../../extension/src/ohif/templates.ts';
 
 const dot = (a: number[][], b: number[][]) =>
   a.reduce((s, row, i) => s + row.reduce((t, v, k) => t + v * b[i][k], 0), 0);
@@ -42,16 +45,17 @@ describe('shape models', () => {
     expect(CEPH_SHAPE_MODEL.mean[7][1]).toBeGreaterThan(n[1]);
   });
 
-  it('CBCT model: 14 landmarks, bilateral pairs mirror each other', () => {
-    checkModel(CBCT_SHAPE_MODEL, 14);
-    expect(CBCT_LANDMARKS.length).toBe(14);
+  it('CBCT model: 18 landmarks, bilateral pairs mirror each other', () => {
+    checkModel(CBCT_SHAPE_MODEL, 18);
+    expect(CBCT_LANDMARKS.length).toBe(18);
     for (const [r, l] of [
-      [8, 9],
-      [10, 11],
-      [12, 13],
+      [9, 10],
+      [11, 12],
+      [13, 14],
+      [15, 16],
     ]) {
-      expect(CBCT_LANDMARKS[r]).toMatch(/^Right/);
-      expect(CBCT_LANDMARKS[l]).toMatch(/^Left/);
+      expect(CBCT_LANDMARKS[r]).toMatch(/ R$/);
+      expect(CBCT_LANDMARKS[l]).toBe(CBCT_LANDMARKS[r].replace(/ R$/, ' L'));
       const [pr, pl] = [CBCT_SHAPE_MODEL.mean[r], CBCT_SHAPE_MODEL.mean[l]];
       expect(pr[0]).toBeLessThan(0); // patient right at low x
       expect(pl[0] + pr[0]).toBeCloseTo(0, 2);
@@ -107,5 +111,13 @@ describe('generated cephalogram shapes', () => {
         expect(Math.abs(cov(j, k) / Math.sqrt(cov(j, j) * cov(k, k)))).toBeLessThan(0.3);
       }
     }
+  });
+});
+
+describe('landmark names', () => {
+  it('match the viewer templates, so synthetic SRs fit the annotation tool', () => {
+    expect(CEPHALOGRAM_LANDMARKS).toEqual(CEPHALOGRAM.landmarks);
+    expect(CBCT_LANDMARKS).toEqual(CBCT.landmarks);
+    expect(HAND_LANDMARKS).toEqual(HAND.landmarks);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Draws a CBCT-like attenuation volume around the 14 CBCT landmarks (mm, LPS volume frame): each
+ * Draws a CBCT-like attenuation volume around the 18 CBCT landmarks (mm, LPS volume frame): each
  * landmark sits on a structure that identifies it locally (shell centre, cone tip, torus top, box
  * vertex, small dense ball), inside context (soft tissue, vault, palate, mandible, orbits, vertebrae).
  * Attenuation scale: soft tissue ≈ 0.3, bone adds ≈ 0.4–0.7 (see acquire.ts).
@@ -26,8 +26,8 @@ import {
 } from './raster3d.ts';
 
 /** Landmark indices in CBCT_LANDMARKS order. */
-const S = 0, N = 1, ANS = 2, PNS = 3, A = 4, B = 5, POG = 6, ME = 7, PO_R = 8, PO_L = 9; // prettier-ignore
-const OR_R = 10, OR_L = 11, GO_R = 12, GO_L = 13; // prettier-ignore
+const S = 0, N = 1, BA = 2, ANS = 3, PNS = 4, A = 5, B = 6, POG = 7, ME = 8, OR_R = 9, OR_L = 10; // prettier-ignore
+const PO_R = 11, PO_L = 12, GO_R = 13, GO_L = 14, CO_R = 15, CO_L = 16, UIT = 17; // prettier-ignore
 
 interface Frame {
   points: Vec3[];
@@ -103,12 +103,15 @@ function drawSkeleton(r: Raster3D, f: Frame): void {
   paint(r, sdEllipsoid(palate, [half, 18 * s, 3 * s], palateAxes), palate, half + 5, 0.5);
   const maxilla = add3(palate, off(f, 0, -5, -12));
   paint(r, sdEllipsoid(maxilla, [25 * s, 22 * s, 11 * s], f.axes), maxilla, 30 * s, 0.2);
-  for (const [go, po, sign] of [
-    [GO_R, PO_R, 1],
-    [GO_L, PO_L, -1],
+  for (const [go, co, sign] of [
+    [GO_R, CO_R, 1],
+    [GO_L, CO_L, -1],
   ]) {
     capsule(r, p[go], p[ME], 8 * s, 0.4);
-    capsule(r, p[go], at(f, po, 0, -12, -10), 8 * s, 0.4);
+    // Ramus up to a condylar head whose top is condylion.
+    const head = at(f, co, 0, 0, -5);
+    capsule(r, p[go], head, 8 * s, 0.4);
+    paint(r, sdSphere(head, 5 * s), head, 7 * s, 0.3);
     // Gonion: vertex of a dense block inside the mandibular angle (medial, anterior, superior).
     const c = at(f, go, sign * 4, -4, 4);
     paint(r, sdBox(c, [4 * s, 4 * s, 4 * s], f.axes), c, 8 * s, 0.45);
@@ -116,6 +119,9 @@ function drawSkeleton(r: Raster3D, f: Frame): void {
   capsule(r, p[B], p[POG], 6 * s, 0.3);
   capsule(r, p[POG], p[ME], 6 * s, 0.3);
   capsule(r, at(f, S, 0, -6, 4), at(f, N, 0, 6, -2), 5 * s, 0.3);
+  capsule(r, at(f, S, 0, 6, -6), p[BA], 7 * s, 0.3); // clivus, ending at basion
+  const tooth = at(f, UIT, 0, 2, 20);
+  capsule(r, tooth, at(f, UIT, 0, 0, 4), 6 * s, 0.35); // upper incisor above its tip
   for (const or of [OR_R, OR_L]) {
     const c = at(f, or, 0, 0, 14);
     paint(r, sdSphereShell(c, 14 * s, 2.5), c, 17 * s, 0.2);
@@ -142,6 +148,10 @@ function drawMarkers(r: Raster3D, f: Frame, rng: Random): void {
     paint(r, sdTorus(c, f.axes[0], 5 * s, 1.5), c, 8 * s, v(0.8));
   }
   for (const or of [OR_R, OR_L]) paintGaussian3(r, p[or], 2, v(0.8));
+  const clivus = unit3(sub3(p[BA], at(f, S, 0, 6, -6)));
+  paint(r, sdCone(p[BA], clivus, 9 * s, 0.4), p[BA], 10 * s, v(0.6));
+  for (const co of [CO_R, CO_L]) paintGaussian3(r, p[co], 1.8, v(0.6));
+  paint(r, sdCone(p[UIT], scale3(f.axes[2], -1), 8 * s, 0.35), p[UIT], 9 * s, v(0.6));
 }
 
 /** Distractor balls and shells ≥ 15 mm from every landmark, inside the field. */
@@ -158,7 +168,7 @@ function drawDistractors(r: Raster3D, f: Frame, rng: Random, count: number): voi
 
 /**
  * Paints the whole CBCT attenuation volume.
- * @param points 14 landmarks in volume millimetres (CBCT_LANDMARKS order).
+ * @param points 18 landmarks in volume millimetres (CBCT_LANDMARKS order).
  * @param axes the pose's rotated x, y, z axes; @param scale its scale.
  */
 export default function drawCbctAnatomy(

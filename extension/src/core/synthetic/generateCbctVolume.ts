@@ -1,5 +1,5 @@
 /**
- * Seeded synthetic CBCT volume: 14 skull landmarks from the 3D shape model, placed by a random
+ * Seeded synthetic CBCT volume: 18 skull landmarks from the 3D shape model, placed by a random
  * similarity transform, rendered as bone-like structures and "acquired" by a CBCT device preset.
  */
 import acquire from './acquire.ts';

@@ -28,28 +28,20 @@ export const CEPHALOGRAM_LANDMARKS: readonly string[] = [
 ];
 
 /**
- * The 14 CBCT skull landmarks of the synthetic volumes, in order: Sella, Nasion, Anterior nasal spine,
- * Posterior nasal spine, Subspinale (A point), Supramentale (B point), Pogonion, Menton, Right porion,
- * Left porion, Right orbitale, Left orbitale, Right gonion, Left gonion.
+ * The 18 CBCT skull landmarks of the synthetic volumes, the viewer's CBCT template (names and order):
+ * Sella, Nasion, Basion, Anterior nasal spine, Posterior nasal spine, Subspinale (A point),
+ * Supramentale (B point), Pogonion, Menton, Orbitale R/L, Porion R/L, Gonion R/L, Condylion R/L,
+ * Upper incisal incision (R = patient right).
  */
 export const CBCT_LANDMARKS: readonly string[] = CBCT_MODEL_LANDMARKS;
 
 /**
- * The 37 hand landmarks, in the order of ../shared/data/hand-xray-shapes (x1..x37). Roles read from
- * the mean shape: 1–13 wrist and carpal region (1 ulnar, 5 radial distal end), 14–18 metacarpal bases
- * (little → thumb), then thumb MCP, IP, tip (19–21) and, per finger, MCP, PIP, DIP, tip: index 22–25,
- * middle 26–29, ring 30–33, little 34–37.
+ * The 37 hand landmarks, named like the viewer's hand template ('Hand 01'..'Hand 37', the order of
+ * ../shared/data/hand-xray-shapes). Roles read from the mean shape: 1–13 wrist and carpal region
+ * (1 ulnar, 5 radial distal end), 14–18 metacarpal bases (little → thumb), thumb MCP, IP, tip (19–21)
+ * and, per finger, MCP, PIP, DIP, tip: index 22–25, middle 26–29, ring 30–33, little 34–37.
  */
-export const HAND_LANDMARKS: readonly string[] = [
-  ...Array.from({ length: 13 }, (_, i) => `Carpal region ${i + 1}`),
-  ...['little', 'ring', 'middle', 'index', 'thumb'].map((d) => `Metacarpal base (${d})`),
-  'Thumb MCP',
-  'Thumb IP',
-  'Thumb tip',
-  ...['Index', 'Middle', 'Ring', 'Little'].flatMap((d) => [
-    `${d} MCP`,
-    `${d} PIP`,
-    `${d} DIP`,
-    `${d} tip`,
-  ]),
-];
+export const HAND_LANDMARKS: readonly string[] = Array.from(
+  { length: 37 },
+  (_, i) => `Hand ${String(i + 1).padStart(2, '0')}`,
+);

@@ -15,8 +15,8 @@ so that |L1 - L5| = 50 mm, 5 modes.
 
 3D CBCT model: a documented construction, not measured data. Midline landmarks take their sagittal
 position from the 2D model (ISBI x -> anterior, ISBI y -> inferior); bilateral landmarks (porion,
-orbitale, gonion) take the sagittal position of their 2D counterpart and a half-width from typical adult
-skull breadths (biporionic ~120 mm, biorbitale ~66 mm, bigonial ~96 mm). Its covariance is the 2D
+orbitale, gonion, condylion) take the sagittal position of their 2D counterpart and a half-width from typical adult
+skull breadths (biporionic ~120 mm, biorbitale ~66 mm, bigonial ~96 mm, bicondylar ~100 mm). Its covariance is the 2D
 modes lifted to 3D plus a breadth mode and a mandibular asymmetry mode; the 3D modes are the
 eigenvectors of that covariance. Frame (DICOM patient axes, LPS): x patient right -> left,
 y anterior -> posterior, z inferior -> superior, mm, centroid at the origin.
@@ -131,26 +131,34 @@ def model_hand():
     }
 
 
-# 3D landmark: (name, index of the 2D ISBI landmark giving its sagittal position, half-width mm, side)
+# 3D landmark: (name, ISBI landmark giving its sagittal position and variation, sagittal offset from it
+# in mm (x anterior, y down), half-width mm, side). Names and order are the viewer's CBCT template
+# (extension/src/ohif/templates.ts). Points absent from ISBI are placed from typical adult geometry:
+# basion 45 mm from sella at 130 degrees to S-N (offset from sella), condylion ~8 mm above and in
+# front of articulare.
 CBCT = [
-    ("Sella", 0, 0.0, 0),
-    ("Nasion", 1, 0.0, 0),
-    ("Anterior nasal spine", 17, 0.0, 0),
-    ("Posterior nasal spine", 16, 0.0, 0),
-    ("Subspinale (A point)", 4, 0.0, 0),
-    ("Supramentale (B point)", 5, 0.0, 0),
-    ("Pogonion", 6, 0.0, 0),
-    ("Menton", 7, 0.0, 0),
-    ("Right porion", 3, 60.0, -1),
-    ("Left porion", 3, 60.0, 1),
-    ("Right orbitale", 2, 33.0, -1),
-    ("Left orbitale", 2, 33.0, 1),
-    ("Right gonion", 9, 48.0, -1),
-    ("Left gonion", 9, 48.0, 1),
+    ("Sella", 0, (0, 0), 0.0, 0),
+    ("Nasion", 1, (0, 0), 0.0, 0),
+    ("Basion", 0, (-28.9, 34.5), 0.0, 0),
+    ("Anterior nasal spine", 17, (0, 0), 0.0, 0),
+    ("Posterior nasal spine", 16, (0, 0), 0.0, 0),
+    ("Subspinale (A point)", 4, (0, 0), 0.0, 0),
+    ("Supramentale (B point)", 5, (0, 0), 0.0, 0),
+    ("Pogonion", 6, (0, 0), 0.0, 0),
+    ("Menton", 7, (0, 0), 0.0, 0),
+    ("Orbitale R", 2, (0, 0), 33.0, -1),
+    ("Orbitale L", 2, (0, 0), 33.0, 1),
+    ("Porion R", 3, (0, 0), 60.0, -1),
+    ("Porion L", 3, (0, 0), 60.0, 1),
+    ("Gonion R", 9, (0, 0), 48.0, -1),
+    ("Gonion L", 9, (0, 0), 48.0, 1),
+    ("Condylion R", 18, (4, -7), 50.0, -1),
+    ("Condylion L", 18, (4, -7), 50.0, 1),
+    ("Upper incisal incision", 11, (0, 0), 0.0, 0),
 ]
 BREADTH_SD_FRACTION = 0.05  # breadth varies ~5 % (1 SD) between adults
 ASYMMETRY_SD_MM = 1.5  # lateral shift of the lower mandible, 1 SD
-MANDIBLE = {"Supramentale (B point)", "Pogonion", "Menton", "Right gonion", "Left gonion"}
+MANDIBLE = {"Supramentale (B point)", "Pogonion", "Menton", "Gonion R", "Gonion L"}
 
 
 def lift(p2):
@@ -160,7 +168,9 @@ def lift(p2):
 
 def model_3d(m2):
     n = len(CBCT)
-    mean = np.array([lift(m2["mean"][i]) + [side * hw, 0, 0] for _, i, hw, side in CBCT])
+    mean = np.array(
+        [lift(m2["mean"][i] + off) + [side * hw, 0, 0] for _, i, off, hw, side in CBCT]
+    )
     mean -= mean.mean(axis=0)
     cov = np.zeros((3 * n, 3 * n))
 
@@ -170,8 +180,8 @@ def model_3d(m2):
         cov[:] += sd**2 * np.outer(c, c)
 
     for k in range(N_MODES_2D):
-        add(np.array([lift(m2["modes"][k][i]) for _, i, _, _ in CBCT]), m2["sd"][k])
-    add(np.array([[side * hw * BREADTH_SD_FRACTION, 0, 0] for _, _, hw, side in CBCT]))
+        add(np.array([lift(m2["modes"][k][i]) for _, i, _, _, _ in CBCT]), m2["sd"][k])
+    add(np.array([[side * hw * BREADTH_SD_FRACTION, 0, 0] for *_, hw, side in CBCT]))
     add(np.array([[ASYMMETRY_SD_MM if name in MANDIBLE else 0, 0, 0] for name, *_ in CBCT]))
     values, vecs = np.linalg.eigh(cov)
     order = np.argsort(values)[::-1][: N_MODES_2D + 2]
@@ -219,7 +229,7 @@ export const CEPH_SHAPE_MODEL: ShapeModelParameters = {json.dumps({
         'centroidSizeSdMm': round(float(m2['centroid_size_sd']), 3),
     })};
 
-/** 3D CBCT shape model (14 skull landmarks, mm). */
+/** 3D CBCT shape model (18 skull landmarks, mm). */
 export const CBCT_SHAPE_MODEL: ShapeModelParameters = {json.dumps({
         'dimension': 3,
         'mean': r(m3['mean']),
