@@ -20,16 +20,24 @@ const STEP_TOLERANCE = 1e-12;
 /** Largest accepted step (log scale, radians, translation / shape size). */
 const MAX_STEP = 0.5;
 
-/** Per model, per set of visible coordinates: the solver matrix of {@link visibleSolver}. */
-const solverCache = new WeakMap<ShapeModel, Map<string, number[][]>>();
+/** S (K × m) gives b = S r_v; Q = P_v S (m × m) the part of r_v the modes explain. Row-major. */
+interface VisibleSolver {
+  k: number;
+  m: number;
+  s: Float64Array;
+  q: Float64Array;
+}
+
+/** Per model, per set of visible coordinates: the solver matrices (a pure memo cache). */
+const solverCache = new WeakMap<ShapeModel, Map<string, VisibleSolver>>();
 
 /**
- * S such that b = S r_v = argmin |P_v b − r_v|² over the visible coordinates, solved in whitened
- * coordinates b = σ∘c with a tiny ridge (1e-6 of the mean diagonal) so that an under-determined system
- * gives, essentially, the least-squares solution of smallest Mahalanobis norm. Normal equations by
- * ml-matrix's Cholesky; memoised per model and visibility pattern (a pure cache).
+ * b = S r_v = argmin |P_v b − r_v|² over the visible coordinates, solved in whitened coordinates
+ * b = σ∘c with a tiny ridge (1e-6 of the mean diagonal) so that an under-determined system gives,
+ * essentially, the least-squares solution of smallest Mahalanobis norm. Normal equations by ml-matrix's
+ * Cholesky; memoised per model and visibility pattern.
  */
-function solverMatrix(model: ShapeModel, coords: number[]): number[][] {
+function visibleSolver(model: ShapeModel, coords: number[]): VisibleSolver {
   let byMask = solverCache.get(model);
   if (!byMask) solverCache.set(model, (byMask = new Map()));
   const key = coords.join(',');
@@ -41,45 +49,54 @@ function solverMatrix(model: ShapeModel, coords: number[]): number[][] {
   const normal = at.mmul(a);
   const ridge = (1e-6 * normal.trace()) / sigma.length;
   for (let k = 0; k < sigma.length; k++) normal.set(k, k, normal.get(k, k) + ridge);
-  const c = new CholeskyDecomposition(normal).solve(at).to2DArray();
-  const result = c.map((row, k) => row.map((v) => v * sigma[k]!));
-  if (byMask.size > 64) byMask.clear();
-  byMask.set(key, result);
-  return result;
-}
-
-/** b ↦ S r_v and the rejection r_v ↦ r_v − P_v S r_v (the part no mode explains). */
-function visibleSolver(
-  model: ShapeModel,
-  coords: number[],
-): { solve: (rv: number[]) => number[]; reject: (rv: number[]) => number[] } {
-  const s = solverMatrix(model, coords);
-  const solve = (rv: number[]) => s.map((row) => row.reduce((acc, v, j) => acc + v * rv[j]!, 0));
-  const reject = (rv: number[]) => {
-    const b = solve(rv);
-    return rv.map((x, j) => {
-      let explained = 0;
-      for (let k = 0; k < b.length; k++) explained += model.components[k]![coords[j]!]! * b[k]!;
-      return x - explained;
-    });
+  const sMatrix = new CholeskyDecomposition(normal).solve(at).mulColumnVector(sigma);
+  const pv = new Matrix(coords.map((j) => components.map((p) => p[j]!)));
+  const solver = {
+    k: sigma.length,
+    m: coords.length,
+    s: Float64Array.from(sMatrix.to1DArray()),
+    q: Float64Array.from(pv.mmul(sMatrix).to1DArray()),
   };
-  return { solve, reject };
+  if (byMask.size > 64) byMask.clear();
+  byMask.set(key, solver);
+  return solver;
 }
 
-/** Infinitesimal generators of a similarity at the flattened points y: scale, rotation(s), shifts. */
-function generators(y: number[], d: number): number[][] {
-  const m = y.length / d;
-  const at = (f: (p: number[]) => number[]) =>
-    Array.from({ length: m }, (_, i) => f(y.slice(i * d, i * d + d))).flat();
-  const cols = [y.slice()];
-  if (d === 2) cols.push(at(([u, v]) => [-v!, u!]));
-  else {
-    cols.push(at(([, v, w]) => [0, -w!, v!]));
-    cols.push(at(([u, , w]) => [w!, 0, -u!]));
-    cols.push(at(([u, v]) => [-v!, u!, 0]));
+/** y = M v for a row-major rows × v.length matrix. */
+function apply(matrix: Float64Array, rows: number, v: readonly number[]): number[] {
+  const n = v.length;
+  const out = new Array<number>(rows);
+  for (let i = 0; i < rows; i++) {
+    let acc = 0;
+    for (let j = 0; j < n; j++) acc += matrix[i * n + j]! * v[j]!;
+    out[i] = acc;
   }
-  for (let a = 0; a < d; a++)
-    cols.push(at(() => Array.from({ length: d }, (_, k) => (k === a ? 1 : 0))));
+  return out;
+}
+
+/**
+ * Infinitesimal generators of a similarity at the flattened points y (x1, y1[, z1], …): scale,
+ * rotation(s) (e_k × p in 3D, the 90° turn in 2D), one shift per axis. Plain loops: this is the hot path.
+ */
+function generators(y: readonly number[], d: number): number[][] {
+  const n = y.length;
+  const rotations = d === 2 ? 1 : 3;
+  const cols = Array.from({ length: 1 + rotations + d }, () => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i += d) {
+    cols[0]![i] = y[i]!;
+    cols[0]![i + 1] = y[i + 1]!;
+    if (d === 2) {
+      cols[1]![i] = -y[i + 1]!;
+      cols[1]![i + 1] = y[i]!;
+    } else {
+      const [u, v, w] = [y[i]!, y[i + 1]!, y[i + 2]!];
+      cols[0]![i + 2] = w;
+      [cols[1]![i + 1], cols[1]![i + 2]] = [-w, v];
+      [cols[2]![i], cols[2]![i + 2]] = [w, -u];
+      [cols[3]![i], cols[3]![i + 1]] = [-v, u];
+    }
+    for (let a = 0; a < d; a++) cols[1 + rotations + a]![i + a] = 1;
+  }
   return cols;
 }
 
@@ -129,7 +146,12 @@ export function alignPartialShape(
 ): { t: Similarity; bAlpha: number[] } {
   const d = model.dimension;
   const coords = visible.flatMap((i) => Array.from({ length: d }, (_, a) => i * d + a));
-  const { solve, reject } = visibleSolver(model, coords);
+  const solver = visibleSolver(model, coords);
+  const solve = (rv: number[]) => apply(solver.s, solver.k, rv);
+  const reject = (rv: number[]) => {
+    const explained = apply(solver.q, solver.m, rv);
+    return rv.map((v, j) => v - explained[j]!);
+  };
   const points = visible.map((i) => shape[i]!);
   const mean = visible.flatMap((i) => model.meanShape[i]!);
   const size = Math.hypot(...mean);
@@ -145,11 +167,10 @@ export function alignPartialShape(
   const determined = model.components.length + (d === 2 ? 4 : 7) <= coords.length;
   for (let step = 0; determined && step < MAX_STEPS; step++) {
     const jac = generators(applySimilarity(t, points).flat(), d).map(reject);
-    const delta = leastSquares(
-      new Matrix(jac).transpose(),
-      Matrix.columnVector(r.map((v) => -v)),
-      true,
-    ).getColumn(0);
+    // Normal equations (at most 7 × 7), min-norm by ml-matrix's SVD: far cheaper than an SVD of J.
+    const jtj = jac.map((u) => jac.map((v) => u.reduce((acc, x, i) => acc + x * v[i]!, 0)));
+    const jtr = jac.map((u) => [-u.reduce((acc, x, i) => acc + x * r[i]!, 0)]);
+    const delta = leastSquares(new Matrix(jtj), new Matrix(jtr), true).getColumn(0);
     const moved = delta.map((v, i) => Math.abs(i >= (d === 2 ? 2 : 4) ? v / size : v));
     // Accept only small steps (where the linearisation holds) that lower the residual.
     if (!(Math.max(...moved) <= MAX_STEP)) break;
