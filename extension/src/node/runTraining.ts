@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import * as tf from '@tensorflow/tfjs';
 import { parseLandmarkTable } from '../core/data/landmarkTable.ts';
-import { DEFAULT_AUGMENTATION, PRESETS } from '../core/selfTraining/presets.ts';
+import { DEFAULT_AUGMENTATION, PRESETS, type PresetName } from '../core/selfTraining/presets.ts';
 import createHeatmapModel from '../core/models/createHeatmapModel.ts';
 import createAdam from '../core/tf/createAdam.ts';
 import trainLandmarkModel from '../core/selfTraining/trainLandmarkModel.ts';
@@ -29,7 +29,7 @@ export interface TrainCommandOptions {
   landmarks: string;
   spacing?: number;
   method: Method;
-  preset: 'quick' | 'paper';
+  preset: PresetName;
   seed: number;
   epochs?: number;
   cache?: string;
@@ -98,14 +98,15 @@ export default async function runTraining(
       landmarks: labelled ? table.rows : undefined,
       onImage: (k, _t, id) => loadBar.update(offset + k, { info: id }),
     });
-  const labelled = await load(o.labelledIds, true, 0);
-  const unlabelled = await load(o.unlabelledIds, false, o.labelledIds.length);
-  const validation = await load(
-    o.validationIds,
-    true,
-    o.labelledIds.length + o.unlabelledIds.length,
-  );
-  loadBar.stop();
+  // The bar's timer would keep the process alive after an error: stop it on every path.
+  let labelled, unlabelled, validation;
+  try {
+    labelled = await load(o.labelledIds, true, 0);
+    unlabelled = await load(o.unlabelledIds, false, o.labelledIds.length);
+    validation = await load(o.validationIds, true, o.labelledIds.length + o.unlabelledIds.length);
+  } finally {
+    loadBar.stop();
+  }
 
   const n = table.landmarkCount;
   const landmarkNames = Array.from({ length: n }, (_, i) => `L${i + 1}`);

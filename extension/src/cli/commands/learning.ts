@@ -51,7 +51,7 @@ function registerTrain(program: Command): void {
     )
     .addOption(
       new Option('--preset <preset>', 'schedule and network size')
-        .choices(['quick', 'paper'])
+        .choices(['quick', 'paper', 'tiny'])
         .default('quick'),
     )
     .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 1)

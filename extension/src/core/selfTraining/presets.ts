@@ -1,11 +1,29 @@
 import type { AugmentationOptions } from '../data/augmentBatch.ts';
 import type { Schedule } from './types.ts';
 
-/** Named schedules. `paper`: 200 epochs per stage as in §3.3.2; `quick`: fits the ISBI budget on 2 cores. */
+/**
+ * Named schedules. `paper`: 200 epochs per stage as in §3.3.2; `quick`: fits the ISBI budget on 2 cores;
+ * `tiny`: a seconds-long smoke run for tests (not for accuracy).
+ */
+export type PresetName = 'tiny' | 'quick' | 'paper';
 export const PRESETS: Record<
-  'quick' | 'paper',
+  PresetName,
   { schedule: Schedule; inputShape: number[]; baseFilters: number; depth: number }
 > = {
+  tiny: {
+    schedule: {
+      pretrainEpochs: 4,
+      selfTrainEpochs: 1,
+      finetuneEpochs: 1,
+      batchSize: 4,
+      learningRate: 3e-3,
+      pseudoLabelInterval: 1,
+      validateEvery: 2,
+    },
+    inputShape: [48, 40],
+    baseFilters: 4,
+    depth: 3,
+  },
   quick: {
     schedule: {
       pretrainEpochs: 30,

@@ -1,0 +1,178 @@
+// `landmarks train | predict | evaluate` on a folder of generated PNG cephalograms with the `tiny`
+// preset: the commands run end to end, write the model folder and a prediction CSV whose error agrees
+// with the training's own validation figure, and `evaluate --json` reports it. Bad input fails with the
+// file named.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile, mkdir, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PNG } from 'pngjs';
+import { generateCephalogram } from '../../../extension/src/core/synthetic/index.ts';
+
+const run = promisify(execFile);
+const BIN = path.resolve('bin/landmarks.js');
+const landmarks = (dir: string, ...args: string[]) =>
+  run('node', [BIN, ...args], { cwd: dir, maxBuffer: 1 << 24 });
+
+async function writeStudyFolder(dir: string): Promise<void> {
+  await mkdir(path.join(dir, 'images'), { recursive: true });
+  const rows: string[] = [];
+  for (let seed = 1; seed <= 16; seed++) {
+    const s = generateCephalogram({ seed, width: 96, height: 120, spacingMm: [1.6, 1.6] });
+    const png = new PNG({ width: s.width, height: s.height });
+    const max = 2 ** s.bitsStored - 1;
+    s.pixels.forEach((v, i) => {
+      const g = Math.round((255 * v) / max);
+      png.data.set([g, g, g, 255], 4 * i);
+    });
+    const id = String(seed).padStart(3, '0');
+    await writeFile(path.join(dir, 'images', `${id}.png`), PNG.sync.write(png));
+    rows.push([id, ...s.landmarksPx.flatMap(([x, y]) => [x! + 0.5, y! + 0.5])].join(','));
+  }
+  const header = ['image', ...Array.from({ length: 19 }, (_, i) => `x${i + 1},y${i + 1}`)].join(
+    ',',
+  );
+  await writeFile(path.join(dir, 'landmarks.csv'), [header, ...rows].join('\n') + '\n');
+  const ids = (a: number, b: number) =>
+    Array.from({ length: b - a + 1 }, (_, i) => String(a + i).padStart(3, '0')).join('\n');
+  await writeFile(path.join(dir, 'labelled.txt'), ids(1, 6));
+  await writeFile(path.join(dir, 'unlabelled.txt'), ids(7, 12));
+  await writeFile(path.join(dir, 'validation.txt'), ids(13, 16));
+}
+
+describe('landmarks train / predict / evaluate', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'landmarks-cli-'));
+    await writeStudyFolder(dir);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('trains a model folder, predicts a CSV and evaluates it', async () => {
+    const train = await landmarks(
+      dir,
+      'train',
+      '--images',
+      'images',
+      '--landmarks',
+      'landmarks.csv',
+      '--labelled',
+      'labelled.txt',
+      '--unlabelled',
+      'unlabelled.txt',
+      '--validation',
+      'validation.txt',
+      '--spacing',
+      '1.6',
+      '--method',
+      'full',
+      '--preset',
+      'tiny',
+      '--seed',
+      '2',
+      '--out',
+      'model',
+    );
+    const best = /best validation MRE ([\d.]+) mm/.exec(train.stdout);
+    expect(best).not.toBeNull();
+    expect((await readdir(path.join(dir, 'model'))).sort()).toEqual([
+      'landmarks-model.json',
+      'model.json',
+      'shape-model.json',
+      'weights.bin',
+    ]);
+    const meta = JSON.parse(
+      await readFile(path.join(dir, 'model', 'landmarks-model.json'), 'utf8'),
+    );
+    expect(meta).toMatchObject({
+      method: 'full',
+      seed: 2,
+      preset: 'tiny',
+      training: { labelled: 6, unlabelled: 6, validation: 4 },
+    });
+
+    await landmarks(
+      dir,
+      'predict',
+      '--model',
+      'model',
+      '--images',
+      'images',
+      '--ids',
+      'validation.txt',
+      '--out',
+      'pred.csv',
+    );
+    const csv = (await readFile(path.join(dir, 'pred.csv'), 'utf8')).trim().split('\n');
+    expect(csv).toHaveLength(5);
+    expect(
+      csv.slice(1).every((line) =>
+        line
+          .split(',')
+          .slice(1)
+          .every((v) => Number.isFinite(Number(v))),
+      ),
+    ).toBe(true);
+
+    const evaluation = await landmarks(
+      dir,
+      'evaluate',
+      '--pred',
+      'pred.csv',
+      '--truth',
+      'landmarks.csv',
+      '--spacing',
+      '1.6',
+      '--json',
+    );
+    const metrics = JSON.parse(evaluation.stdout);
+    expect(metrics.caseCount).toBe(4);
+    // The saved model is the best-validation checkpoint, so predict + evaluate must reproduce its MRE
+    // (up to the CSV's 3 decimals).
+    expect(metrics.overall.mreMm).toBeCloseTo(Number(best![1]), 1);
+  });
+
+  it('names the missing image and the bad option', async () => {
+    await writeFile(path.join(dir, 'missing.txt'), '999\n');
+    await expect(
+      landmarks(
+        dir,
+        'train',
+        '--images',
+        'images',
+        '--landmarks',
+        'landmarks.csv',
+        '--labelled',
+        'missing.txt',
+        '--spacing',
+        '1.6',
+        '--method',
+        'supervised',
+        '--preset',
+        'tiny',
+        '--out',
+        'm2',
+      ),
+    ).rejects.toThrow(/image "999"/);
+    await expect(
+      landmarks(
+        dir,
+        'train',
+        '--images',
+        'images',
+        '--landmarks',
+        'landmarks.csv',
+        '--labelled',
+        'labelled.txt',
+        '--method',
+        'magic',
+        '--out',
+        'm3',
+      ),
+    ).rejects.toThrow(/magic/);
+  });
+});
