@@ -102,4 +102,17 @@ describe('registerTrainingKernels (wasm vs cpu)', () => {
     await gradsOn('wasm', cases[4]!.conv, cases[4]!.x, cases[4]!.w);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('cpu: the faster Conv2DBackpropFilter replacement matches the stock cpu kernel', async () => {
+    const original = tf.getKernel('Conv2DBackpropFilter', 'cpu')!;
+    const stock = await gradsOn('cpu', cases[1]!.conv, cases[1]!.x, cases[1]!.w);
+    try {
+      registerTrainingKernels('cpu', ['Conv2DBackpropFilter']);
+      const replaced = await gradsOn('cpu', cases[1]!.conv, cases[1]!.x, cases[1]!.w);
+      expect(maxRelativeError(replaced.dw, stock.dw)).toBeLessThan(1e-5);
+    } finally {
+      tf.unregisterKernel('Conv2DBackpropFilter', 'cpu');
+      tf.registerKernel(original);
+    }
+  });
 });

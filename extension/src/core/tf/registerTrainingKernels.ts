@@ -97,11 +97,13 @@ export const TRAINING_KERNELS: Record<string, KernelFunc> = {
 };
 
 /**
- * Registers {@link TRAINING_KERNELS} for `backendName` (default 'wasm'), replacing that backend's own
- * kernels of the same names. Returns the kernel names registered.
+ * Registers {@link TRAINING_KERNELS} (or only `names`) for `backendName` (default 'wasm'), replacing that
+ * backend's own kernels of the same names. Returns the kernel names registered.
  */
-export default function registerTrainingKernels(backendName = 'wasm'): string[] {
-  const names = Object.keys(TRAINING_KERNELS);
+export default function registerTrainingKernels(
+  backendName = 'wasm',
+  names: readonly string[] = Object.keys(TRAINING_KERNELS),
+): readonly string[] {
   for (const kernelName of names) {
     if (tf.getKernel(kernelName, backendName) !== undefined) {
       const current = tf.getKernel(kernelName, backendName) as KernelConfig;
