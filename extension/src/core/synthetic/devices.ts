@@ -45,8 +45,8 @@ export const CEPHALOGRAM_DEVICES: Readonly<Record<string, DeviceProfile>> = {
 };
 
 /**
- * CBCT devices: a sharp low-noise 12-bit unit and a soft noisy 10-bit unit. Offsets are 0 so air
- * stores ≈ 0 and soft tissue ≈ 1/4 of full scale (≈ 0 HU after value − 1024 at 12 bits).
+ * CBCT devices: a sharp low-noise unit and a soft, noisier, lower-contrast unit, both 12-bit so that
+ * stored value − 1024 reads as rough Hounsfield units (air ≈ −1000, soft tissue ≈ 0, bone ≫ 0).
  */
 export const CBCT_DEVICES: Readonly<Record<string, DeviceProfile>> = {
   'cbct-a': {
@@ -63,7 +63,7 @@ export const CBCT_DEVICES: Readonly<Record<string, DeviceProfile>> = {
   },
   'cbct-b': {
     name: 'cbct-b',
-    bitsStored: 10,
+    bitsStored: 12,
     gamma: 0.8,
     contrast: 0.85,
     offset: 0.02,
