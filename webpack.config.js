@@ -5,11 +5,32 @@
 //   dist/plugins/landmarks/worker.js      module Web Worker for training / pseudo-labelling
 // React 18 is bundled into our island only; OHIF and Cornerstone are never bundled (reached at run time
 // through the managers OHIF passes in).
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import webpack from 'webpack';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
+
+/** Emits tfjs' wasm binaries beside the worker (setWasmPaths points there). */
+class CopyTfjsWasm {
+  apply(compiler) {
+    const dir = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+    compiler.hooks.thisCompilation.tap('CopyTfjsWasm', (compilation) => {
+      compilation.hooks.processAssets.tap(
+        { name: 'CopyTfjsWasm', stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL },
+        () => {
+          for (const f of readdirSync(dir).filter((n) => n.endsWith('.wasm'))) {
+            compilation.emitAsset(
+              f,
+              new webpack.sources.RawSource(readFileSync(path.join(dir, f))),
+            );
+          }
+        },
+      );
+    });
+  }
+}
 
 /** @returns {import('webpack').Configuration} */
 export default (_env, argv = {}) => {
@@ -43,7 +64,8 @@ export default (_env, argv = {}) => {
     module: {
       parser: {
         // Leave `import.meta.url` to the browser: the mode keys our extension by its real URL.
-        javascript: { importMeta: false },
+        // Backends are imported lazily in code; bundle them into the worker instead of chunk files.
+        javascript: { importMeta: false, dynamicImportMode: 'eager' },
       },
       rules: [
         {
@@ -55,6 +77,7 @@ export default (_env, argv = {}) => {
       ],
     },
     plugins: [
+      new CopyTfjsWasm(),
       new webpack.DefinePlugin({
         'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development'),
       }),

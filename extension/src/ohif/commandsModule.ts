@@ -1,11 +1,18 @@
+import type { BrowserBackend } from '../core/tf/selectBrowserBackend.ts';
 import type { LandmarksController } from './controller.ts';
+import type { TrainingController } from './trainingController.ts';
+import type { TrainingPreset } from './worker/protocol.ts';
 import type { OhifContext } from './types.ts';
 
 /**
  * Commands of the extension (style guide: a factory over the managers returning
  * `{actions, definitions, defaultContext}`; each action is a thin call into the controller).
  */
-export default function commandsModule(ctx: OhifContext, controller: LandmarksController) {
+export default function commandsModule(
+  ctx: OhifContext,
+  controller: LandmarksController,
+  training: TrainingController,
+) {
   const { uiNotificationService } = ctx.servicesManager.services;
   const notifyError = (title: string) => (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
@@ -34,6 +41,16 @@ export default function commandsModule(ctx: OhifContext, controller: LandmarksCo
     landmarksAccept: ({ name }: { name?: string } = {}) => controller.decide('accepted', name),
     landmarksReject: ({ name }: { name?: string } = {}) => controller.decide('rejected', name),
     landmarksDispose: () => controller.dispose(),
+    landmarksTrain: ({
+      preset = 'tiny',
+      backends,
+    }: {
+      preset?: TrainingPreset;
+      backends?: BrowserBackend[];
+    }) => training.train(preset, backends).catch(notifyError('Training failed')),
+    landmarksCancelTraining: () => training.cancel(),
+    landmarksBenchBackends: ({ backends }: { backends?: BrowserBackend[] } = {}) =>
+      training.bench(backends),
   };
   const definitions = Object.fromEntries(
     Object.entries(actions).map(([name, fn]) => [name, { commandFn: fn }]),

@@ -391,6 +391,15 @@ export class LandmarksController {
     return currentLandmarkSrs(await listLandmarkSrs(this.pacs(), studyUid));
   }
 
+  /** Stores a Part 10 object through the active data source (STOW-RS with OHIF's auth header). */
+  async storeDicom(buffer: ArrayBuffer): Promise<void> {
+    const [dataSource] = this.ctx.extensionManager.getActiveDataSource() as Array<{
+      store?: { dicom(b: ArrayBuffer): Promise<unknown> };
+    }>;
+    if (!dataSource?.store?.dicom) throw new Error('landmarks: the data source cannot store DICOM');
+    await dataSource.store.dicom(buffer);
+  }
+
   /** The landmark set drawn on the active viewport, in template order. */
   currentLandmarkSet(): LandmarkSet {
     const { cornerstone } = this.libs();
@@ -450,11 +459,7 @@ export class LandmarksController {
       seriesDescription: 'Landmarks',
       ...(previous ? { predecessor: previous.sr } : {}),
     });
-    const [dataSource] = this.ctx.extensionManager.getActiveDataSource() as Array<{
-      store?: { dicom(b: ArrayBuffer): Promise<unknown> };
-    }>;
-    if (!dataSource?.store?.dicom) throw new Error('landmarks: the data source cannot store DICOM');
-    await dataSource.store.dicom(buffer);
+    await this.storeDicom(buffer);
     if (this.loadedSr) await this.loadCurrentSr(set.studyUid);
     this.notify();
     return { sopUid, seriesUid, count: set.landmarks.length, revises: previous?.sr.sopUid };

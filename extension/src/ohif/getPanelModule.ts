@@ -1,5 +1,6 @@
 import { createElement } from 'react';
 import type { LandmarksController } from './controller.ts';
+import type { TrainingController } from './trainingController.ts';
 import { PANEL_NAME, PANEL_TEST_ID } from './id.ts';
 import { createIsland, hostContainer } from './panels/island.ts';
 import LandmarksApp, { type PanelContext } from './panels/LandmarksApp.tsx';
@@ -11,13 +12,18 @@ import type { OhifContext } from './types.ts';
  * it renders a container whose ref mounts our own React root (see panels/island.ts).
  */
 export default function getPanelModule(
-  ctx: OhifContext & { controller: LandmarksController; configuration?: { templates?: unknown } },
+  ctx: OhifContext & {
+    controller: LandmarksController;
+    training: TrainingController;
+    configuration?: { templates?: unknown };
+  },
 ) {
   const context: PanelContext = {
     servicesManager: ctx.servicesManager,
     commandsManager: ctx.commandsManager,
     extensionManager: ctx.extensionManager,
     controller: ctx.controller,
+    training: ctx.training,
     templates: resolveTemplates(ctx.configuration?.templates ?? []),
   };
   const island = createIsland(() => createElement(LandmarksApp, { context }));

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import ReviewSection from './ReviewSection.tsx';
 import type { LandmarksController } from '../controller.ts';
+import type { TrainingController } from '../trainingController.ts';
+import TrainSection from './TrainSection.tsx';
 import AnnotateSection from './AnnotateSection.tsx';
 import useController from './useController.ts';
 import useLandmarkSrs from './useLandmarkSrs.ts';
@@ -14,6 +16,7 @@ import useCurrentStudy from './useCurrentStudy.ts';
 /** Everything the island needs, captured when OHIF asks for the panel module. */
 export interface PanelContext extends OhifContext {
   controller: LandmarksController;
+  training: TrainingController;
   templates: LandmarkTemplate[];
 }
 
@@ -78,6 +81,7 @@ function Panel({ context }: { context: PanelContext }) {
         state={state}
         run={run}
       />
+      <TrainSection training={context.training} run={run} />
       <ReviewSection
         state={state}
         studyUid={study?.StudyInstanceUID}

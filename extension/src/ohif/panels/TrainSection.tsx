@@ -1,0 +1,190 @@
+import { useEffect, useState } from 'react';
+import type { TrainingController, TrainingState } from '../trainingController.ts';
+
+const button =
+  'rounded border border-primary-main px-2 py-1 text-sm text-primary-light hover:bg-primary-dark disabled:opacity-40';
+
+const BACKEND_CHOICES: Record<string, string[] | undefined> = {
+  auto: undefined,
+  webgpu: ['webgpu'],
+  webgl: ['webgl'],
+  wasm: ['wasm'],
+};
+
+function useTraining(training: TrainingController): TrainingState {
+  const [state, setState] = useState(training.state);
+  useEffect(() => training.subscribe(() => setState(training.state)), [training]);
+  return state;
+}
+
+/** Loss curve as an SVG polyline (no chart library: a dozen lines). */
+function Curve({ values, testId }: { values: number[]; testId: string }) {
+  if (values.length < 2) return null;
+  const max = Math.max(...values);
+  const min = Math.min(...values);
+  const span = max - min || 1;
+  const points = values
+    .map((v, i) => `${(i / (values.length - 1)) * 200},${40 - ((v - min) / span) * 38 - 1}`)
+    .join(' ');
+  return (
+    <svg data-testid={testId} viewBox="0 0 200 40" className="h-10 w-full bg-black">
+      <polyline points={points} fill="none" stroke="rgb(90, 204, 230)" strokeWidth="1" />
+    </svg>
+  );
+}
+
+const seconds = (ms?: number) => (ms === undefined ? '' : `${Math.round(ms / 1000)} s`);
+
+/**
+ * Train + pseudo-label: scans the PACS for annotated (landmark SR) and unannotated studies, trains in a
+ * Web Worker (webgpu → webgl → wasm, with a note when it falls back), shows stage/epoch/ETA and the loss
+ * and validation-MRE curves, stores the pseudo labels as SR, and ranks the studies to annotate next.
+ */
+export default function TrainSection({
+  training,
+  run,
+}: {
+  training: TrainingController;
+  run: (name: string, options?: Record<string, unknown>) => Promise<unknown>;
+}) {
+  const state = useTraining(training);
+  const [preset, setPreset] = useState('tiny');
+  const [backend, setBackend] = useState('auto');
+  const busy = ['scanning', 'loading', 'training', 'pseudo-label', 'storing'].includes(state.phase);
+  const p = state.progress;
+  return (
+    <section className="space-y-1 p-2 text-sm" data-testid="landmarks-train-section">
+      <h3 className="font-semibold">Train and pseudo-label</h3>
+      <div className="flex flex-wrap items-center gap-2">
+        <select
+          data-testid="landmarks-preset"
+          className="bg-black"
+          value={preset}
+          onChange={(e) => setPreset(e.target.value)}
+        >
+          <option value="tiny">tiny</option>
+          <option value="quick">quick</option>
+        </select>
+        <select
+          data-testid="landmarks-backend"
+          className="bg-black"
+          value={backend}
+          onChange={(e) => setBackend(e.target.value)}
+        >
+          {Object.keys(BACKEND_CHOICES).map((b) => (
+            <option key={b} value={b}>
+              {b}
+            </option>
+          ))}
+        </select>
+        <button
+          type="button"
+          className={button}
+          data-testid="landmarks-train"
+          disabled={busy}
+          onClick={() => run('landmarksTrain', { preset, backends: BACKEND_CHOICES[backend] })}
+        >
+          Train
+        </button>
+        <button
+          type="button"
+          className={button}
+          data-testid="landmarks-cancel"
+          disabled={!busy}
+          onClick={() => run('landmarksCancelTraining')}
+        >
+          Cancel
+        </button>
+        <button
+          type="button"
+          className={button}
+          data-testid="landmarks-bench"
+          disabled={busy}
+          onClick={() => run('landmarksBenchBackends')}
+        >
+          Time backends
+        </button>
+      </div>
+      <p data-testid="landmarks-train-phase" data-phase={state.phase}>
+        {state.phase}
+        {state.labelled !== undefined
+          ? ` · ${state.labelled} annotated, ${state.unlabelled} unannotated`
+          : ''}
+        {state.backend ? ` · ${state.backend}` : ''}
+      </p>
+      {state.note && (
+        <p data-testid="landmarks-backend-note" className="text-yellow-400">
+          {state.note}
+        </p>
+      )}
+      {p && (
+        <div data-testid="landmarks-train-progress">
+          <div className="h-1 w-full bg-gray-700">
+            <div
+              className="h-1 bg-primary-light"
+              style={{ width: `${(100 * p.stepsDone) / Math.max(1, p.stepsTotal)}%` }}
+            />
+          </div>
+          {p.stage} · epoch {p.epoch + 1}/{p.epochs} · step {p.stepsDone}/{p.stepsTotal} · loss{' '}
+          {p.loss.toFixed(4)} · ETA {seconds(state.etaMs)}
+        </div>
+      )}
+      <Curve values={state.losses} testId="landmarks-loss-curve" />
+      {state.mres.length > 0 && (
+        <p data-testid="landmarks-mre">
+          validation MRE {state.mres.map((m) => m.mm.toFixed(1)).join(' → ')} mm
+        </p>
+      )}
+      <Curve values={state.mres.map((m) => m.mm)} testId="landmarks-mre-curve" />
+      {state.msPerStep !== undefined && (
+        <p data-testid="landmarks-timing">
+          {state.msPerStep.toFixed(0)} ms/step · pseudo-label{' '}
+          {state.pseudoLabelMsPerImage?.toFixed(0)} ms/study
+        </p>
+      )}
+      {state.stored !== undefined && (
+        <p data-testid="landmarks-stored">
+          stored {state.stored} pseudo-label SR(s), {state.flagged} with flagged landmarks
+        </p>
+      )}
+      {state.error && (
+        <p role="alert" className="text-red-400" data-testid="landmarks-train-error">
+          {state.error}
+        </p>
+      )}
+      {state.annotateNext.length > 0 && (
+        <div>
+          <h4 className="font-semibold">Annotate next (most unusual shape first)</h4>
+          <ol data-testid="landmarks-annotate-next">
+            {state.annotateNext.map((a) => (
+              <li
+                key={a.studyUid}
+                data-testid="landmarks-annotate-next-item"
+                data-study={a.studyUid}
+              >
+                {a.patientName || a.studyUid} · Mahalanobis {a.mahalanobis.toFixed(2)}
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+      {state.bench.length > 0 && (
+        <table data-testid="landmarks-bench-table">
+          <tbody>
+            {state.bench.map((b) => (
+              <tr
+                key={b.backend}
+                data-testid="landmarks-bench-row"
+                data-backend={b.backend}
+                data-ms={b.msPerStep ?? ''}
+              >
+                <td>{b.backend}</td>
+                <td>{b.msPerStep !== undefined ? `${b.msPerStep.toFixed(0)} ms/step` : b.error}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
