@@ -34,7 +34,7 @@ async function gradsOn(backend: string, conv: Conv, xShape: number[], wShape: nu
   });
 }
 
-function maxRelativeError(a: Float32Array, b: Float32Array): number {
+function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const scale = Math.max(...Array.from(b, Math.abs), 1e-6);
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / scale);
