@@ -60,3 +60,23 @@ describe.skipIf(!existsSync(DIR))('ISBI 2015 images through the data pipeline', 
     }
   });
 });
+
+const DICOM = path.resolve('../shared/data/dicom-samples');
+
+describe.skipIf(!existsSync(DICOM))('DICOM images through the image reader', () => {
+  it('decodes JPEG Lossless CR with its pixel spacing, and reports none where the file has none', async () => {
+    const cr = await readImage(path.join(DICOM, 'CR-ModalitySequenceLUT.dcm'));
+    expect([cr.image.width, cr.image.height]).toEqual([1976, 1576]);
+    expect(cr.spacingMm).toEqual([0.15, 0.15]);
+    expect(cr.image.pixels.every(Number.isFinite)).toBe(true);
+    const chest = await readImage(path.join(DICOM, 'CR-MONO1-10-chest.dcm'));
+    expect([chest.image.width, chest.image.height]).toEqual([440, 440]);
+    expect(chest.spacingMm).toBeUndefined();
+  });
+
+  it('a file that is not an image fails with its name', async () => {
+    await expect(readImage(path.join(DICOM, 'test-SR.dcm'))).rejects.toThrow(
+      /test-SR\.dcm: cannot decode/,
+    );
+  });
+});
