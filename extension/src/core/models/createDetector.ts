@@ -28,7 +28,11 @@ export default function createDetector(
       if (disposed) throw new Error('detector was disposed');
       const { input, letterbox } = letterboxImage(image, inputShape);
       const [coords] = await predictCoordinates(model, [input], inputShape, 1);
-      return toOriginalPixels(coords!, letterbox);
+      const out = toOriginalPixels(coords!, letterbox);
+      // Never hand NaN to a caller that draws or stores the result.
+      if (!out.every((p) => p.every(Number.isFinite)))
+        throw new Error('detector: prediction is not finite');
+      return out;
     },
     dispose() {
       if (!disposed) model.dispose();
