@@ -18,7 +18,10 @@ import trainLandmarkModel from '../../core/selfTraining/trainLandmarkModel.ts';
 import type { Method, Schedule } from '../../core/selfTraining/types.ts';
 import { MIN_TRAINING_SHAPES, regulateShape, type ShapeModel } from '../../core/shape/index.ts';
 import createAdam from '../../core/tf/createAdam.ts';
-import selectBrowserBackend, { type BrowserBackend } from '../../core/tf/selectBrowserBackend.ts';
+import selectBrowserBackend, {
+  BROWSER_BACKEND_ORDER,
+  type BrowserBackend,
+} from '../../core/tf/selectBrowserBackend.ts';
 import loadRenderedImage from './loadRenderedImage.ts';
 import type {
   BenchRequest,
@@ -58,18 +61,30 @@ const LATENT_OFFSET = { mean: 0.01, sd: 0.005 };
 /** Where the tfjs wasm binaries are served: beside this worker bundle. */
 const wasmPaths = () => new URL('./', self.location.href).href;
 
-async function startBackend(order: BrowserBackend[] | undefined, post: Post): Promise<string> {
+/** First backend of `order` that initialises AND computes; posts which one, with a note on fallback. */
+async function startBackend(
+  order: BrowserBackend[] | undefined,
+  preset: TrainRequest['preset'],
+  post: Post,
+  failures: string[] = [],
+): Promise<string> {
   // Multi-threaded wasm runs its pthreads from blob workers whose inline source does not survive
   // bundling (ReferenceError: _scriptDir); tfjs chose 1 thread on 2 cores anyway (shared notes).
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  const backend = await selectBrowserBackend(order, { wasmPaths: wasmPaths() });
-  const wanted = order?.[0] ?? 'webgpu';
-  post({
-    type: 'backend',
-    backend,
-    ...(backend !== wanted ? { note: `${wanted} unavailable: training on ${backend}` } : {}),
-  });
-  return backend;
+  for (const name of order ?? BROWSER_BACKEND_ORDER) {
+    try {
+      const backend = await selectBrowserBackend([name], { wasmPaths: wasmPaths() });
+      // "Ready" is not enough: WebGPU on SwiftShader inside a worker initialises, then fails in
+      // createBuffer during training. One real step of the network proves the backend.
+      await timeSteps(preset, 1);
+      const note = failures.length ? `${failures.join('; ')}: training on ${backend}` : undefined;
+      post({ type: 'backend', backend, ...(note ? { note } : {}) });
+      return backend;
+    } catch (err) {
+      failures.push(`${name} unavailable (${err instanceof Error ? err.message : String(err)})`);
+    }
+  }
+  throw new Error(`no TensorFlow.js backend can train here: ${failures.join('; ')}`);
 }
 
 async function loadSamples(
@@ -87,20 +102,46 @@ async function loadSamples(
   return out;
 }
 
-/** Trains, saves the model, pseudo-labels the unannotated images; posts progress on the way. */
+/**
+ * Trains, saves the model, pseudo-labels the unannotated images; posts progress on the way. When a
+ * backend fails part-way (WebGPU on SwiftShader inside a worker fails in createBuffer after some
+ * steps), the run restarts on the next backend of the order, with a visible note.
+ */
 export async function train(req: TrainRequest, post: Post, signal: AbortSignal): Promise<void> {
   if (req.labelled.length < MIN_TRAINING_SHAPES) {
     throw new Error(
       `training needs at least ${MIN_TRAINING_SHAPES} annotated studies (found ${req.labelled.length})`,
     );
   }
-  await startBackend(req.backends, post);
   const preset = WORKER_PRESETS[req.preset];
   const total = req.labelled.length + req.unlabelled.length;
   let done = 0;
   const tick = () => post({ type: 'loading', done: ++done, total });
   const labelled = await loadSamples(req, req.labelled, preset.inputShape, tick);
   const unlabelled = await loadSamples(req, req.unlabelled, preset.inputShape, tick);
+  const order = [...(req.backends ?? BROWSER_BACKEND_ORDER)];
+  const failures: string[] = [];
+  while (order.length > 0) {
+    const backend = await startBackend(order, req.preset, post, failures);
+    try {
+      return await trainOn(req, labelled, unlabelled, post, signal);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      failures.push(`${backend} failed (${err instanceof Error ? err.message : String(err)})`);
+      order.splice(0, order.indexOf(backend as BrowserBackend) + 1);
+      if (order.length === 0) throw new Error(failures.join('; '));
+    }
+  }
+}
+
+async function trainOn(
+  req: TrainRequest,
+  labelled: TrainingSample[],
+  unlabelled: TrainingSample[],
+  post: Post,
+  signal: AbortSignal,
+): Promise<void> {
+  const preset = WORKER_PRESETS[req.preset];
   const { model } = createHeatmapModel({
     architecture: 'unet2d',
     inputShape: preset.inputShape,
@@ -193,11 +234,9 @@ async function pseudoLabel(
   });
 }
 
-/** Median-friendly timing of `steps` training steps on random data, one backend. */
-export async function bench(req: BenchRequest, post: Post): Promise<void> {
-  const backend = await startBackend([req.backend], post);
-  if (backend !== req.backend) throw new Error(`backend ${req.backend} is not available here`);
-  const preset = WORKER_PRESETS.tiny;
+/** Times `steps` training steps of a preset's network on random data (ms per step). */
+async function timeSteps(presetName: TrainRequest['preset'], steps: number): Promise<number[]> {
+  const preset = WORKER_PRESETS[presetName];
   const [h, w] = preset.inputShape;
   const n = 19;
   const sample = (k: number): TrainingSample => ({
@@ -220,24 +259,34 @@ export async function bench(req: BenchRequest, post: Post): Promise<void> {
   const optimizer = createAdam(1e-3);
   const times: number[] = [];
   let last = performance.now();
-  await trainLandmarkModel(
-    model,
-    optimizer,
-    { labelled: [sample(0), sample(1)], unlabelled: [] },
-    {
-      method: 'supervised',
-      schedule: { ...preset.schedule, pretrainEpochs: req.steps, validateEvery: 1000 },
-      augmentation: DEFAULT_AUGMENTATION,
-      latentOffset: LATENT_OFFSET,
-      seed: 1,
-      onProgress: () => {
-        const now = performance.now();
-        times.push(now - last);
-        last = now;
+  try {
+    await trainLandmarkModel(
+      model,
+      optimizer,
+      { labelled: [sample(0), sample(1)], unlabelled: [] },
+      {
+        method: 'supervised',
+        schedule: { ...preset.schedule, pretrainEpochs: steps, validateEvery: 1000 },
+        augmentation: DEFAULT_AUGMENTATION,
+        latentOffset: LATENT_OFFSET,
+        seed: 1,
+        onProgress: () => {
+          const now = performance.now();
+          times.push(now - last);
+          last = now;
+        },
       },
-    },
-  );
-  model.dispose();
-  optimizer.dispose();
-  post({ type: 'bench', backend: req.backend, msPerStep: times });
+    );
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+  }
+  return times;
+}
+
+/** Times training steps of the tiny network on one backend. */
+export async function bench(req: BenchRequest, post: Post): Promise<void> {
+  const backend = await startBackend([req.backend], 'tiny', post);
+  if (backend !== req.backend) throw new Error(`backend ${req.backend} is not available here`);
+  post({ type: 'bench', backend: req.backend, msPerStep: await timeSteps('tiny', req.steps) });
 }
