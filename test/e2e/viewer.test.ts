@@ -218,4 +218,30 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
     await shot('09-ct-mpr');
     expect(session.errors).toEqual([]);
   });
+
+  it('places a 3D landmark in the axial MPR view and saves it as a 3D SR in patient mm', async () => {
+    const { page } = session;
+    await expect.poll(() => page.getByTestId('landmarks-template').inputValue()).toBe('cbct');
+    await page.getByTestId('landmarks-annotate').click();
+    const box = await page.locator('[data-viewportid="mpr-axial"] canvas').first().boundingBox();
+    if (!box) throw new Error('no axial MPR viewport');
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => page.getByTestId('landmarks-progress').textContent()).toContain('1/18');
+    await page.getByTestId('landmarks-save').click();
+    await expect
+      .poll(() => page.getByTestId('landmarks-sr-status').textContent(), { timeout: 30_000 })
+      .toContain('1 landmarks (1 manual)');
+    await shot('10-ct-landmark');
+    const [info] = await landmarkSrsInPacs(stack.pacs.dicomWebUrl, ct.studyUid);
+    expect(info.set.dimension).toBe(3);
+    expect(info.set.landmarks[0].name).toBe('Sella');
+    // The volume spans x, y in [0, 47] mm and z in [0, 39] mm (1 mm voxels, origin 0): the centre
+    // of the axial view is near the middle of the volume in x and y.
+    const [x, y, z] = info.set.landmarks[0].position;
+    expect(Math.abs(x - 23.5)).toBeLessThan(3);
+    expect(Math.abs(y - 23.5)).toBeLessThan(3);
+    expect(z).toBeGreaterThanOrEqual(0);
+    expect(z).toBeLessThanOrEqual(39);
+    expect(session.errors).toEqual([]);
+  });
 });
