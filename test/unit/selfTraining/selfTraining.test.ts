@@ -47,6 +47,7 @@ function options(
       learningRate: 1e-2,
       pseudoLabelInterval: 1,
       validateEvery: 1,
+      clipNorm: 0.5,
     },
     augmentation: { rotationDeg: 5, translation: 0.05, noiseSd: 0.02, intensityJitter: 0.1 },
     // A stand-in regulator: shifts every landmark by +1 mm in x and flags landmark 2 abnormal.
@@ -84,6 +85,10 @@ describe('self-training loop', () => {
       [8, 5],
     ]);
     expect(regulated[s!.id]!.mask).toEqual([false, true, true]);
+    const failing = estimatePseudoLabels([s!], predicted, () => {
+      throw new Error('landmarks are collinear');
+    });
+    expect(failing[s!.id]!.mask).toEqual([false, false, false]);
     const raw = estimatePseudoLabels([s!], predicted);
     expect(raw[s!.id]).toEqual({ landmarks: predicted[0], mask: [true, true, true] });
   });

@@ -23,7 +23,18 @@ export default function estimatePseudoLabels(
       return;
     }
     const [sx, sy] = sample.spacingMm as [number, number];
-    const regulation = regulate(predicted.map(([x, y]) => [x! * sx, y! * sy]));
+    let regulation;
+    try {
+      regulation = regulate(predicted.map(([x, y]) => [x! * sx, y! * sy]));
+    } catch {
+      // A prediction the shape model cannot even align (e.g. collapsed, collinear) is no pseudo label:
+      // every landmark of the image is excluded this round.
+      out[sample.id] = {
+        landmarks: predicted.map((p) => [...p]),
+        mask: predicted.map(() => false),
+      };
+      return;
+    }
     out[sample.id] = {
       landmarks: regulation.gamma.map(([x, y]) => [x! / sx, y! / sy]),
       mask: regulation.abnormal.map((a) => !a),

@@ -120,6 +120,7 @@ export default async function trainLandmarkModel(
     rng,
     augmentation: options.augmentation,
     latentOffset: options.latentOffset,
+    clipNorm: options.schedule.clipNorm,
   };
   const epochs = plannedEpochs(options);
   const bs = options.schedule.batchSize;

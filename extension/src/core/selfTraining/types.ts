@@ -28,6 +28,8 @@ export interface Schedule {
   pseudoLabelInterval: number;
   /** Validation MRE is measured every this many epochs (and at the end of every stage). */
   validateEvery: number;
+  /** Global gradient-norm clipping (see trainStep.ts); undefined disables it. */
+  clipNorm?: number;
 }
 
 /** Result of regulating one predicted shape (the subset of shape/types.ts Regulation that training uses). */
