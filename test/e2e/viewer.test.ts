@@ -227,6 +227,12 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
     if (!box) throw new Error('no axial MPR viewport');
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await expect.poll(() => page.getByTestId('landmarks-progress').textContent()).toContain('1/18');
+    // Shown in all three MPR views (the other two jump to the landmark's slice).
+    for (const id of ['mpr-axial', 'mpr-sagittal', 'mpr-coronal']) {
+      await expect
+        .poll(() => page.locator(`[data-viewportid="${id}"] svg`).getByText('Sella').count())
+        .toBe(1);
+    }
     await page.getByTestId('landmarks-save').click();
     await expect
       .poll(() => page.getByTestId('landmarks-sr-status').textContent(), { timeout: 30_000 })

@@ -9,6 +9,7 @@ import {
 import { writeLandmarkSr } from '../dicom/srWriter.ts';
 import type { LandmarkSet } from '../dicom/types.ts';
 import { randomUid } from '../dicom/uids.ts';
+import { MPR_VIEWPORT_IDS } from './hps/landmarksMpr.ts';
 import { TOOL_GROUP_2D, TOOL_GROUP_MPR } from './id.ts';
 import { getCornerstone, type CornerstoneLibraries } from './services/cornerstone.ts';
 import { getCurrentStudy } from './services/currentStudy.ts';
@@ -94,6 +95,7 @@ export class LandmarksController {
 
   /** Annotation events: re-colour reviewed landmarks (a drag makes one "corrected"), then notify. */
   private onCsEvent = () => {
+    this.syncMprCopies();
     if (this.loadedSr) {
       for (const a of this.currentAnnotations()) {
         if ((a.data as ReviewData).originalPoint) this.restyle(a);
@@ -292,6 +294,69 @@ export class LandmarksController {
     this.selected = undefined;
     viewport.render();
     this.notify();
+  }
+
+  private syncing = false;
+
+  /**
+   * 3D landmarks in all three MPR views: a point annotation belongs to one view plane, so each 3D
+   * landmark gets a locked, display-only copy in the other MPR views (same world point, moved with
+   * it), and those views jump to the slice through a new landmark. Copies are never saved.
+   */
+  private syncMprCopies(): void {
+    if (this.syncing || !this.Tool) return;
+    const { viewportGridService, cornerstoneViewportService } = this.ctx.servicesManager.services;
+    const viewports = MPR_VIEWPORT_IDS.map((id) =>
+      (cornerstoneViewportService as any)?.getCornerstoneViewport?.(id),
+    ).filter((v: any) => v?.type === 'orthographic');
+    if (viewports.length < 2 || !viewportGridService) return;
+    this.syncing = true;
+    try {
+      const { cornerstoneTools } = this.libs();
+      const { state, locking } = cornerstoneTools.annotation;
+      const ours = (state.getAllAnnotations() as any[]).filter(
+        (a) => a.metadata?.toolName === toolNames.LandmarkPoint,
+      );
+      const frame = viewports[0].getFrameOfReferenceUID?.();
+      const primaries = ours.filter(
+        (a) => !a.data.companionOf && frame && a.metadata.FrameOfReferenceUID === frame,
+      );
+      const alive = new Set(primaries.map((a) => a.annotationUID));
+      for (const c of ours.filter((a) => a.data.companionOf && !alive.has(a.data.companionOf))) {
+        state.removeAnnotation(c.annotationUID);
+      }
+      for (const p of primaries) {
+        const point = p.data.handles.points[0];
+        for (const vp of viewports) {
+          const n = vp.getCamera().viewPlaneNormal;
+          const pn = p.metadata.viewPlaneNormal ?? [0, 0, 0];
+          if (Math.abs(n[0] * pn[0] + n[1] * pn[1] + n[2] * pn[2]) > 0.99) continue;
+          const copy = ours.find(
+            (a) => a.data.companionOf === p.annotationUID && a.data.companionViewport === vp.id,
+          );
+          if (!copy) {
+            // Jump first, so the copy's view metadata is taken on the slice through the point.
+            vp.jumpToWorld?.(point);
+            const c = this.Tool.createAnnotationForViewport(vp, {
+              data: { handles: { points: [[...point]] } },
+            });
+            Object.assign(c.data, {
+              label: p.data.label,
+              companionOf: p.annotationUID,
+              companionViewport: vp.id,
+            });
+            state.addAnnotation(c, vp.element);
+            locking?.setAnnotationLocked?.(c.annotationUID, true);
+          } else if (copy.data.handles.points[0].some((v: number, i: number) => v !== point[i])) {
+            copy.data.handles.points[0] = [...point];
+            copy.invalidated = true;
+          }
+        }
+      }
+      viewports.forEach((vp: any) => vp.render());
+    } finally {
+      this.syncing = false;
+    }
   }
 
   private restyle(a: PointAnnotation): void {

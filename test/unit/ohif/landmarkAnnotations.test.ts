@@ -36,6 +36,14 @@ describe('landmark annotations', () => {
     expect(landmarkAnnotations(all, { frameOfReferenceUid: 'for:1' })).toHaveLength(2);
   });
 
+  it('leaves out display-only copies of 3D landmarks in other MPR views', () => {
+    const copy = point('A', [0, 0, 0]);
+    copy.data.companionOf = 'A-img:1';
+    expect(
+      landmarkAnnotations([point('A', [0, 0, 0]), copy], { frameOfReferenceUid: 'for:1' }),
+    ).toHaveLength(1);
+  });
+
   it('names the first unplaced landmark, then none when complete', () => {
     const names = ['S', 'N', 'Or'];
     expect(nextLandmark(names, [])).toBe('S');

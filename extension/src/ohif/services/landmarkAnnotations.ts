@@ -12,19 +12,21 @@ export interface PointAnnotation {
     landmarkStatus?: LandmarkStatus;
     /** For flagged-abnormal landmarks: deviation from the shape model, mm. */
     deviationMm?: number;
+    /** Display-only copy of a 3D landmark in another MPR view: the UID of the landmark it mirrors. */
+    companionOf?: string;
   };
 }
 
 /** Which image (2D) or volume (3D) the landmarks belong to. */
 export type Target = { imageId: string } | { frameOfReferenceUid: string };
 
-/** Our landmark annotations on one target, in store order. */
+/** Our landmark annotations on one target, in store order (display-only MPR copies excluded). */
 export function landmarkAnnotations(
   all: readonly PointAnnotation[],
   target: Target,
 ): PointAnnotation[] {
   return all.filter((a) => {
-    if (a.metadata?.toolName !== toolNames.LandmarkPoint) return false;
+    if (a.metadata?.toolName !== toolNames.LandmarkPoint || a.data?.companionOf) return false;
     return 'imageId' in target
       ? a.metadata.referencedImageId === target.imageId
       : a.metadata.FrameOfReferenceUID === target.frameOfReferenceUid;
