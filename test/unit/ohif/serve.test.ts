@@ -22,10 +22,11 @@ describe('same-origin server routing', () => {
   });
 
   it('serves files inside the folder only', () => {
-    const base = mkdtempSync(path.join(tmpdir(), 'serve-'));
-    mkdirSync(path.join(base, 'a'));
+    const outer = mkdtempSync(path.join(tmpdir(), 'serve-'));
+    const base = path.join(outer, 'root');
+    mkdirSync(path.join(base, 'a'), { recursive: true });
     writeFileSync(path.join(base, 'a', 'x.js'), '1');
-    writeFileSync(path.join(path.dirname(base), 'secret.txt'), 's');
+    writeFileSync(path.join(outer, 'secret.txt'), 's');
     expect(resolveStatic(base, '/a/x.js')).toBe(path.join(base, 'a', 'x.js'));
     expect(resolveStatic(base, '/../secret.txt')).toBeUndefined();
     expect(resolveStatic(base, '/a/%2e%2e/%2e%2e/secret.txt')).toBeUndefined();
