@@ -248,6 +248,17 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
     expect(Math.abs(y - 23.5)).toBeLessThan(3);
     expect(z).toBeGreaterThanOrEqual(0);
     expect(z).toBeLessThanOrEqual(39);
+
+    // After a reload the saved 3D SR is drawn back in all three views.
+    await page.reload();
+    for (const id of ['mpr-axial', 'mpr-sagittal', 'mpr-coronal']) {
+      await expect
+        .poll(() => page.locator(`[data-viewportid="${id}"] svg`).getByText('Sella').count(), {
+          timeout: 60_000,
+        })
+        .toBe(1);
+    }
+    await shot('11-ct-landmark-reloaded');
     expect(session.errors).toEqual([]);
   });
 });

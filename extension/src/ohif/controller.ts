@@ -371,6 +371,7 @@ export class LandmarksController {
   /** Loads the study's current landmark SR for the image on screen; false when there is none. */
   async loadCurrentSr(studyUid: string): Promise<boolean> {
     const viewport = this.activeViewport();
+    if (viewport?.type === 'orthographic') return this.loadCurrentSr3D(studyUid, viewport);
     const imageId: string | undefined = viewport?.getCurrentImageId?.();
     if (!imageId) return false;
     const sop = this.libs().cornerstone.metaData.get('instance', imageId)?.SOPInstanceUID;
@@ -379,6 +380,44 @@ export class LandmarksController {
     );
     if (!info) return false;
     this.loadSr(info);
+    return true;
+  }
+
+  /**
+   * Draws the current 3D landmark SR of the volume on screen (same Frame of Reference) in the active
+   * MPR view; syncMprCopies then shows each point in the other two views. Positions are patient mm.
+   */
+  private async loadCurrentSr3D(studyUid: string, viewport: any): Promise<boolean> {
+    const frame = viewport.getFrameOfReferenceUID?.();
+    const info = (await this.listSrs(studyUid)).find(
+      (i) => i.set.dimension === 3 && i.set.frameOfReferenceUid === frame,
+    );
+    if (!info || !this.Tool) return false;
+    const { state } = this.libs().cornerstoneTools.annotation;
+    for (const a of this.annotationsOn({ frameOfReferenceUid: frame })) {
+      state.removeAnnotation(a.annotationUID);
+    }
+    for (const l of info.set.landmarks) {
+      const point = l.position.slice(0, 3);
+      if (point.length !== 3 || !point.every(Number.isFinite)) continue;
+      viewport.jumpToWorld?.(point);
+      const ann = this.Tool.createAnnotationForViewport(viewport, {
+        data: { handles: { points: [[...point]] } },
+      });
+      Object.assign(ann.data, {
+        label: l.name,
+        landmarkStatus: l.status,
+        deviationMm: l.deviationMm,
+        originalPoint: [...point],
+      });
+      state.addAnnotation(ann, viewport.element);
+      this.restyle(ann);
+    }
+    this.names = info.set.landmarks.map((l) => l.name);
+    this.loadedSr = info.sr.sopUid;
+    this.syncMprCopies();
+    viewport.render();
+    this.notify();
     return true;
   }
 
