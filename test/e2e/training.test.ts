@@ -54,11 +54,11 @@ describe('training and pseudo-labelling in the browser', () => {
     await page.getByTestId('landmarks-train').click();
     const phase = page.getByTestId('landmarks-train-phase');
     await expect.poll(() => phase.getAttribute('data-phase'), { timeout: 30_000 }).toBe('training');
-    await shot('10-training');
+    await shot('20-training');
     await expect
       .poll(() => phase.getAttribute('data-phase'), { timeout: 240_000, interval: 1000 })
       .toMatch(/done|error/);
-    await shot('11-trained');
+    await shot('21-trained');
     expect(await page.getByTestId('landmarks-train-error').count()).toBe(0);
     console.log(
       `training (tiny, wasm) + pseudo-label + store: ${Date.now() - t0} ms; ` +
@@ -99,7 +99,7 @@ describe('training and pseudo-labelling in the browser', () => {
     await expect.poll(() => rows.count(), { timeout: 240_000, interval: 1000 }).toBe(3);
     const table = await page.getByTestId('landmarks-bench-table').textContent();
     console.log(`browser training step, tiny network: ${table}`);
-    await shot('12-backends');
+    await shot('22-backends');
     expect(Number(await rows.nth(2).getAttribute('data-ms'))).toBeGreaterThan(0);
     expect(session.errors).toEqual([]);
   });
