@@ -155,4 +155,17 @@ describe('losses: values and gradients against a float64 reference', () => {
     expect(sd).toBeGreaterThan(0.0045);
     expect(sd).toBeLessThan(0.0053);
   });
+
+  // Regression (ISBI self-training collapse): with γ + ε in the denominator, shrinking every heatmap
+  // towards 0 drove expected distances to 0 and the RA loss to |δ|. Eq. 2 and Eq. 10 are invariant to
+  // scaling a heatmap, and must stay so for tiny maps.
+  it('coordinates and Region Attention loss are invariant to scaling the heatmaps, even by 1e-20', () => {
+    const heat = tf.tensor4d(logits).sigmoid();
+    const tiny = heat.mul(1e-20);
+    const close = (a: tf.Tensor, b: tf.Tensor) => Math.max(...a.sub(b).abs().dataSync());
+    expect(close(integralCoordinates(tiny), integralCoordinates(heat))).toBeLessThan(1e-6);
+    const ra = (h: tf.Tensor) =>
+      regionAttentionLoss(h, tf.tensor3d(target), tf.tensor2d(delta), tf.tensor2d(mask));
+    expect(close(ra(tiny), ra(heat))).toBeLessThan(1e-6);
+  });
 });

@@ -7,9 +7,7 @@
  * axis (width), y along height, z along depth.
  */
 import * as tf from '@tensorflow/tfjs';
-
-/** Keeps γ away from 0 when a whole heatmap underflows (result then 0, never NaN). */
-const GAMMA_EPSILON = 1e-12;
+import normaliseHeatmaps from './normaliseHeatmaps.ts';
 
 /** Normalised centres of `size` cells: (i + 0.5) / size. */
 export function cellCentres(size: number): tf.Tensor1D {
@@ -29,15 +27,15 @@ export default function integralCoordinates(heatmaps: tf.Tensor): tf.Tensor3D {
   }
   return tf.tidy(() => {
     const spatialAxes = rank === 4 ? [1, 2] : [1, 2, 3];
-    const gamma = heatmaps.sum(spatialAxes).add(GAMMA_EPSILON); // [B, n]
+    const p = normaliseHeatmaps(heatmaps); // H / γ, sums to 1 per map
     const coords: tf.Tensor[] = [];
     // x is the last spatial axis, then y, then z.
     for (const axis of spatialAxes.slice().reverse()) {
       const others = spatialAxes.filter((a) => a !== axis);
-      const marginal = heatmaps.sum(others); // [B, size, n]
+      const marginal = p.sum(others); // [B, size, n]
       const size = heatmaps.shape[axis]!;
       const weighted = marginal.mul(cellCentres(size).reshape([1, size, 1])).sum(1); // [B, n]
-      coords.push(weighted.div(gamma));
+      coords.push(weighted);
     }
     return tf.stack(coords, 2) as tf.Tensor3D;
   });

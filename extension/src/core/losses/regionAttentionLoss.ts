@@ -7,8 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { cellCentres } from '../heatmap/integralCoordinates.ts';
-
-const GAMMA_EPSILON = 1e-12;
+import normaliseHeatmaps from '../heatmap/normaliseHeatmaps.ts';
 
 /** Squared distance along one axis, shaped to broadcast against [B, ...spatial, n]. */
 function axisDistanceSquared(
@@ -52,8 +51,7 @@ export default function regionAttentionLoss(
         squared = squared === undefined ? term : squared.add(term);
       });
     const distance = squared!.sqrt(); // [B, ...spatial, n], constant w.r.t. the network
-    const gamma = heatmaps.sum(spatialAxes).add(GAMMA_EPSILON); // [B, n]
-    const expected = heatmaps.mul(distance).sum(spatialAxes).div(gamma); // [B, n]
+    const expected = normaliseHeatmaps(heatmaps).mul(distance).sum(spatialAxes); // [B, n]
     const perLandmark = latentOffsets.sub(expected).abs();
     return perLandmark.mul(mask).sum().div(mask.sum().maximum(1)) as tf.Scalar;
   });
