@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startOrthanc, type OrthancHandle } from '../extension/src/node/orthanc/orthancProcess.ts';
 import { fetchViewer } from './fetchViewer.ts';
-import { ctStudy, dxStudy, stow } from './serveDemoStudies.ts';
+import { seedDemoStudies } from '../extension/src/node/pacsImport/seedDemoStudies.ts';
+import { stow } from './serveDemoStudies.ts';
 import { startServer } from './serve.ts';
 
 const run = promisify(execFile);
@@ -31,9 +32,18 @@ async function seedIfEmpty(dicomWebUrl: string, headers: Record<string, string>)
   const res = await fetch(`${dicomWebUrl}/studies?limit=1`, { headers });
   const found = res.status === 200 ? ((await res.json()) as unknown[]) : [];
   if (found.length > 0) return 0;
-  const studies = [dxStudy('demo-ceph-1'), dxStudy('demo-ceph-2'), ctStudy('demo-cbct-1')];
-  for (const s of studies) await stow(dicomWebUrl, s.files, headers);
-  return studies.length;
+  // Synthetic cephalograms (half with a manual landmark SR, so there is something to train on) and
+  // CBCT volumes from core/synthetic; a study that fails is reported and the others go on.
+  const results = await seedDemoStudies({
+    count2d: 12,
+    count3d: 2,
+    labelled: 6,
+    seed: 1,
+    store: (files) => stow(dicomWebUrl, files, headers),
+  });
+  for (const r of results.filter((x) => x.error))
+    console.warn(`    demo study ${r.key}: ${r.error}`);
+  return results.filter((x) => !x.error).length;
 }
 
 /** Starts everything; resolves with a stop function once the URL is printed. */

@@ -27,11 +27,10 @@ export interface SeedResult {
 
 type Generator = (options: { seed: number; device: string }) => SyntheticStudy;
 
-function generator(kind: '2d' | '3d'): Generator | undefined {
-  const exports = synthetic as unknown as Record<string, unknown>;
-  const fn = exports[kind === '2d' ? 'generateCephalogram' : 'generateCbctVolume'];
-  return typeof fn === 'function' ? (fn as Generator) : undefined;
-}
+const GENERATORS: Record<'2d' | '3d', Generator> = {
+  '2d': synthetic.generateCephalogram,
+  '3d': synthetic.generateCbctVolume,
+};
 
 /** Generates and stores the demo studies; a failing study is reported and the rest go on. */
 export async function seedDemoStudies(options: SeedOptions): Promise<SeedResult[]> {
@@ -41,7 +40,7 @@ export async function seedDemoStudies(options: SeedOptions): Promise<SeedResult[
     ['3d', options.count3d],
   ];
   for (const [kind, count] of plan) {
-    const generate = generator(kind);
+    const generate = GENERATORS[kind];
     const devices = Object.keys(
       kind === '2d' ? synthetic.CEPHALOGRAM_DEVICES : synthetic.CBCT_DEVICES,
     );
@@ -50,7 +49,6 @@ export async function seedDemoStudies(options: SeedOptions): Promise<SeedResult[
       const labelled = i < options.labelled;
       const key = `${kind}-${seed}`;
       try {
-        if (!generate) throw new Error(`the synthetic ${kind} generator is not available`);
         // Labelled studies come from the first device, unlabelled ones cycle through the others.
         const device =
           labelled || devices.length === 1 ? devices[0] : devices[1 + (i % (devices.length - 1))];
