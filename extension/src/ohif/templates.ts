@@ -3,6 +3,11 @@
  * Users add their own through the mode configuration (`modesConfiguration['ohif-landmarks-mode']
  * .templates`, see README "## Viewer").
  */
+import {
+  CBCT_LANDMARKS,
+  CEPHALOGRAM_LANDMARKS,
+  HAND_LANDMARKS,
+} from '../core/synthetic/landmarks.ts';
 
 /** One anatomy template. */
 export interface LandmarkTemplate {
@@ -21,27 +26,7 @@ export const CEPHALOGRAM: LandmarkTemplate = {
   id: 'cephalogram',
   label: 'Lateral cephalogram (ISBI 2015, 19)',
   dimension: 2,
-  landmarks: [
-    'Sella',
-    'Nasion',
-    'Orbitale',
-    'Porion',
-    'Subspinale (A point)',
-    'Supramentale (B point)',
-    'Pogonion',
-    'Menton',
-    'Gnathion',
-    'Gonion',
-    'Lower incisal incision',
-    'Upper incisal incision',
-    'Upper lip',
-    'Lower lip',
-    'Subnasale',
-    'Soft tissue pogonion',
-    'Posterior nasal spine',
-    'Anterior nasal spine',
-    'Articulare',
-  ],
+  landmarks: [...CEPHALOGRAM_LANDMARKS],
 };
 
 /**
@@ -52,7 +37,7 @@ export const HAND: LandmarkTemplate = {
   id: 'hand',
   label: 'Hand radiograph (37)',
   dimension: 2,
-  landmarks: Array.from({ length: 37 }, (_, i) => `Hand ${String(i + 1).padStart(2, '0')}`),
+  landmarks: [...HAND_LANDMARKS],
 };
 
 /**
@@ -63,26 +48,7 @@ export const CBCT: LandmarkTemplate = {
   id: 'cbct',
   label: 'CBCT cephalometry (18, 3D)',
   dimension: 3,
-  landmarks: [
-    'Sella',
-    'Nasion',
-    'Basion',
-    'Anterior nasal spine',
-    'Posterior nasal spine',
-    'Subspinale (A point)',
-    'Supramentale (B point)',
-    'Pogonion',
-    'Menton',
-    'Orbitale R',
-    'Orbitale L',
-    'Porion R',
-    'Porion L',
-    'Gonion R',
-    'Gonion L',
-    'Condylion R',
-    'Condylion L',
-    'Upper incisal incision',
-  ],
+  landmarks: [...CBCT_LANDMARKS],
 };
 
 /** Built-in templates. */
