@@ -3,13 +3,13 @@
  * placed by a random similarity transform, rendered as anatomy-like structures and "acquired" by a
  * device preset.
  */
-import acquire from './acquire.ts';
 import drawCephalogramAnatomy from './cephalogramAnatomy.ts';
 import { resolveDevice } from './devices.ts';
 import { CEPHALOGRAM_LANDMARKS } from './landmarks.ts';
 import { CEPH_SHAPE_MODEL } from './models/shapeModels.ts';
 import createRandom, { deriveSeed } from './random.ts';
-import { createRaster2D, type Vec2 } from './raster2d.ts';
+import type { Vec2 } from './raster2d.ts';
+import renderStudy2D from './renderStudy2D.ts';
 import { placePoint, samplePose, sampleShape } from './sampleShape.ts';
 import type { CephalogramOptions, SyntheticImage } from './types.ts';
 import validateOptions from './validateOptions.ts';
@@ -43,22 +43,27 @@ export default function generateCephalogram(options: CephalogramOptions = {}): S
   // The landmarks' centroid sits a little below the field centre: the vault above needs the room.
   const centre = [(width - 1) * spacingMm[0] * 0.5, (height - 1) * spacingMm[1] * 0.5 + 10];
   const pointsMm = shape.shapeMm.map((p) => placePoint(p, pose, centre) as Vec2);
-  const raster = createRaster2D(width, height, spacingMm);
-  drawCephalogramAnatomy(raster, pointsMm, pose.rotationRad[0], pose.scale, drawRng, o.distractors);
-  const pixels = acquire(raster.data, [width, height], spacingMm, device, acquireRng);
-  return {
+  return renderStudy2D({
     kind: 'cephalogram',
     id: o.id ?? `cephalogram-${device.name}-${o.seed}`,
-    pixels,
     width,
     height,
-    bitsStored: device.bitsStored,
-    spacingMm: [spacingMm[0], spacingMm[1]],
-    landmarksPx: pointsMm.map((p) => [p[0] / spacingMm[0], p[1] / spacingMm[1]]),
+    spacingMm,
+    device,
+    acquireRng,
+    pointsMm,
     landmarkNames: CEPHALOGRAM_LANDMARKS,
-    device: device.name,
     seed: o.seed,
     shapeParams: shape.params,
     pose,
-  };
+    draw: (raster) =>
+      drawCephalogramAnatomy(
+        raster,
+        pointsMm,
+        pose.rotationRad[0],
+        pose.scale,
+        drawRng,
+        o.distractors,
+      ),
+  });
 }

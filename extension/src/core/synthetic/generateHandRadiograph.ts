@@ -2,13 +2,13 @@
  * Seeded synthetic hand radiograph (PA view, fingers up): 37 landmarks from the hand shape model,
  * random similarity pose, bone-like capsules and rings, acquired by a 2D device preset.
  */
-import acquire from './acquire.ts';
 import { resolveDevice } from './devices.ts';
 import drawHandAnatomy from './handAnatomy.ts';
 import { HAND_LANDMARKS } from './landmarks.ts';
 import { HAND_SHAPE_MODEL } from './models/shapeModels.ts';
 import createRandom, { deriveSeed } from './random.ts';
-import { createRaster2D, type Vec2 } from './raster2d.ts';
+import type { Vec2 } from './raster2d.ts';
+import renderStudy2D from './renderStudy2D.ts';
 import { placePoint, samplePose, sampleShape } from './sampleShape.ts';
 import type { CephalogramOptions, SyntheticHandImage } from './types.ts';
 import validateOptions from './validateOptions.ts';
@@ -49,22 +49,20 @@ export default function generateHandRadiograph(
     (p) =>
       placePoint([p[0] - MODEL_BOX_CENTRE[0], p[1] - MODEL_BOX_CENTRE[1]], pose, centre) as Vec2,
   );
-  const raster = createRaster2D(width, height, spacingMm);
-  drawHandAnatomy(raster, pointsMm, pose.rotationRad[0], pose.scale, drawRng, o.distractors);
-  const pixels = acquire(raster.data, [width, height], spacingMm, device, acquireRng);
-  return {
+  return renderStudy2D({
     kind: 'hand',
     id: o.id ?? `hand-${device.name}-${o.seed}`,
-    pixels,
     width,
     height,
-    bitsStored: device.bitsStored,
-    spacingMm: [spacingMm[0], spacingMm[1]],
-    landmarksPx: pointsMm.map((p) => [p[0] / spacingMm[0], p[1] / spacingMm[1]]),
+    spacingMm,
+    device,
+    acquireRng,
+    pointsMm,
     landmarkNames: HAND_LANDMARKS,
-    device: device.name,
     seed: o.seed,
     shapeParams: shape.params,
     pose,
-  };
+    draw: (raster) =>
+      drawHandAnatomy(raster, pointsMm, pose.rotationRad[0], pose.scale, drawRng, o.distractors),
+  });
 }
