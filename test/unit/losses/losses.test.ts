@@ -168,4 +168,23 @@ describe('losses: values and gradients against a float64 reference', () => {
       regionAttentionLoss(h, tf.tensor3d(target), tf.tensor2d(delta), tf.tensor2d(mask));
     expect(close(ra(tiny), ra(heat))).toBeLessThan(1e-6);
   });
+
+  // Regression (ISBI self-training NaN at epoch 15): once every logit of a map is below about −44 its
+  // peak is < 1e-19 and the exact derivative through the max-normalisation (−H/peak²) overflows float32.
+  it.each(['l1', 'ra'] as const)(
+    '%s gradient stays finite and correct for heatmaps whose sigmoid peak is ~1e-24',
+    (name) => {
+      const shift = -60;
+      const shifted = mapNested(logits, (v) => v + shift);
+      const f = tfLosses()[name];
+      const grad = tf
+        .grad((z: tf.Tensor) => f(z))(tf.tensor4d(shifted))
+        .dataSync();
+      expect(grad.every(Number.isFinite)).toBe(true);
+      const reference = name === 'l1' ? refL1Loss : refRaLoss;
+      const fd = finiteDifferences((z) => reference(mapNested(z, (v) => v + shift)));
+      const scale = Math.max(...fd.map(Math.abs));
+      fd.forEach((g, k) => expect(Math.abs(grad[k]! - g) / scale).toBeLessThan(1e-3));
+    },
+  );
 });

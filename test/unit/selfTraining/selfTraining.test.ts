@@ -100,6 +100,18 @@ describe('self-training loop', () => {
       finetune: 0,
     });
     expect(plannedEpochs(options('full'))).toEqual({ pretrain: 2, selftrain: 2, finetune: 1 });
+    // Step budgets: 100 steps at 5 steps/epoch = 20 epochs; 30 at 38 rounds to 1; never 0.
+    const budget = options('full');
+    budget.schedule = {
+      ...budget.schedule,
+      stageSteps: { pretrain: 100, selftrain: 30, finetune: 1 },
+    };
+    expect(plannedEpochs(budget, { pretrain: 5, selftrain: 38, finetune: 5 })).toEqual({
+      pretrain: 20,
+      selftrain: 1,
+      finetune: 1,
+    });
+    expect(() => plannedEpochs(budget)).toThrow(/stepsPerEpoch/);
     const { model } = createHeatmapModel({
       inputShape: INPUT,
       landmarkCount: 3,

@@ -32,14 +32,27 @@ export interface TrainingResult {
   bestWeights?: tf.Tensor[];
 }
 
-/** The stages a method runs and the epochs of each. */
-export function plannedEpochs(options: TrainingOptions): Record<Stage, number> {
+/**
+ * The stages a method runs and the epochs of each. `stepsPerEpoch` is needed only when the schedule
+ * gives step budgets (`stageSteps`).
+ */
+export function plannedEpochs(
+  options: TrainingOptions,
+  stepsPerEpoch?: Record<Stage, number>,
+): Record<Stage, number> {
   const s = options.schedule;
   const semi = options.method !== 'supervised';
+  const budget = s.stageSteps;
+  const epochsOf = (stage: Stage, epochs: number) => {
+    if (budget === undefined) return epochs;
+    if (stepsPerEpoch === undefined)
+      throw new Error('plannedEpochs: stageSteps needs stepsPerEpoch');
+    return Math.max(1, Math.round(budget[stage] / Math.max(1, stepsPerEpoch[stage])));
+  };
   return {
-    pretrain: s.pretrainEpochs,
-    selftrain: semi ? s.selfTrainEpochs : 0,
-    finetune: semi ? s.finetuneEpochs : 0,
+    pretrain: epochsOf('pretrain', s.pretrainEpochs),
+    selftrain: semi ? epochsOf('selftrain', s.selfTrainEpochs) : 0,
+    finetune: semi ? epochsOf('finetune', s.finetuneEpochs) : 0,
   };
 }
 
@@ -121,8 +134,10 @@ export default async function trainLandmarkModel(
     augmentation: options.augmentation,
     latentOffset: options.latentOffset,
     clipNorm: options.schedule.clipNorm,
+    onSkippedStep: () => {
+      state.skippedSteps = (state.skippedSteps ?? 0) + 1;
+    },
   };
-  const epochs = plannedEpochs(options);
   const bs = options.schedule.batchSize;
   const stepsOf = (stage: Stage) =>
     Math.ceil(
@@ -130,6 +145,11 @@ export default async function trainLandmarkModel(
         ? data.labelled.length + data.unlabelled.length
         : data.labelled.length) / bs,
     );
+  const epochs = plannedEpochs(options, {
+    pretrain: stepsOf('pretrain'),
+    selftrain: stepsOf('selftrain'),
+    finetune: stepsOf('finetune'),
+  });
   const stepsTotal = STAGES.reduce((t, s) => t + epochs[s] * stepsOf(s), 0);
   const regulate =
     options.method === 'full' || options.method === 'no-ral'

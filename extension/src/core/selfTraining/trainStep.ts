@@ -27,15 +27,23 @@ export interface StepContext {
   latentOffset: { mean: number; sd: number };
   /** Gradients are rescaled so that their global L2 norm is at most this (undefined: no clipping). */
   clipNorm?: number;
+  /** Called when a step is skipped because its gradient was not finite (only with clipNorm). */
+  onSkippedStep?: () => void;
 }
 
 /**
  * Scales all gradients by min(1, maxNorm / ‖g‖₂) (global norm): the 1/γ factors of Eq. 2 and Eq. 10
  * make rare gradient spikes that Adam's slow second moment turns into huge steps (observed: a
  * self-training run on ISBI collapsed every heatmap to zero at once).
+ * @returns the clipped gradients, or undefined when the norm is not finite (the step must be skipped:
+ *   one Inf/NaN gradient applied by Adam turns every weight into NaN for good)
  */
-function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
+function clipByGlobalNorm(
+  grads: tf.NamedTensorMap,
+  maxNorm: number,
+): tf.NamedTensorMap | undefined {
   const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => g.square().sum())));
+  if (!Number.isFinite(norm.dataSync()[0]!)) return undefined;
   const scale = tf.minimum(1, tf.div(maxNorm, norm.add(1e-12)));
   const out: tf.NamedTensorMap = {};
   for (const [name, g] of Object.entries(grads)) out[name] = g.mul(scale);
@@ -83,7 +91,9 @@ export default function trainStep(ctx: StepContext, batch: readonly BatchItem[])
     };
     if (ctx.clipNorm === undefined) return ctx.optimizer.minimize(lossFn, true) as tf.Scalar;
     const { value, grads } = tf.variableGrads(lossFn);
-    ctx.optimizer.applyGradients(clipByGlobalNorm(grads, ctx.clipNorm));
+    const clipped = clipByGlobalNorm(grads, ctx.clipNorm);
+    if (clipped) ctx.optimizer.applyGradients(clipped);
+    else ctx.onSkippedStep?.();
     return value;
   });
   if (loss === undefined) return 0;

@@ -30,6 +30,12 @@ export interface Schedule {
   validateEvery: number;
   /** Global gradient-norm clipping (see trainStep.ts); undefined disables it. */
   clipNorm?: number;
+  /**
+   * Optional optimiser-step budget per stage. When given, a stage runs round(budget / steps per epoch)
+   * epochs (at least one) instead of its epoch count, so that a preset costs about the same whatever
+   * the number of images (20 or 150 labelled images differ 7.5× in steps per epoch).
+   */
+  stageSteps?: { pretrain: number; selftrain: number; finetune: number };
 }
 
 /** Result of regulating one predicted shape (the subset of shape/types.ts Regulation that training uses). */
@@ -95,6 +101,8 @@ export interface LoopState {
   /** Set when cancelled inside an epoch: the epoch's item order, the next step, the loss summed so far. */
   epochProgress?: { order: number[]; step: number; lossSum: number };
   best?: { stage: Stage; epoch: number; validationMreMm: number };
+  /** Steps whose gradient was not finite and that were therefore not applied. */
+  skippedSteps?: number;
 }
 
 export interface TrainingOptions {
