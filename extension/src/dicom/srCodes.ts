@@ -6,7 +6,13 @@
  * - landmark names: code value `L-<slug>` (at most 16 characters, the SH limit), code meaning = the
  *   landmark name as given; names longer than the slug limit get a short hash so codes stay unique;
  * - `LMK-STATUS` "Landmark status" (concept name) with values `S-<status>` (see {@link STATUS_CODES});
- * - `LMK-DEVIATION` "Deviation from shape model" (NUM, UCUM `mm`);
+ * - `LMK-DEVIATION` "Deviation from shape model" (NUM, UCUM `mm`): |X_α − X_β|, the distance between the
+ *   network's prediction and the shape-adjusted position;
+ * - `LMK-ADJUSTED` "Shape-adjusted position" (concept name of the SCOORD / SCOORD3D POINT X_β that the
+ *   deviation is INFERRED FROM);
+ * - `LMK-CONFIDENCE` "Detection confidence" (NUM, UCUM `1`, in [0, 1]);
+ * - `LMK-MAHALANOBIS` "Shape Mahalanobis distance" (NUM, UCUM `1`, once per SR in Imaging
+ *   Measurements, after the groups): distance of the whole shape from the shape model;
  * - `LMK-SET` "Anatomical landmark set" (the Finding of every group, so readers recognise our SRs).
  * Standard DCM codes are used for the TID 1500 structure, Tracking Identifier/UID and Algorithm
  * Identification (TID 4019).
@@ -66,6 +72,9 @@ export const CODES = {
   landmarkSet: local('LMK-SET', 'Anatomical landmark set'),
   status: local('LMK-STATUS', 'Landmark status'),
   deviation: local('LMK-DEVIATION', 'Deviation from shape model'),
+  adjusted: local('LMK-ADJUSTED', 'Shape-adjusted position'),
+  confidence: local('LMK-CONFIDENCE', 'Detection confidence'),
+  mahalanobis: local('LMK-MAHALANOBIS', 'Shape Mahalanobis distance'),
 } as const;
 
 /** Status value codes. */

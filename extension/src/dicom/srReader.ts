@@ -102,14 +102,36 @@ function readLandmark(
   const status = statusCode ? statusFromCode(statusCode.CodeValue) : undefined;
   if (!status) throw new DicomError(source, `landmark "${name}" has no known status`);
   const { position, sop, frame } = readPoint(group, source);
+  return { landmark: { name, position, status, ...modelValues(group) }, sop, frame };
+}
+
+/** A NUM item's value, or undefined when absent or not a finite number. */
+function numValue(item: Item | undefined): number | undefined {
+  if (!item) return undefined;
+  const measured = asArray(item.MeasuredValueSequence as Item | Item[])[0];
+  const value = num(measured?.NumericValue);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * Deviation |X_α − X_β| (mm), the shape-adjusted position X_β it is inferred from, and the confidence;
+ * each only when the SR has it (SRs written before these were added have at most the deviation).
+ */
+function modelValues(
+  group: Item,
+): Pick<Landmark, 'deviationMm' | 'adjustedPosition' | 'confidence'> {
+  const out: Pick<Landmark, 'deviationMm' | 'adjustedPosition' | 'confidence'> = {};
   const deviationItem = find(group, CODES.deviation);
-  const landmark: Landmark = { name, position, status };
-  if (deviationItem) {
-    const measured = asArray(deviationItem.MeasuredValueSequence as Item | Item[])[0];
-    const value = num(measured?.NumericValue);
-    if (Number.isFinite(value)) landmark.deviationMm = value;
+  const deviation = numValue(deviationItem);
+  if (deviation !== undefined) out.deviationMm = deviation;
+  const adjusted = deviationItem ? find(deviationItem, CODES.adjusted) : undefined;
+  if (adjusted) {
+    const point = asArray(adjusted.GraphicData as number | number[]).map(Number);
+    if (point.length > 0 && point.every(Number.isFinite)) out.adjustedPosition = point;
   }
-  return { landmark, sop, frame };
+  const confidence = numValue(find(group, CODES.confidence));
+  if (confidence !== undefined) out.confidence = confidence;
+  return out;
 }
 
 function srReferences(sequence: unknown): SrReference[] {
@@ -158,7 +180,8 @@ export function readLandmarkSr(dataset: NaturalDataset): LandmarkSrInfo {
   const source = `SR ${String(dataset.SOPInstanceUID ?? '(no SOP Instance UID)')}`;
   if (!isLandmarkSr(dataset))
     throw new DicomError(source, 'not a landmark SR (TID 1500 with 99LMK landmark groups)');
-  const groups = children(find(dataset, CODES.imagingMeasurements) as Item);
+  const measurements = find(dataset, CODES.imagingMeasurements) as Item;
+  const groups = children(measurements).filter((c) => c.ValueType === 'CONTAINER');
   const read = groups.map((g) => readLandmark(g, source));
   const evidence = srReferences(dataset.CurrentRequestedProcedureEvidenceSequence);
   const dimension =
@@ -176,6 +199,8 @@ export function readLandmarkSr(dataset: NaturalDataset): LandmarkSrInfo {
   if (dimension === 3 && read[0].frame) set.frameOfReferenceUid = read[0].frame;
   const model = readModel(groups[0]);
   if (model) set.model = model;
+  const mahalanobis = numValue(find(measurements, CODES.mahalanobis));
+  if (mahalanobis !== undefined) set.mahalanobis = mahalanobis;
   const observer = find(dataset, CODES.personObserverName);
   return {
     set,

@@ -6,8 +6,10 @@
  * from a SCOORD/SCOORD3D POINT) so OHIF's SR reader finds the points. Per group:
  *   Tracking Identifier (landmark name), Tracking UID, Finding = LMK-SET, Finding Site = landmark code,
  *   Algorithm Name/Version/Parameters (TID 4019, when a model is given), Landmark status (CODE),
- *   Deviation (NUM mm, flagged landmarks), Center (NUM) <- SCOORD POINT (2D, selected from the image) or
- *   SCOORD3D POINT (3D, in the Frame of Reference).
+ *   Deviation |X_α − X_β| (NUM mm, when known) <- INFERRED FROM the shape-adjusted POINT X_β (concept
+ *   LMK-ADJUSTED, when known), Confidence (NUM 1, when known), Center (NUM) <- SCOORD POINT (2D,
+ *   selected from the image) or SCOORD3D POINT (3D, in the Frame of Reference).
+ * After the groups, once per SR: the shape's Mahalanobis distance (NUM 1, when known).
  * A revision is a new SOP Instance listing its predecessor in Predecessor Documents Sequence.
  */
 import { nowDicom, writePart10, type NaturalDataset } from './datasetIo.ts';
@@ -67,36 +69,52 @@ const numItem = (name: Code, value: number, unit: Code, children?: Item[]): Item
   ...(children ? { ContentSequence: children } : {}),
 });
 
-function checkPosition(set: LandmarkSet, landmark: Landmark): void {
-  const ok = landmark.position.length === set.dimension && landmark.position.every(Number.isFinite);
-  if (!ok) {
-    throw new Error(
-      `study ${set.studyUid}, landmark "${landmark.name}": position [${landmark.position.join(', ')}] ` +
-        `is not ${set.dimension} finite numbers`,
-    );
+const finitePoint = (p: number[] | undefined, n: number): boolean =>
+  !!p && p.length === n && p.every(Number.isFinite);
+
+/** Refuses anything that would put a NaN, a wrong-sized point or half of X_β into the SR. */
+function checkLandmark(set: LandmarkSet, landmark: Landmark): void {
+  const fail = (what: string) => {
+    throw new Error(`study ${set.studyUid}, landmark "${landmark.name}": ${what}`);
+  };
+  if (!finitePoint(landmark.position, set.dimension)) {
+    fail(`position [${landmark.position.join(', ')}] is not ${set.dimension} finite numbers`);
   }
   if (landmark.deviationMm !== undefined && !Number.isFinite(landmark.deviationMm)) {
-    throw new Error(`study ${set.studyUid}, landmark "${landmark.name}": deviation is not finite`);
+    fail('deviation is not finite');
+  }
+  if (landmark.adjustedPosition !== undefined) {
+    if (!finitePoint(landmark.adjustedPosition, set.dimension)) {
+      fail(`shape-adjusted position is not ${set.dimension} finite numbers`);
+    }
+    if (landmark.deviationMm === undefined) fail('a shape-adjusted position needs its deviation');
+  }
+  if (landmark.confidence !== undefined && !Number.isFinite(landmark.confidence)) {
+    fail('confidence is not finite');
   }
 }
 
-function pointItem(set: LandmarkSet, landmark: Landmark): Item {
+/** A POINT in the set's frame: SCOORD selected from the image (2D) or SCOORD3D in the FoR (3D). */
+function pointItem(set: LandmarkSet, position: number[], concept?: Code): Item {
+  const name = concept ? { ConceptNameCodeSequence: [concept] } : {};
   if (set.dimension === 3) {
     if (!set.frameOfReferenceUid)
       throw new Error(`study ${set.studyUid}: a 3D landmark set needs its Frame of Reference UID`);
     return {
       RelationshipType: 'INFERRED FROM',
       ValueType: 'SCOORD3D',
+      ...name,
       GraphicType: 'POINT',
-      GraphicData: landmark.position.slice(0, 3),
+      GraphicData: position.slice(0, 3),
       ReferencedFrameOfReferenceUID: set.frameOfReferenceUid,
     };
   }
   return {
     RelationshipType: 'INFERRED FROM',
     ValueType: 'SCOORD',
+    ...name,
     GraphicType: 'POINT',
-    GraphicData: landmark.position.slice(0, 2),
+    GraphicData: position.slice(0, 2),
     ContentSequence: [
       {
         RelationshipType: 'SELECTED FROM',
@@ -109,6 +127,21 @@ function pointItem(set: LandmarkSet, landmark: Landmark): Item {
   };
 }
 
+/** Deviation (NUM mm, INFERRED FROM the shape-adjusted POINT when known) and confidence (NUM 1). */
+function modelItems(set: LandmarkSet, landmark: Landmark): Item[] {
+  const items: Item[] = [];
+  if (landmark.deviationMm !== undefined) {
+    const adjusted = landmark.adjustedPosition
+      ? [pointItem(set, landmark.adjustedPosition, CODES.adjusted)]
+      : undefined;
+    items.push(numItem(CODES.deviation, landmark.deviationMm, ucum('mm', 'millimeter'), adjusted));
+  }
+  if (landmark.confidence !== undefined) {
+    items.push(numItem(CODES.confidence, landmark.confidence, ucum('1', 'no units')));
+  }
+  return items;
+}
+
 function algorithmItems(set: LandmarkSet): Item[] {
   if (!set.model) return [];
   return [
@@ -119,7 +152,7 @@ function algorithmItems(set: LandmarkSet): Item[] {
 }
 
 function landmarkGroup(set: LandmarkSet, landmark: Landmark, index: number, sopUid: string): Item {
-  checkPosition(set, landmark);
+  checkLandmark(set, landmark);
   const children: Item[] = [
     textItem('HAS OBS CONTEXT', CODES.trackingIdentifier, landmark.name),
     {
@@ -137,9 +170,10 @@ function landmarkGroup(set: LandmarkSet, landmark: Landmark, index: number, sopU
     ...algorithmItems(set),
     codeItem('CONTAINS', CODES.status, STATUS_CODES[landmark.status]),
   ];
-  if (landmark.deviationMm !== undefined)
-    children.push(numItem(CODES.deviation, landmark.deviationMm, ucum('mm', 'millimeter')));
-  children.push(numItem(CODES.center, 0, ucum('1', 'no units'), [pointItem(set, landmark)]));
+  children.push(...modelItems(set, landmark));
+  children.push(
+    numItem(CODES.center, 0, ucum('1', 'no units'), [pointItem(set, landmark.position)]),
+  );
   return {
     RelationshipType: 'CONTAINS',
     ValueType: 'CONTAINER',
@@ -233,9 +267,20 @@ function rootContent(set: LandmarkSet, options: LandmarkSrOptions): Item[] {
       ValueType: 'CONTAINER',
       ConceptNameCodeSequence: [CODES.imagingMeasurements],
       ContinuityOfContent: 'SEPARATE',
-      ContentSequence: set.landmarks.map((l, i) => landmarkGroup(set, l, i, options.sopUid)),
+      ContentSequence: [
+        ...set.landmarks.map((l, i) => landmarkGroup(set, l, i, options.sopUid)),
+        ...mahalanobisItems(set),
+      ],
     },
   ];
+}
+
+/** The shape's Mahalanobis distance, once per SR, after the groups (readers look at groups first). */
+function mahalanobisItems(set: LandmarkSet): Item[] {
+  if (set.mahalanobis === undefined) return [];
+  if (!Number.isFinite(set.mahalanobis))
+    throw new Error(`study ${set.studyUid}: the shape's Mahalanobis distance is not finite`);
+  return [numItem(CODES.mahalanobis, set.mahalanobis, ucum('1', 'no units'))];
 }
 
 /** Builds the naturalized SR dataset (Comprehensive SR for 2D, Comprehensive 3D SR for 3D). */

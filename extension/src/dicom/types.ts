@@ -33,8 +33,19 @@ export interface Landmark {
   /** 2D: `[column, row]` in pixels (SCOORD convention); 3D: `[x, y, z]` patient mm (LPS). */
   position: number[];
   status: LandmarkStatus;
-  /** For `flagged-abnormal`: distance in mm to the shape model's plausible position. */
+  /**
+   * Distance |X_α − X_β| in mm between the network's prediction and the shape-adjusted position (paper
+   * Eq. 7); always set for `flagged-abnormal`, and for every landmark whose {@link adjustedPosition} is
+   * known.
+   */
   deviationMm?: number;
+  /**
+   * Shape-adjusted position X_β (paper section 3.1) in the same frame as `position` (2D pixels in the
+   * SCOORD convention, 3D patient mm). Needs `deviationMm`.
+   */
+  adjustedPosition?: number[];
+  /** Detection confidence of the model, a unitless number in [0, 1] (e.g. the heatmap peak). */
+  confidence?: number;
 }
 
 /** The algorithm that produced a landmark set (SR Algorithm Identification, TID 4019). */
@@ -59,6 +70,8 @@ export interface LandmarkSet {
   frameOfReferenceUid?: string;
   landmarks: Landmark[];
   model?: ModelIdentity;
+  /** Mahalanobis distance of the whole shape from the shape model (unitless; once per SR). */
+  mahalanobis?: number;
 }
 
 /** Patient/study identity copied into every object of a study. */

@@ -91,9 +91,13 @@ describe('DICOM validators', () => {
           position: [20, 5],
           status: 'flagged-abnormal' as const,
           deviationMm: 3.2,
+          // X_β, confidence (issue 5): a second SCOORD under the deviation NUM, a unitless NUM.
+          adjustedPosition: [24, 7.5],
+          confidence: 0.5,
         },
       ],
       model: { name: 'unet', version: '0.1.0', method: 'shape-regulated self-training' },
+      mahalanobis: 2.75,
     };
     const sr = { study, seriesUid: uidFromSeed('v/sr'), sopUid: uidFromSeed('v/sr/1') };
     const revision = {
@@ -113,7 +117,15 @@ describe('DICOM validators', () => {
       sopClassUid: SOP_CLASS.CT,
       sopUids: [uidFromSeed('v/s0')],
       frameOfReferenceUid: uidFromSeed('v/for'),
-      landmarks: [{ name: 'Menton', position: [1.5, -2, 30], status: 'accepted' as const }],
+      landmarks: [
+        {
+          name: 'Menton',
+          position: [1.5, -2, 30],
+          status: 'accepted' as const,
+          adjustedPosition: [2.5, -1, 31],
+          deviationMm: 1.7,
+        },
+      ],
     };
     const paths = [
       save('sr2d.dcm', writeLandmarkSr(set2d, sr)),
@@ -137,6 +149,14 @@ describe('DICOM validators', () => {
     }
     expect(execFileSync('dsrdump', [paths[1]], { encoding: 'utf8' })).toMatch(
       /Predecessor Docs\s*: 1/,
+    );
+    // X_β, confidence and the Mahalanobis distance, as dsrdump reads them.
+    const dump2d = execFileSync('dsrdump', [paths[0]], { encoding: 'utf8' });
+    expect(dump2d).toContain('inferred from SCOORD:(,,"Shape-adjusted position")=(POINT,24/7.5)');
+    expect(dump2d).toContain('NUM:(,,"Detection confidence")="0.5" (1,UCUM,"no units")');
+    expect(dump2d).toContain('NUM:(,,"Shape Mahalanobis distance")="2.75"');
+    expect(execFileSync('dsrdump', [paths[2]], { encoding: 'utf8' })).toContain(
+      'inferred from SCOORD3D:(,,"Shape-adjusted position")=(POINT,',
     );
   });
 

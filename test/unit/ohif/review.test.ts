@@ -31,6 +31,12 @@ const lm = (name: string, status: Landmark['status'], deviationMm?: number): Lan
   ...(deviationMm !== undefined ? { deviationMm } : {}),
 });
 
+const x = (name: string, position: number[], status: Landmark['status']): Landmark => ({
+  name,
+  position,
+  status,
+});
+
 describe('review queue', () => {
   const studies = [
     {
@@ -105,18 +111,39 @@ describe('pseudo-label SR content (paper Eq. 7)', () => {
   it('stores X_beta when nothing is abnormal', () => {
     const set = pseudoLabelSet(['a', 'b'], result([false, false]), model);
     expect(set.landmarks).toEqual([
-      { name: 'a', position: [11, 21], status: 'pseudo-label' },
-      { name: 'b', position: [31, 41], status: 'pseudo-label' },
+      { ...x('a', [11, 21], 'pseudo-label'), adjustedPosition: [11, 21], deviationMm: 0.14 },
+      { ...x('b', [31, 41], 'pseudo-label'), adjustedPosition: [31, 41], deviationMm: 2.5 },
     ]);
     expect(set.model).toEqual(model);
+    expect(set.mahalanobis).toBe(1);
   });
 
   it('stores X_alpha and flags the abnormal landmark with its deviation otherwise', () => {
     const set = pseudoLabelSet(['a', 'b'], result([false, true]), model);
     expect(set.landmarks).toEqual([
-      { name: 'a', position: [10, 20], status: 'pseudo-label' },
-      { name: 'b', position: [30, 40], status: 'flagged-abnormal', deviationMm: 2.5 },
+      { ...x('a', [10, 20], 'pseudo-label'), adjustedPosition: [11, 21], deviationMm: 0.14 },
+      { ...x('b', [30, 40], 'flagged-abnormal'), adjustedPosition: [31, 41], deviationMm: 2.5 },
     ]);
+  });
+
+  it('keeps the optional confidence and leaves out a non-finite X_beta or Mahalanobis distance', () => {
+    const r = { ...result([false, false]), confidence: [0.9, 0.25], mahalanobis: Number.NaN };
+    r.adjusted = [
+      [11, 21],
+      [Number.NaN, 41],
+    ];
+    r.predicted = [
+      [10, 20],
+      [30, 40],
+    ];
+    r.abnormal = [false, false];
+    // X_beta of b is not finite: no position to store for it when nothing is abnormal.
+    expect(() => pseudoLabelSet(['a', 'b'], r, model)).toThrow(/landmark b/);
+    r.abnormal = [true, false];
+    const set = pseudoLabelSet(['a', 'b'], r, model);
+    expect(set.landmarks[0]).toMatchObject({ confidence: 0.9, adjustedPosition: [11, 21] });
+    expect(set.landmarks[1]).toEqual({ ...x('b', [30, 40], 'pseudo-label'), confidence: 0.25 });
+    expect(set.mahalanobis).toBeUndefined();
   });
 
   it('refuses NaN positions', () => {

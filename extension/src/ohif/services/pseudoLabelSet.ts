@@ -1,26 +1,55 @@
 import type { Landmark, LandmarkSet, ModelIdentity } from '../../dicom/types.ts';
 import type { PseudoLabelResult } from '../worker/protocol.ts';
 
+/** The worker's result; `confidence` (one value in [0, 1] per landmark) is optional. */
+type Result = PseudoLabelResult & { confidence?: number[] };
+
+const finite = (p: number[] | undefined): p is number[] =>
+  Array.isArray(p) && p.length >= 2 && p.every(Number.isFinite);
+
+/** X_β, |X_α − X_β| in mm and the confidence of landmark j, each only when finite. */
+function modelValues(r: Result, j: number): Partial<Landmark> {
+  const out: Partial<Landmark> = {};
+  const adjusted = r.adjusted[j]?.slice(0, 2);
+  const deviation = r.deviationMm[j];
+  if (finite(adjusted) && Number.isFinite(deviation)) {
+    out.adjustedPosition = adjusted;
+    out.deviationMm = deviation;
+  }
+  const confidence = r.confidence?.[j];
+  if (confidence !== undefined && Number.isFinite(confidence)) out.confidence = confidence;
+  return out;
+}
+
 /**
  * The landmark set stored for one pseudo-labelled image (paper Eq. 7): when no landmark is abnormal the
- * shape-adjusted X_β, otherwise the network's X_α, with the abnormal landmarks flagged and their
- * deviation |X_β − X_α| in mm. Positions are original pixels (SCOORD convention). Throws on a
- * non-finite position (no NaN reaches the PACS).
+ * shape-adjusted X_β, otherwise the network's X_α, with the abnormal landmarks flagged. Every landmark
+ * also carries X_β (`adjustedPosition`), the deviation |X_α − X_β| in mm and, when the worker gives
+ * one, its confidence; the set carries the shape's Mahalanobis distance. Positions are original pixels
+ * (SCOORD convention). Throws on a non-finite position (no NaN reaches the PACS); a non-finite X_β,
+ * deviation, confidence or Mahalanobis distance is left out.
  */
 export function pseudoLabelSet(
   names: readonly string[],
-  r: PseudoLabelResult,
+  r: Result,
   model: ModelIdentity,
 ): LandmarkSet {
   const anyAbnormal = r.abnormal.some(Boolean);
   const landmarks: Landmark[] = names.map((name, j) => {
     const position = (anyAbnormal ? r.predicted[j] : r.adjusted[j]).slice(0, 2);
-    if (!position.every(Number.isFinite)) {
+    if (!finite(position)) {
       throw new Error(`study ${r.item.studyUid}: landmark ${name} has no finite position`);
     }
-    return r.abnormal[j]
-      ? { name, position, status: 'flagged-abnormal', deviationMm: r.deviationMm[j] }
-      : { name, position, status: 'pseudo-label' };
+    const extra = modelValues(r, j);
+    if (r.abnormal[j] && extra.deviationMm === undefined) {
+      throw new Error(`study ${r.item.studyUid}: flagged landmark ${name} has no finite deviation`);
+    }
+    return {
+      name,
+      position,
+      status: r.abnormal[j] ? 'flagged-abnormal' : 'pseudo-label',
+      ...extra,
+    };
   });
   return {
     studyUid: r.item.studyUid,
@@ -30,5 +59,6 @@ export function pseudoLabelSet(
     dimension: 2,
     landmarks,
     model,
+    ...(Number.isFinite(r.mahalanobis) ? { mahalanobis: r.mahalanobis } : {}),
   };
 }
