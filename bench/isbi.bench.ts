@@ -13,8 +13,12 @@
  * Options: --data <isbi dir> (default ../shared/data/isbi2015) --preset quick|paper --methods a,b
  *   --labelled 20,150 --epochs <scale> --test-limit <n> --speed-only --accuracy-only --backends wasm,cpu
  *   --speed-reps <n> --cpu-reps <n> --transductive --cache <dir> (default .cache/isbi) --out <file.md>
+ *   --jobs <n> (default 2: each labelled count in its own process, one wasm thread each)
+ * Pre-training is shared: the supervised row is the pre-trained network and the four semi-supervised
+ * methods continue from copies of its weights and Adam state. Test1 predictions of every row are written
+ * to isbi-predictions-<preset>.json beside --out (for the coarse-to-fine refinement columns).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -52,6 +56,8 @@ const { values: args } = parseArgs({
     cache: { type: 'string', default: '.cache/isbi' },
     out: { type: 'string', default: 'artifacts/isbi-bench.md' },
     seed: { type: 'string', default: '1' },
+    jobs: { type: 'string', default: '2' },
+    'rows-json': { type: 'string' },
   },
 });
 const preset = PRESETS[args.preset as 'quick' | 'paper'];
@@ -154,125 +160,317 @@ async function speedTable() {
   log();
 }
 
-async function evaluate(
-  model: tf.LayersModel,
-  test: TrainingSample[],
-  truth: Map<string, number[][]>,
-) {
+async function predictTest(model: tf.LayersModel, test: TrainingSample[]) {
   const predicted = await predictCoordinates(
     model,
     test.map((s) => s.image),
     preset.inputShape,
   );
+  return test.map((s, i) => toOriginalPixels(predicted[i]!, s.letterbox));
+}
+
+function evaluate(
+  predictedPx: number[][][],
+  test: TrainingSample[],
+  truth: Map<string, number[][]>,
+) {
   const cases = test.map((s, i) => ({
     id: `image ${s.id}`,
-    predictedPx: toOriginalPixels(predicted[i]!, s.letterbox),
+    predictedPx: predictedPx[i]!,
     truthPx: truth.get(s.id)!,
     spacingMm: [SPACING_MM, SPACING_MM],
   }));
   return evaluateLandmarks(cases).metrics.overall;
 }
 
-async function accuracyTable() {
+/** One row of the accuracy table (also written as JSON by a child process). */
+interface AccuracyRow {
+  labelled: number;
+  unlabelled: number;
+  method: Method;
+  note?: string;
+  mreMm?: number;
+  sdMm?: number;
+  sdr?: number[];
+  /** CPU minutes of this method's own stages, and of the shared pre-training. */
+  cpuMin?: number;
+  sharedPretrainCpuMin?: number;
+  epochs?: string;
+  skippedSteps?: number;
+  /** Test1 predictions, original pixels, for later refinement. */
+  predictions?: Record<string, number[][]>;
+}
+
+const cpuMinutes = (since: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 60e6;
+};
+
+async function snapshotOptimizer(optimizer: tf.Optimizer) {
+  return (await optimizer.getWeights()).map((w) => ({ name: w.name, tensor: w.tensor.clone() }));
+}
+
+/**
+ * All methods of one labelled count. Pre-training is shared: the `supervised` row is the pre-trained
+ * network, and every semi-supervised method continues from a copy of its weights, Adam moments and
+ * random stream (the same network and seed, and 4× less pre-training to pay for).
+ */
+async function accuracyRowsFor(
+  k: number,
+  methods: Method[],
+  trainSamples: TrainingSample[],
+  testSamples: TrainingSample[],
+  truth: Map<string, number[][]>,
+): Promise<AccuracyRow[]> {
+  const labelled = trainSamples.slice(0, k);
+  let unlabelled = trainSamples.slice(k).map(({ landmarks: _drop, ...s }) => s);
+  if (unlabelled.length === 0 && args.transductive)
+    unlabelled = testSamples.map(({ landmarks: _drop, ...s }) => s);
+  const scale = args.epochs === undefined ? 1 : Number(args.epochs);
+  const budget = preset.schedule.stageSteps;
+  const schedule = {
+    ...preset.schedule,
+    ...(budget
+      ? {
+          stageSteps: {
+            pretrain: Math.round(budget.pretrain * scale),
+            selftrain: Math.round(budget.selftrain * scale),
+            finetune: Math.round(budget.finetune * scale),
+          },
+        }
+      : {}),
+    pretrainEpochs: Math.max(1, Math.round(preset.schedule.pretrainEpochs * scale)),
+    selfTrainEpochs: Math.max(1, Math.round(preset.schedule.selfTrainEpochs * scale)),
+    finetuneEpochs: Math.max(1, Math.round(preset.schedule.finetuneEpochs * scale)),
+  };
+  const options = (method: Method) => ({
+    method,
+    schedule,
+    augmentation: DEFAULT_AUGMENTATION,
+    latentOffset: DEFAULT_LATENT_OFFSET,
+    seed,
+    regulatorFactory: shapeRegulatorFactory(),
+    onProgress: (p: {
+      stage: string;
+      epoch: number;
+      epochs: number;
+      step: number;
+      steps: number;
+      loss: number;
+      pseudoLabels?: { excluded: number; total: number };
+    }) => {
+      if (p.pseudoLabels)
+        process.stderr.write(
+          `${k} ${method} pseudo labels: ${p.pseudoLabels.excluded}/${p.pseudoLabels.total} excluded\n`,
+        );
+      else if (p.step === p.steps)
+        process.stderr.write(
+          `${k} ${method} ${p.stage} ${p.epoch + 1}/${p.epochs} loss ${p.loss.toFixed(4)}\n`,
+        );
+    },
+  });
+  const { model } = createHeatmapModel({
+    inputShape: preset.inputShape,
+    landmarkCount: 19,
+    depth: preset.depth,
+    baseFilters: preset.baseFilters,
+    seed,
+  });
+  const optimizer = createAdam(schedule.learningRate);
+  const rows: AccuracyRow[] = [];
+  const row = (method: Method, predicted: number[][][], extra: Partial<AccuracyRow>) => {
+    const o = evaluate(predicted, testSamples, truth);
+    const r: AccuracyRow = {
+      labelled: k,
+      unlabelled: method === 'supervised' ? 0 : unlabelled.length,
+      method,
+      mreMm: o.mreMm,
+      sdMm: o.sdMm,
+      sdr: o.sdr.map((d) => d.rate ?? 0),
+      predictions: Object.fromEntries(testSamples.map((s, i) => [s.id, predicted[i]!])),
+      ...extra,
+    };
+    rows.push(r);
+    process.stderr.write(`${k} ${method}: MRE ${o.mreMm?.toFixed(2)} mm\n`);
+  };
+  let cpu = process.cpuUsage();
+  const pre = await trainLandmarkModel(
+    model,
+    optimizer,
+    { labelled, unlabelled: [] },
+    options('supervised'),
+  );
+  const pretrainCpuMin = cpuMinutes(cpu);
+  const pretrainWeights = model.getWeights().map((w) => w.clone());
+  const pretrainOptimizer = await snapshotOptimizer(optimizer);
+  const epochsText = (st: typeof pre.state) => {
+    const per = new Map<string, number>();
+    st.history.forEach((h) => per.set(h.stage, (per.get(h.stage) ?? 0) + 1));
+    return ['pretrain', 'selftrain', 'finetune'].map((s) => per.get(s) ?? 0).join('/');
+  };
+  if (methods.includes('supervised'))
+    row('supervised', await predictTest(model, testSamples), {
+      cpuMin: pretrainCpuMin,
+      epochs: epochsText(pre.state),
+      skippedSteps: pre.state.skippedSteps ?? 0,
+    });
+  for (const method of methods.filter((m) => m !== 'supervised')) {
+    if (unlabelled.length === 0) {
+      rows.push({
+        labelled: k,
+        unlabelled: 0,
+        method,
+        note: 'n/a (no unlabelled images; see --transductive)',
+      });
+      continue;
+    }
+    model.setWeights(pretrainWeights);
+    await optimizer.setWeights(
+      pretrainOptimizer.map((w) => ({ name: w.name, tensor: w.tensor.clone() })),
+    );
+    cpu = process.cpuUsage();
+    const resume = { ...structuredClone(pre.state), stage: 'selftrain' as const, epoch: 0 };
+    const result = await trainLandmarkModel(
+      model,
+      optimizer,
+      { labelled, unlabelled },
+      options(method),
+      resume,
+    );
+    row(method, await predictTest(model, testSamples), {
+      cpuMin: cpuMinutes(cpu),
+      sharedPretrainCpuMin: pretrainCpuMin,
+      epochs: epochsText(result.state),
+      skippedSteps: result.state.skippedSteps ?? 0,
+    });
+  }
+  model.dispose();
+  optimizer.dispose();
+  return rows;
+}
+
+async function loadIsbi() {
   const dir = args.data!;
   if (!existsSync(dir)) throw new Error(`ISBI data not found at ${dir} (use --data)`);
-  await setupNodeBackend('wasm');
   const table = parseLandmarkTable(readFileSync(path.join(dir, 'landmarks_mean.csv'), 'utf8'), {
     source: 'landmarks_mean.csv',
   });
   const train = parseIdList(readFileSync(path.join(dir, 'train.txt'), 'utf8'));
   let test = parseIdList(readFileSync(path.join(dir, 'test1.txt'), 'utf8'));
   if (args['test-limit']) test = test.slice(0, Number(args['test-limit']));
-  const load = (ids: string[], labelled: boolean) => {
+  const load = (ids: string[]) => {
     process.stderr.write(`loading ${ids.length} images…\n`);
     return loadSamples({
       imagesDir: path.join(dir, 'images'),
       ids,
       inputShape: preset.inputShape,
       spacingMm: [SPACING_MM, SPACING_MM],
-      landmarks: labelled ? table.rows : undefined,
+      landmarks: table.rows,
       cacheDir: args.cache,
     });
   };
-  const methods = args.methods!.split(',') as Method[];
-  const counts = args.labelled!.split(',').map(Number);
-  const maxLabelled = Math.max(...counts);
-  const needsUnlabelled = methods.some((m) => m !== 'supervised');
-  const trainSamples = await load(
-    train.slice(0, needsUnlabelled ? train.length : maxLabelled),
-    true,
-  );
-  const testSamples = await load(test, true);
+  const trainSamples = await load(train);
+  const testSamples = await load(test);
   const truth = new Map(testSamples.map((s) => [s.id, table.rows.get(s.id)!]));
-  const scale = args.epochs === undefined ? 1 : Number(args.epochs);
-  const e = (n: number) => Math.max(1, Math.round(n * scale));
-  const schedule = {
-    ...preset.schedule,
-    pretrainEpochs: e(preset.schedule.pretrainEpochs),
-    selfTrainEpochs: e(preset.schedule.selfTrainEpochs),
-    finetuneEpochs: e(preset.schedule.finetuneEpochs),
-  };
+  return { trainSamples, testSamples, truth };
+}
+
+/** Runs each labelled count in its own process (one wasm thread each) when --jobs > 1. */
+function runChildren(counts: number[]): Promise<AccuracyRow[]> {
+  const dir = path.join(args.cache!, 'rows');
+  mkdirSync(dir, { recursive: true });
+  const passOn = ['data', 'preset', 'methods', 'epochs', 'test-limit', 'cache', 'seed'] as const;
+  const common = passOn.flatMap((o) => (args[o] === undefined ? [] : [`--${o}`, String(args[o])]));
+  if (args.transductive) common.push('--transductive');
+  return Promise.all(
+    counts.map(
+      (k) =>
+        new Promise<AccuracyRow[]>((resolve, reject) => {
+          const rowsFile = path.join(dir, `rows-${args.preset}-${k}.json`);
+          const child = spawn(
+            process.execPath,
+            [
+              ...process.execArgv,
+              process.argv[1]!,
+              ...common,
+              '--accuracy-only',
+              '--jobs',
+              '1',
+              '--labelled',
+              String(k),
+              '--rows-json',
+              rowsFile,
+            ],
+            { stdio: ['ignore', 'ignore', 'inherit'] },
+          );
+          child.on('exit', (code) =>
+            code === 0
+              ? resolve(JSON.parse(readFileSync(rowsFile, 'utf8')) as AccuracyRow[])
+              : reject(new Error(`labelled ${k}: child exited with ${code}`)),
+          );
+        }),
+    ),
+  ).then((r) => r.flat());
+}
+
+function logAccuracy(rows: AccuracyRow[], testCount: number, wallMin: number) {
+  const pct = (v: number | undefined) => (v === undefined ? '' : `${(100 * v).toFixed(1)} %`);
   log(
-    `### Accuracy on ISBI 2015 Test1 (${testSamples.length} images), preset ${args.preset}: epochs pre/self/fine ${schedule.pretrainEpochs}/${schedule.selfTrainEpochs}/${schedule.finetuneEpochs}, seed ${seed}`,
+    `### Accuracy on ISBI 2015 Test1 (${testCount} images), preset ${args.preset}, seed ${seed}${args.transductive ? ', transductive: Test1 images (never their labels) are the unlabelled set when no training image is left' : ''}`,
   );
   log();
   log(
-    '| labelled | unlabelled | method | MRE (mm) | SD (mm) | SDR 2 mm | SDR 2.5 mm | SDR 3 mm | SDR 4 mm | train min |',
+    '| labelled | unlabelled | method | epochs pre/self/fine | MRE (mm) | SD (mm) | SDR 2 mm | SDR 2.5 mm | SDR 3 mm | SDR 4 mm | CPU min (own + shared pre-training) |',
   );
-  log('| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const k of counts) {
-    const labelled = trainSamples.slice(0, k);
-    let unlabelled = trainSamples.slice(k).map(({ landmarks: _drop, ...s }) => s);
-    if (unlabelled.length === 0 && args.transductive)
-      unlabelled = testSamples.map(({ landmarks: _drop, ...s }) => s);
-    for (const method of methods) {
-      if (method !== 'supervised' && unlabelled.length === 0) {
-        log(
-          `| ${k} | 0 | ${method} | n/a (no unlabelled images; see --transductive) | | | | | | |`,
-        );
-        continue;
-      }
-      const started = Date.now();
-      const { model } = createHeatmapModel({
-        inputShape: preset.inputShape,
-        landmarkCount: 19,
-        depth: preset.depth,
-        baseFilters: preset.baseFilters,
-        seed,
-      });
-      const optimizer = createAdam(schedule.learningRate);
-      await trainLandmarkModel(
-        model,
-        optimizer,
-        { labelled, unlabelled: method === 'supervised' ? [] : unlabelled },
-        {
-          method,
-          schedule,
-          augmentation: DEFAULT_AUGMENTATION,
-          latentOffset: DEFAULT_LATENT_OFFSET,
-          seed,
-          regulatorFactory: shapeRegulatorFactory(),
-          onProgress: (p) =>
-            p.step === p.steps &&
-            process.stderr.write(
-              `${k} ${method} ${p.stage} ${p.epoch + 1}/${p.epochs} loss ${p.loss.toFixed(4)}\n`,
-            ),
-        },
-      );
-      const o = await evaluate(model, testSamples, truth);
-      const pct = (i: number) => `${(100 * (o.sdr[i]!.rate ?? 0)).toFixed(1)} %`;
-      log(
-        `| ${k} | ${method === 'supervised' ? 0 : unlabelled.length} | ${method} | ${o.mreMm!.toFixed(2)} | ${o.sdMm!.toFixed(2)} | ${pct(0)} | ${pct(1)} | ${pct(2)} | ${pct(3)} | ${((Date.now() - started) / 60000).toFixed(1)} |`,
-      );
-      model.dispose();
-      optimizer.dispose();
+  log('| ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows) {
+    if (r.note) {
+      log(`| ${r.labelled} | ${r.unlabelled} | ${r.method} | ${r.note} | | | | | | | |`);
+      continue;
     }
+    const cpu =
+      r.sharedPretrainCpuMin === undefined
+        ? r.cpuMin!.toFixed(1)
+        : `${r.cpuMin!.toFixed(1)} + ${r.sharedPretrainCpuMin.toFixed(1)}`;
+    log(
+      `| ${r.labelled} | ${r.unlabelled} | ${r.method} | ${r.epochs} | ${r.mreMm!.toFixed(2)} | ${r.sdMm!.toFixed(2)} | ${pct(r.sdr![0])} | ${pct(r.sdr![1])} | ${pct(r.sdr![2])} | ${pct(r.sdr![3])} | ${cpu} |`,
+    );
   }
+  const skipped = rows.reduce((t, r) => t + (r.skippedSteps ?? 0), 0);
+  log();
+  log(
+    `Wall time of the accuracy runs: ${wallMin.toFixed(1)} min; steps skipped for non-finite gradients: ${skipped}.`,
+  );
   log();
 }
 
+async function accuracyTable() {
+  await setupNodeBackend('wasm');
+  const methods = args.methods!.split(',') as Method[];
+  const counts = args.labelled!.split(',').map(Number);
+  const started = Date.now();
+  const { trainSamples, testSamples, truth } = await loadIsbi();
+  let rows: AccuracyRow[];
+  if (Number(args.jobs) > 1 && counts.length > 1) rows = await runChildren(counts);
+  else {
+    rows = [];
+    for (const k of counts)
+      rows.push(...(await accuracyRowsFor(k, methods, trainSamples, testSamples, truth)));
+  }
+  if (args['rows-json']) {
+    writeFileSync(args['rows-json'], JSON.stringify(rows));
+    return;
+  }
+  writeFileSync(
+    path.join(path.dirname(args.out!), `isbi-predictions-${args.preset}.json`),
+    JSON.stringify(rows),
+  );
+  logAccuracy(rows, testSamples.length, (Date.now() - started) / 60000);
+}
+
+mkdirSync(path.dirname(args.out!), { recursive: true });
 if (!args['accuracy-only']) await speedTable();
 if (!args['speed-only']) await accuracyTable();
-mkdirSync(path.dirname(args.out!), { recursive: true });
+if (args['rows-json']) process.exit(0);
 writeFileSync(args.out!, `${lines.join('\n')}\n`);
 process.stderr.write(`tables written to ${args.out}\n`);

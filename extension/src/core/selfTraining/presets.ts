@@ -26,13 +26,14 @@ export const PRESETS: Record<
     depth: 3,
   },
   quick: {
-    // Step budgets, not epochs: about the same cost with 20 or 150 labelled images (2,600 steps for
-    // the semi-supervised methods, ≈ 30 CPU-minutes at 128×96 on one wasm thread).
+    // Step budgets, not epochs: about the same cost with 20 or 150 labelled images. The ISBI bench shares
+    // pre-training between methods: 1,000 + 4 × 550 steps ≈ 35 CPU-minutes per labelled count at 128×96
+    // on one wasm thread, the two counts in parallel on 2 cores.
     schedule: {
       pretrainEpochs: 30,
       selfTrainEpochs: 10,
       finetuneEpochs: 10,
-      stageSteps: { pretrain: 1200, selftrain: 500, finetune: 150 },
+      stageSteps: { pretrain: 1000, selftrain: 400, finetune: 150 },
       batchSize: 4,
       learningRate: 1e-3,
       pseudoLabelInterval: 2,
