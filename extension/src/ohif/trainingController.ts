@@ -1,11 +1,24 @@
+import { isAnnotation } from '../dicom/srReader.ts';
 import { writeLandmarkSr } from '../dicom/srWriter.ts';
+import type { ModelIdentity } from '../dicom/types.ts';
 import { randomUid } from '../dicom/uids.ts';
 import type { TrainingProgress } from '../core/selfTraining/types.ts';
 import type { BrowserBackend } from '../core/tf/selectBrowserBackend.ts';
 import type { LandmarksController } from './controller.ts';
+import type { ModelInfo } from './services/modelBundle.ts';
+import { ModelController } from './services/modelController.ts';
 import { pseudoLabelSet } from './services/pseudoLabelSet.ts';
-import { gatherTrainingSet, type StudyImage } from './services/trainingSet.ts';
-import type { TrainingPreset, WorkerMessage, WorkerRequest } from './worker/protocol.ts';
+import { gatherTrainingSet, type StudyImage, type TrainingSet } from './services/trainingSet.ts';
+import type {
+  PseudoLabelResult,
+  TrainingPreset,
+  TrainingStateSummary,
+  WorkerMessage,
+} from './worker/protocol.ts';
+import { WorkerClient, type JobRequest } from './worker/workerClient.ts';
+
+/** SR Algorithm Name of the browser model; the Algorithm Version is the model id (weights' hash). */
+export const MODEL_NAME = 'ohif-landmarks-unet2d';
 
 /** One study in the "annotate next" ranking. */
 export interface AnnotateNextItem {
@@ -15,18 +28,11 @@ export interface AnnotateNextItem {
   mahalanobis: number;
 }
 
+type Phase = 'idle' | 'scanning' | 'loading' | 'training' | 'pseudo-label' | 'storing';
+
 /** Everything the Train panel shows. */
 export interface TrainingState {
-  phase:
-    | 'idle'
-    | 'scanning'
-    | 'loading'
-    | 'training'
-    | 'pseudo-label'
-    | 'storing'
-    | 'done'
-    | 'cancelled'
-    | 'error';
+  phase: Phase | 'done' | 'cancelled' | 'error';
   backend?: string;
   note?: string;
   labelled?: number;
@@ -37,23 +43,64 @@ export interface TrainingState {
   mres: Array<{ step: number; mm: number }>;
   msPerStep?: number;
   pseudoLabelMsPerImage?: number;
+  /** Pseudo-label pass: done/total of this pass, and studies skipped (already labelled by this model). */
+  pseudo?: { done: number; total: number; skipped: number };
   stored?: number;
   flagged?: number;
   annotateNext: AnnotateNextItem[];
   bench: Array<{ backend: string; msPerStep?: number; error?: string }>;
+  /** The model in IndexedDB, and the resumable training run (from the worker's status). */
+  model?: ModelInfo;
+  saved?: TrainingStateSummary;
+  /** Time of each per-epoch / cancel save of the training state, ms. */
+  checkpointMs: number[];
   error?: string;
+}
+
+const BUSY: readonly string[] = ['scanning', 'loading', 'training', 'pseudo-label', 'storing'];
+
+/** The SR's algorithm identity for a model. */
+export const modelIdentity = (model: ModelInfo): ModelIdentity => ({
+  name: MODEL_NAME,
+  version: model.id,
+  method: 'shape-regulated self-training',
+});
+
+/**
+ * True when the image's current SR is a pseudo label written by exactly this model (same Algorithm
+ * Name and Version = weights' hash): resumed pseudo-labelling skips it. Annotations are never skipped
+ * here because they are not in the unannotated list at all.
+ */
+export function labelledByModel(image: StudyImage, model: ModelInfo): boolean {
+  const set = image.current?.set;
+  return (
+    !!set && !isAnnotation(set) && set.model?.name === MODEL_NAME && set.model.version === model.id
+  );
 }
 
 /**
  * Runs training and pseudo-labelling in the module Web Worker (dist/plugins/landmarks/worker.js) and
- * stores the pseudo labels as landmark SRs. Created by the extension, never at import time.
+ * stores the pseudo labels as landmark SRs, one by one as they arrive (a reload loses none already
+ * stored). Created by the extension, never at import time.
  */
 export class TrainingController {
-  state: TrainingState = { phase: 'idle', losses: [], mres: [], annotateNext: [], bench: [] };
-  private worker?: Worker;
+  state: TrainingState = {
+    phase: 'idle',
+    losses: [],
+    mres: [],
+    annotateNext: [],
+    bench: [],
+    checkpointMs: [],
+  };
+  /** Backends chosen in the Train section (undefined = automatic); inference jobs use them too. */
+  backends?: BrowserBackend[];
+  readonly client = new WorkerClient();
+  readonly models: ModelController;
   private listeners = new Set<() => void>();
 
-  constructor(private readonly landmarks: LandmarksController) {}
+  constructor(private readonly landmarks: LandmarksController) {
+    this.models = new ModelController(this.client, landmarks, this);
+  }
 
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -65,78 +112,125 @@ export class TrainingController {
     this.listeners.forEach((l) => l());
   }
 
-  private getWorker(): Worker {
-    if (!this.worker) {
-      const url = new URL('./worker.js', import.meta.url);
-      this.worker = new Worker(url, { type: 'module' });
-    }
-    return this.worker;
+  get busy(): boolean {
+    return BUSY.includes(this.state.phase);
   }
 
-  /** Sends one request and resolves with the worker's final message ('done', 'bench' or 'error'). */
-  private run(req: WorkerRequest, onMessage: (m: WorkerMessage) => void): Promise<WorkerMessage> {
-    const worker = this.getWorker();
-    return new Promise((resolve) => {
-      const handler = (event: MessageEvent<WorkerMessage>) => {
-        const m = event.data;
-        onMessage(m);
-        if (m.type === 'done' || m.type === 'bench' || m.type === 'error') {
-          worker.removeEventListener('message', handler);
-          resolve(m);
-        }
-      };
-      worker.addEventListener('message', handler);
-      worker.postMessage(req);
-    });
+  /** Asks the worker which model is stored and whether a training run can be resumed. */
+  async refreshStatus(): Promise<void> {
+    const m = await this.client.ask({ type: 'model-status' }, 'model-status');
+    this.set({ model: m.model, saved: m.training });
   }
 
   /** Scans the PACS, trains, pseudo-labels the unannotated studies and stores their SRs. */
-  async train(preset: TrainingPreset, backends?: BrowserBackend[]): Promise<void> {
-    if (['scanning', 'loading', 'training', 'pseudo-label', 'storing'].includes(this.state.phase)) {
-      throw new Error('landmarks: training is already running');
-    }
+  train(preset: TrainingPreset, backends?: BrowserBackend[]): Promise<void> {
+    return this.job(async (set) => {
+      const pacs = this.landmarks.pacs();
+      const strip = ({ study: _s, current: _c, ...item }: StudyImage) => item;
+      return {
+        type: 'train',
+        names: set.names,
+        labelled: set.labelled.map(strip),
+        unlabelled: set.unlabelled.map(strip),
+        wadoRoot: pacs.wadoRoot,
+        headers: pacs.headers,
+        preset,
+        ...(backends ? { backends } : {}),
+      };
+    });
+  }
+
+  /** Continues the training run saved in IndexedDB, then pseudo-labels and stores as after `train`. */
+  resume(backends?: BrowserBackend[]): Promise<void> {
+    return this.job(async () => {
+      const pacs = this.landmarks.pacs();
+      return {
+        type: 'resume',
+        wadoRoot: pacs.wadoRoot,
+        headers: pacs.headers,
+        ...(backends ? { backends } : {}),
+      };
+    });
+  }
+
+  /**
+   * Pseudo-labels the unannotated studies with the stored model only (no training). Resumable: studies
+   * whose current SR was written by this same model ({@link labelledByModel}) are skipped.
+   */
+  pseudoLabel(backends?: BrowserBackend[]): Promise<void> {
+    return this.job(async (set) => {
+      await this.refreshStatus();
+      const model = this.state.model;
+      if (!model) throw new Error('no model yet: train one or import a model file');
+      const todo = set.unlabelled.filter((i) => !labelledByModel(i, model));
+      this.set({
+        pseudo: { done: 0, total: todo.length, skipped: set.unlabelled.length - todo.length },
+      });
+      const pacs = this.landmarks.pacs();
+      const strip = ({ study: _s, current: _c, ...item }: StudyImage) => item;
+      return {
+        type: 'pseudo-label',
+        items: todo.map(strip),
+        labelled: set.labelled.map(strip),
+        wadoRoot: pacs.wadoRoot,
+        headers: pacs.headers,
+        ...(backends ? { backends } : {}),
+      };
+    });
+  }
+
+  /** Common frame of train / resume / pseudo-label: scan, run the worker job, store results as they come. */
+  private async job(request: (set: TrainingSet) => Promise<JobRequest>): Promise<void> {
+    if (this.busy) throw new Error('landmarks: training or pseudo-labelling is already running');
     this.set({
       phase: 'scanning',
       losses: [],
       mres: [],
       error: undefined,
+      note: undefined,
       progress: undefined,
+      pseudo: undefined,
+      stored: undefined,
+      flagged: undefined,
       annotateNext: [],
+      checkpointMs: [],
     });
     try {
-      const pacs = this.landmarks.pacs();
-      const set = await gatherTrainingSet(pacs, (uid) => this.landmarks.listSrs(uid));
+      const set = await gatherTrainingSet(this.landmarks.pacs(), (uid) =>
+        this.landmarks.listSrs(uid),
+      );
+      const req = await request(set);
       this.set({
         phase: 'loading',
         labelled: set.labelled.length,
         unlabelled: set.unlabelled.length,
       });
-      const strip = ({ study: _s, current: _c, ...item }: StudyImage) => item;
-      const final = await this.run(
-        {
-          type: 'train',
-          names: set.names,
-          labelled: set.labelled.map(strip),
-          unlabelled: set.unlabelled.map(strip),
-          wadoRoot: pacs.wadoRoot,
-          headers: pacs.headers,
-          preset,
-          ...(backends ? { backends } : {}),
-        },
-        (m) => this.onMessage(m),
-      );
+      const results: PseudoLabelResult[] = [];
+      let storing = Promise.resolve();
+      let model: ModelInfo | undefined = this.state.model;
+      const final = await this.client.run(req, (m) => {
+        if ((m.type === 'done' || m.type === 'model-saved') && m.model) model = m.model;
+        if (m.type === 'pseudo-labelled') {
+          results.push(m.result);
+          this.set({ pseudo: { skipped: 0, ...this.state.pseudo, done: m.done, total: m.total } });
+          storing = storing.then(() => this.storeOne(set, m.result, () => model));
+        }
+        this.onMessage(m);
+      });
+      await storing;
       if (final.type === 'error') throw new Error(final.message);
       if (final.type !== 'done') return;
-      if (final.status === 'cancelled') return this.set({ phase: 'cancelled' });
       this.set({
-        phase: 'storing',
-        msPerStep: final.msPerStep,
+        phase: final.status === 'cancelled' ? 'cancelled' : 'done',
+        model,
+        ...(final.msPerStep ? { msPerStep: final.msPerStep } : {}),
         pseudoLabelMsPerImage: final.pseudoLabelMsPerImage,
+        annotateNext: this.ranking(set, results),
       });
-      await this.store(set.names, set.unlabelled, final.results);
-      this.set({ phase: 'done' });
+      await this.refreshStatus();
     } catch (err) {
       this.set({ phase: 'error', error: err instanceof Error ? err.message : String(err) });
+      await this.refreshStatus().catch(() => undefined);
       throw err;
     }
   }
@@ -144,10 +238,13 @@ export class TrainingController {
   private onMessage(m: WorkerMessage): void {
     if (m.type === 'backend') this.set({ backend: m.backend, note: m.note });
     if (m.type === 'stage' && m.stage === 'pseudo-label') this.set({ phase: 'pseudo-label' });
+    if (m.type === 'checkpoint')
+      this.set({ saved: m.summary, checkpointMs: [...this.state.checkpointMs, m.ms] });
     if (m.type === 'progress') {
       const p = m.progress;
+      const stepsHere = p.stepsDone - m.stepsAtStart;
       const etaMs =
-        p.stepsDone > 0 ? (m.elapsedMs * (p.stepsTotal - p.stepsDone)) / p.stepsDone : undefined;
+        stepsHere > 0 ? (m.elapsedMs * (p.stepsTotal - p.stepsDone)) / stepsHere : undefined;
       this.set({
         phase: 'training',
         progress: p,
@@ -161,53 +258,61 @@ export class TrainingController {
     }
   }
 
-  private async store(
-    names: string[],
-    images: StudyImage[],
-    results: Extract<WorkerMessage, { type: 'done' }>['results'],
+  /** Stores one pseudo label as SR (a revision of the image's current SR, if any). */
+  private async storeOne(
+    set: TrainingSet,
+    r: PseudoLabelResult,
+    model: () => ModelInfo | undefined,
   ): Promise<void> {
-    const model = {
-      name: 'ohif-landmarks-unet2d',
-      version: new Date().toISOString().slice(0, 10),
-      method: 'shape-regulated self-training',
-    };
-    let stored = 0;
-    let flagged = 0;
-    for (const r of results) {
-      const image = images.find((i) => i.sopUid === r.item.sopUid);
-      if (!image) continue;
-      const set = pseudoLabelSet(names, r, model);
-      const buffer = writeLandmarkSr(set, {
+    const image = set.unlabelled.find((i) => i.sopUid === r.item.sopUid);
+    const info = model();
+    if (!image || !info) return;
+    if (this.state.phase !== 'storing' && this.state.phase !== 'pseudo-label')
+      this.set({ phase: 'pseudo-label' });
+    const buffer = writeLandmarkSr(
+      pseudoLabelSet(info.metadata.landmarkNames, r, modelIdentity(info)),
+      {
         study: image.study,
         seriesUid: image.current?.sr.seriesUid ?? randomUid(),
         sopUid: randomUid(),
         seriesDescription: 'Landmarks (pseudo labels)',
         ...(image.current ? { predecessor: image.current.sr } : {}),
-      });
-      await this.landmarks.storeDicom(buffer);
-      stored += 1;
-      if (r.abnormal.some(Boolean)) flagged += 1;
-    }
-    const annotateNext = results
+      },
+    );
+    await this.landmarks.storeDicom(buffer);
+    this.set({
+      stored: (this.state.stored ?? 0) + 1,
+      flagged: (this.state.flagged ?? 0) + (r.abnormal.some(Boolean) ? 1 : 0),
+    });
+  }
+
+  private ranking(set: TrainingSet, results: PseudoLabelResult[]): AnnotateNextItem[] {
+    return results
       .map((r) => ({
         studyUid: r.item.studyUid,
-        patientName: images.find((i) => i.sopUid === r.item.sopUid)?.study.patientName ?? '',
+        patientName:
+          set.unlabelled.find((i) => i.sopUid === r.item.sopUid)?.study.patientName ?? '',
         mahalanobis: r.mahalanobis,
       }))
       .sort((a, b) => b.mahalanobis - a.mahalanobis);
-    this.set({ stored, flagged, annotateNext });
   }
 
-  /** Asks the worker to stop after the current step. */
+  /** Asks the worker to stop after the current step (the state is saved for Resume). */
   cancel(): void {
-    this.worker?.postMessage({ type: 'cancel' } satisfies WorkerRequest);
+    this.client.cancel();
+  }
+
+  /** Forgets the resumable training run. */
+  async discardSaved(): Promise<void> {
+    const m = await this.client.ask({ type: 'discard-training-state' }, 'model-status');
+    this.set({ model: m.model, saved: m.training });
   }
 
   /** Times `steps` training steps of the tiny network on each backend in turn. */
   async bench(backends: BrowserBackend[] = ['webgpu', 'webgl', 'wasm'], steps = 3): Promise<void> {
     const rows: TrainingState['bench'] = [];
     for (const backend of backends) {
-      const m = await this.run({ type: 'bench', backend, steps }, () => undefined);
+      const m = await this.client.run({ type: 'bench', backend, steps });
       if (m.type === 'bench') {
         const sorted = [...m.msPerStep].sort((a, b) => a - b);
         rows.push({ backend, msPerStep: sorted[Math.floor(sorted.length / 2)] });

@@ -3,6 +3,7 @@ import ReviewSection from './ReviewSection.tsx';
 import type { LandmarksController } from '../controller.ts';
 import type { TrainingController } from '../trainingController.ts';
 import TrainSection from './TrainSection.tsx';
+import ModelSection from './ModelSection.tsx';
 import AnnotateSection from './AnnotateSection.tsx';
 import useController from './useController.ts';
 import useLandmarkSrs from './useLandmarkSrs.ts';
@@ -81,6 +82,7 @@ function Panel({ context }: { context: PanelContext }) {
         state={state}
         run={run}
       />
+      <ModelSection training={context.training} context={context} />
       <TrainSection training={context.training} run={run} />
       <ReviewSection
         state={state}

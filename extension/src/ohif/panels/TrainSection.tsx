@@ -33,6 +33,8 @@ function Curve({ values, testId }: { values: number[]; testId: string }) {
   );
 }
 
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? 0;
+
 const seconds = (ms?: number) => (ms === undefined ? '' : `${Math.round(ms / 1000)} s`);
 
 /**
@@ -50,7 +52,8 @@ export default function TrainSection({
   const state = useTraining(training);
   const [preset, setPreset] = useState('tiny');
   const [backend, setBackend] = useState('auto');
-  const busy = ['scanning', 'loading', 'training', 'pseudo-label', 'storing'].includes(state.phase);
+  const busy = training.busy;
+  const saved = state.saved;
   const p = state.progress;
   return (
     <section className="space-y-1 p-2 text-sm" data-testid="landmarks-train-section">
@@ -69,7 +72,10 @@ export default function TrainSection({
           data-testid="landmarks-backend"
           className="bg-black"
           value={backend}
-          onChange={(e) => setBackend(e.target.value)}
+          onChange={(e) => {
+            setBackend(e.target.value);
+            training.backends = BACKEND_CHOICES[e.target.value] as TrainingController['backends'];
+          }}
         >
           {Object.keys(BACKEND_CHOICES).map((b) => (
             <option key={b} value={b}>
@@ -86,6 +92,17 @@ export default function TrainSection({
         >
           Train
         </button>
+        {saved && (
+          <button
+            type="button"
+            className={button}
+            data-testid="landmarks-resume"
+            disabled={busy}
+            onClick={() => training.resume(training.backends).catch(() => undefined)}
+          >
+            Resume ({saved.stage}, epoch {saved.epoch + 1})
+          </button>
+        )}
         <button
           type="button"
           className={button}
@@ -112,6 +129,36 @@ export default function TrainSection({
           : ''}
         {state.backend ? ` · ${state.backend}` : ''}
       </p>
+      {saved && (
+        <p data-testid="landmarks-saved" data-stage={saved.stage} data-epoch={saved.epoch}>
+          saved training ({saved.reason === 'cancel' ? 'cancelled' : 'last epoch'}): {saved.preset},{' '}
+          {saved.stage} epoch {saved.epoch + 1}, step {saved.stepsDone}
+          {saved.stepsTotal ? `/${saved.stepsTotal}` : ''} · {saved.savedAt.slice(11, 19)} UTC{' '}
+          <button
+            type="button"
+            className="underline"
+            data-testid="landmarks-discard-saved"
+            disabled={busy}
+            onClick={() => training.discardSaved().catch(() => undefined)}
+          >
+            discard
+          </button>
+        </p>
+      )}
+      {state.checkpointMs.length > 0 && (
+        <p data-testid="landmarks-checkpoint" data-ms={median(state.checkpointMs).toFixed(0)}>
+          state saved {state.checkpointMs.length}× (median {median(state.checkpointMs).toFixed(0)}{' '}
+          ms)
+        </p>
+      )}
+      {state.pseudo && (
+        <p data-testid="landmarks-pseudo-progress">
+          pseudo-labelled {state.pseudo.done}/{state.pseudo.total}
+          {state.pseudo.skipped
+            ? ` · skipped ${state.pseudo.skipped} already labelled by this model`
+            : ''}
+        </p>
+      )}
       {state.note && (
         <p data-testid="landmarks-backend-note" className="text-yellow-400">
           {state.note}

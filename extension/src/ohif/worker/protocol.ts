@@ -1,9 +1,14 @@
 /**
  * Messages between the panel (main thread) and the training Web Worker. Coordinates are ORIGINAL image
  * pixels in the SCOORD pixel-corner convention (as in the SR); spacing is mm per pixel [x, y].
+ * Every request carries an `id` that the worker copies into each message of that job, so that two
+ * requests in flight (a heatmap asked for during training) never take each other's answers.
  */
+import type { Letterbox } from '../../core/data/types.ts';
 import type { BrowserBackend } from '../../core/tf/selectBrowserBackend.ts';
 import type { Stage, TrainingProgress } from '../../core/selfTraining/types.ts';
+import type { LandmarkConfidence } from '../services/heatmapConfidence.ts';
+import type { ModelInfo, ModelSource } from '../services/modelBundle.ts';
 
 /** One 2D image on the PACS, fetched by the worker as WADO-RS rendered PNG. */
 export interface ImageItem {
@@ -19,17 +24,27 @@ export interface ImageItem {
 /** Size of a training run. `tiny` is for tests and demos (seconds), `quick` the CLI's quick preset. */
 export type TrainingPreset = 'tiny' | 'quick';
 
-export interface TrainRequest {
+/** Where the worker fetches images (the active data source) and with which auth header. */
+export interface PacsRoots {
+  wadoRoot: string;
+  headers: Record<string, string>;
+}
+
+export interface TrainRequest extends PacsRoots {
   type: 'train';
   names: string[];
   labelled: ImageItem[];
   unlabelled: ImageItem[];
-  wadoRoot: string;
-  headers: Record<string, string>;
   preset: TrainingPreset;
   /** Backends to try, in order (default webgpu → webgl → wasm → cpu). */
   backends?: BrowserBackend[];
   seed?: number;
+}
+
+/** Continues the training saved in IndexedDB (same images, names and preset as when it was saved). */
+export interface ResumeRequest extends PacsRoots {
+  type: 'resume';
+  backends?: BrowserBackend[];
 }
 
 /** Runs a few training steps on random data and reports the median step time for one backend. */
@@ -39,7 +54,41 @@ export interface BenchRequest {
   steps: number;
 }
 
-export type WorkerRequest = TrainRequest | BenchRequest | { type: 'cancel' };
+/** Pseudo-labels `items` with the model in IndexedDB (no training). */
+export interface PseudoLabelRequest extends PacsRoots {
+  type: 'pseudo-label';
+  items: ImageItem[];
+  /** Annotated shapes (original pixels, with spacing): fit a shape model when the model has none. */
+  labelled: ImageItem[];
+  backends?: BrowserBackend[];
+}
+
+/** Heatmaps of one image with the model in IndexedDB. `landmark`: one map (index) instead of the max. */
+export interface HeatmapRequest extends PacsRoots {
+  type: 'heatmap';
+  item: ImageItem;
+  landmark?: number;
+  backends?: BrowserBackend[];
+}
+
+type Job =
+  | TrainRequest
+  | ResumeRequest
+  | BenchRequest
+  | PseudoLabelRequest
+  | HeatmapRequest
+  | { type: 'model-status' }
+  | { type: 'export-model' }
+  | {
+      type: 'import-model';
+      text: string;
+      source: string;
+      origin: ModelSource;
+      backends?: BrowserBackend[];
+    }
+  | { type: 'discard-training-state' };
+
+export type WorkerRequest = (Job & { id: number }) | { type: 'cancel' };
 
 /** Result of pseudo-labelling one unannotated image (paper Eq. 7). */
 export interface PseudoLabelResult {
@@ -51,20 +100,78 @@ export interface PseudoLabelResult {
   abnormal: boolean[];
   deviationMm: number[];
   mahalanobis: number;
+  /**
+   * Per landmark, from its heatmap (services/heatmapConfidence.ts): the probability mass of the
+   * normalised heatmap within 2 mm of the prediction, unitless in [0, 1]. Always set by the worker;
+   * optional for results made elsewhere (tests, older callers).
+   */
+  confidence?: number[];
+  /** Per landmark: RMS spread of the normalised heatmap around the prediction, mm (Infinity if empty). */
+  spreadMm?: number[];
 }
 
-export type WorkerMessage =
+/** What a saved (resumable) training run looks like, without its weights. */
+export interface TrainingStateSummary {
+  stage: Stage | 'done';
+  /** Next epoch to run (0-based) within `stage`. */
+  epoch: number;
+  stepsDone: number;
+  stepsTotal?: number;
+  preset: TrainingPreset;
+  labelled: number;
+  unlabelled: number;
+  /** ISO 8601 time of the save. */
+  savedAt: string;
+  /** Why it was saved: end of an epoch, or the user's cancel. */
+  reason: 'epoch' | 'cancel';
+}
+
+/** Heatmap of one image at network resolution, with the letterbox to map it to image pixels. */
+export interface HeatmapResult {
+  sopUid: string;
+  /** H × W values in [0, 1], row-major (see services/heatmapOverlayMap.ts). */
+  map: Float32Array;
+  width: number;
+  height: number;
+  letterbox: Letterbox;
+  confidence: LandmarkConfidence[];
+  /** Time of the request inside the worker (fetch + predict + maps), ms. */
+  ms: number;
+}
+
+type Reply =
   | { type: 'backend'; backend: BrowserBackend; note?: string }
   | { type: 'loading'; done: number; total: number }
-  | { type: 'progress'; progress: TrainingProgress; elapsedMs: number }
+  | { type: 'progress'; progress: TrainingProgress; elapsedMs: number; stepsAtStart: number }
   | { type: 'stage'; stage: Stage | 'pseudo-label' }
+  | { type: 'checkpoint'; summary: TrainingStateSummary; ms: number }
+  | { type: 'model-saved'; model: ModelInfo }
+  | { type: 'pseudo-labelled'; result: PseudoLabelResult; done: number; total: number }
   | {
       type: 'done';
       status: 'completed' | 'cancelled';
       results: PseudoLabelResult[];
       msPerStep: number;
       modelUrl?: string;
+      model?: ModelInfo;
       pseudoLabelMsPerImage: number;
     }
   | { type: 'bench'; backend: BrowserBackend; msPerStep: number[] }
+  | { type: 'model-status'; model?: ModelInfo; training?: TrainingStateSummary }
+  | { type: 'exported'; text: string; fileName: string; ms: number }
+  | { type: 'imported'; model: ModelInfo; ms: number }
+  | { type: 'heatmap'; result: HeatmapResult }
   | { type: 'error'; message: string };
+
+export type WorkerMessage = Reply & { id: number };
+
+/** Message types that end a job. */
+export const FINAL_TYPES: ReadonlySet<WorkerMessage['type']> = new Set([
+  'done',
+  'bench',
+  'model-status',
+  'exported',
+  'imported',
+  'heatmap',
+  'error',
+]);

@@ -3,116 +3,98 @@
  * fetch and letterbox the images, run the three-stage shape-regulated self-training of the core, save
  * the network to IndexedDB, then pseudo-label the unannotated images and regulate each predicted shape
  * with the shape model (paper Eqs. 4–7) so the panel can store them as SR.
+ *
+ * Resume: the training state (core LoopState + model and Adam weights, core/selfTraining/
+ * trainingState.ts) is written to IndexedDB at the end of every epoch and on cancel. The core loop has
+ * no per-epoch callback, so the run is split into one call per epoch: an internal AbortSignal stops the
+ * loop right after an epoch's last step, before the next epoch's first step (the loop state then holds
+ * the next epoch's shuffled order at step 0), the state is saved, and the next call resumes from it; the
+ * resume is exact (same order, RNG state, Adam moments).
  */
 import * as tf from '@tensorflow/tfjs';
-// Imported here (not only lazily) so its flags exist before the backend is chosen.
-import '@tensorflow/tfjs-backend-wasm';
-import { toOriginalPixels } from '../../core/data/computeLetterbox.ts';
 import prepareSample from '../../core/data/prepareSample.ts';
 import type { TrainingSample } from '../../core/data/types.ts';
 import createHeatmapModel from '../../core/models/createHeatmapModel.ts';
-import predictCoordinates from '../../core/selfTraining/predictCoordinates.ts';
-import { DEFAULT_AUGMENTATION, PRESETS } from '../../core/selfTraining/presets.ts';
+import { METADATA_FORMAT } from '../../core/models/landmarkModelMetadata.ts';
+import type { ResolvedModelConfig } from '../../core/models/types.ts';
+import { DEFAULT_AUGMENTATION } from '../../core/selfTraining/presets.ts';
 import shapeRegulatorFactory from '../../core/selfTraining/shapeRegulatorFactory.ts';
-import trainLandmarkModel from '../../core/selfTraining/trainLandmarkModel.ts';
-import type { Method, Schedule } from '../../core/selfTraining/types.ts';
-import { MIN_TRAINING_SHAPES, regulateShape, type ShapeModel } from '../../core/shape/index.ts';
+import trainLandmarkModel, {
+  type TrainingResult,
+} from '../../core/selfTraining/trainLandmarkModel.ts';
+import { exportTrainingState, importTrainingState } from '../../core/selfTraining/trainingState.ts';
+import type { LoopState, Method } from '../../core/selfTraining/types.ts';
+import {
+  MIN_TRAINING_SHAPES,
+  serialiseShapeModel,
+  type ShapeModel,
+} from '../../core/shape/index.ts';
 import createAdam from '../../core/tf/createAdam.ts';
-import selectBrowserBackend, {
-  BROWSER_BACKEND_ORDER,
-  type BrowserBackend,
-} from '../../core/tf/selectBrowserBackend.ts';
+import { BROWSER_BACKEND_ORDER, type BrowserBackend } from '../../core/tf/selectBrowserBackend.ts';
+import type { ModelInfo } from '../services/modelBundle.ts';
+import { LATENT_OFFSET, startBackend, WORKER_PRESETS, type Post } from './backend.ts';
+import { forgetCurrentNetwork, MODEL_URL, saveTrainedModel } from './browserModelStore.ts';
 import loadRenderedImage from './loadRenderedImage.ts';
-import type {
-  BenchRequest,
-  ImageItem,
-  PseudoLabelResult,
-  TrainRequest,
-  WorkerMessage,
-} from './protocol.ts';
-
-type Post = (message: WorkerMessage) => void;
-
-/** Network size and schedule of a preset. `tiny`: seconds on a CPU, for tests and demos. */
-export const WORKER_PRESETS: Record<
-  TrainRequest['preset'],
-  { schedule: Schedule; inputShape: number[]; baseFilters: number; depth: number }
-> = {
-  tiny: {
-    schedule: {
-      pretrainEpochs: 4,
-      selfTrainEpochs: 2,
-      finetuneEpochs: 1,
-      batchSize: 2,
-      learningRate: 1e-3,
-      pseudoLabelInterval: 1,
-      validateEvery: 2,
-    },
-    inputShape: [64, 48],
-    baseFilters: 4,
-    depth: 3,
-  },
-  quick: PRESETS.quick,
-};
-
-/** Paper §3.3.2: latent offsets |δ| ~ N(0.01, 0.005²) in normalised units. */
-const LATENT_OFFSET = { mean: 0.01, sd: 0.005 };
-
-/** Where the tfjs wasm binaries are served: beside this worker bundle. */
-const wasmPaths = () => new URL('./', self.location.href).href;
-
-/** First backend of `order` that initialises AND computes; posts which one, with a note on fallback. */
-async function startBackend(
-  order: BrowserBackend[] | undefined,
-  preset: TrainRequest['preset'],
-  post: Post,
-  failures: string[] = [],
-): Promise<string> {
-  // Multi-threaded wasm runs its pthreads from blob workers whose inline source does not survive
-  // bundling (ReferenceError: _scriptDir); tfjs chose 1 thread on 2 cores anyway (shared notes).
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  for (const name of order ?? BROWSER_BACKEND_ORDER) {
-    try {
-      const backend = await selectBrowserBackend([name], { wasmPaths: wasmPaths() });
-      // "Ready" is not enough: WebGPU on SwiftShader inside a worker initialises, then fails in
-      // createBuffer during training. One real step of the network proves the backend.
-      await timeSteps(preset, 1);
-      const note = failures.length ? `${failures.join('; ')}: training on ${backend}` : undefined;
-      post({ type: 'backend', backend, ...(note ? { note } : {}) });
-      return backend;
-    } catch (err) {
-      failures.push(`${name} unavailable (${err instanceof Error ? err.message : String(err)})`);
-    }
-  }
-  throw new Error(`no TensorFlow.js backend can train here: ${failures.join('; ')}`);
-}
+import type { ImageItem, PacsRoots, ResumeRequest, TrainRequest } from './protocol.ts';
+import { pseudoLabelOne } from './pseudoLabelInWorker.ts';
+import {
+  readTraining,
+  removeTraining,
+  writeTraining,
+  type StoredTraining,
+} from './trainingStateStore.ts';
 
 async function loadSamples(
-  req: TrainRequest,
+  roots: PacsRoots,
   items: ImageItem[],
   inputShape: number[],
   progress: () => void,
 ): Promise<TrainingSample[]> {
   const out: TrainingSample[] = [];
   for (const item of items) {
-    const image = await loadRenderedImage(req.wadoRoot, req.headers, item);
+    const image = await loadRenderedImage(roots.wadoRoot, roots.headers, item);
     out.push(prepareSample(item.sopUid, image, inputShape, item.spacingMm, item.landmarks));
     progress();
   }
   return out;
 }
 
-/**
- * Trains, saves the model, pseudo-labels the unannotated images; posts progress on the way. When a
- * backend fails part-way (WebGPU on SwiftShader inside a worker fails in createBuffer after some
- * steps), the run restarts on the next backend of the order, with a visible note.
- */
+/** Starts a new run (discarding any saved one). */
 export async function train(req: TrainRequest, post: Post, signal: AbortSignal): Promise<void> {
   if (req.labelled.length < MIN_TRAINING_SHAPES) {
     throw new Error(
       `training needs at least ${MIN_TRAINING_SHAPES} annotated studies (found ${req.labelled.length})`,
     );
   }
+  await removeTraining();
+  await run(req, post, signal, undefined);
+}
+
+/** Continues the run saved in IndexedDB with the PACS roots of this page. */
+export async function resume(req: ResumeRequest, post: Post, signal: AbortSignal): Promise<void> {
+  const stored = await readTraining();
+  if (!stored) throw new Error('no saved training to resume');
+  const full: TrainRequest = {
+    ...stored.request,
+    wadoRoot: req.wadoRoot,
+    headers: req.headers,
+    ...(req.backends ? { backends: req.backends } : {}),
+  };
+  await run(full, post, signal, stored);
+}
+
+/**
+ * Loads the images, then trains; when a backend fails part-way (WebGPU on SwiftShader inside a worker
+ * fails in createBuffer after some steps), continues on the next backend of the order from the last
+ * saved epoch, with a visible note.
+ */
+async function run(
+  req: TrainRequest,
+  post: Post,
+  signal: AbortSignal,
+  stored: StoredTraining | undefined,
+): Promise<void> {
+  forgetCurrentNetwork();
   const preset = WORKER_PRESETS[req.preset];
   const total = req.labelled.length + req.unlabelled.length;
   let done = 0;
@@ -121,28 +103,73 @@ export async function train(req: TrainRequest, post: Post, signal: AbortSignal):
   const unlabelled = await loadSamples(req, req.unlabelled, preset.inputShape, tick);
   const order = [...(req.backends ?? BROWSER_BACKEND_ORDER)];
   const failures: string[] = [];
+  let saved = stored;
   while (order.length > 0) {
     const backend = await startBackend(order, req.preset, post, failures);
     try {
-      return await trainOn(req, labelled, unlabelled, post, signal);
+      return await trainOn(req, { labelled, unlabelled }, saved, backend, post, signal);
     } catch (err) {
       if (signal.aborted) throw err;
       failures.push(`${backend} failed (${err instanceof Error ? err.message : String(err)})`);
-      order.splice(0, order.indexOf(backend as BrowserBackend) + 1);
+      order.splice(0, order.indexOf(backend) + 1);
       if (order.length === 0) throw new Error(failures.join('; '));
+      saved = (await readTraining()) ?? saved;
     }
   }
 }
 
+interface Samples {
+  labelled: TrainingSample[];
+  unlabelled: TrainingSample[];
+}
+
+/** Saves the state of a stopped epoch-call to IndexedDB; posts a checkpoint message. */
+async function checkpoint(
+  req: TrainRequest,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  result: TrainingResult,
+  reason: 'epoch' | 'cancel',
+  extra: { backend: string; seconds: number; stepsTotal?: number },
+  post: Post,
+): Promise<void> {
+  const t0 = performance.now();
+  const state = await exportTrainingState(model, optimizer, result.state, result.bestWeights);
+  // Never the auth header (nor the page's roots): resume gets fresh ones.
+  const request: Partial<TrainRequest> = { ...req };
+  delete request.wadoRoot;
+  delete request.headers;
+  const summary = {
+    stage: result.state.stage,
+    epoch: result.state.epoch,
+    stepsDone: result.state.stepsDone,
+    ...(extra.stepsTotal !== undefined ? { stepsTotal: extra.stepsTotal } : {}),
+    preset: req.preset,
+    labelled: req.labelled.length,
+    unlabelled: req.unlabelled.length,
+    savedAt: new Date().toISOString(),
+    reason,
+  };
+  await writeTraining({
+    state,
+    request: request as StoredTraining['request'],
+    summary,
+    backend: extra.backend,
+    seconds: extra.seconds,
+  });
+  post({ type: 'checkpoint', summary, ms: performance.now() - t0 });
+}
+
 async function trainOn(
   req: TrainRequest,
-  labelled: TrainingSample[],
-  unlabelled: TrainingSample[],
+  data: Samples,
+  stored: StoredTraining | undefined,
+  backend: BrowserBackend,
   post: Post,
   signal: AbortSignal,
 ): Promise<void> {
   const preset = WORKER_PRESETS[req.preset];
-  const { model } = createHeatmapModel({
+  const { model, config } = createHeatmapModel({
     architecture: 'unet2d',
     inputShape: preset.inputShape,
     landmarkCount: req.names.length,
@@ -151,142 +178,133 @@ async function trainOn(
     seed: req.seed ?? 0,
   });
   const optimizer = createAdam(preset.schedule.learningRate);
-  let shapeModel: ShapeModel | undefined;
-  const method: Method = unlabelled.length > 0 ? 'full' : 'supervised';
-  const t0 = performance.now();
-  let steps = 0;
-  const result = await trainLandmarkModel(
-    model,
-    optimizer,
-    { labelled, unlabelled, validation: labelled },
-    {
-      method,
-      schedule: preset.schedule,
-      augmentation: DEFAULT_AUGMENTATION,
-      latentOffset: LATENT_OFFSET,
-      seed: req.seed ?? 0,
-      regulatorFactory: shapeRegulatorFactory({
-        landmarkNames: req.names,
-        onModel: (m) => (shapeModel = m),
-      }),
-      signal,
-      onProgress: (progress) => {
-        steps = progress.stepsDone;
-        post({ type: 'progress', progress, elapsedMs: performance.now() - t0 });
-      },
-    },
-  );
-  const msPerStep = steps > 0 ? (performance.now() - t0) / steps : Number.NaN;
-  let modelUrl: string | undefined;
-  if (result.status === 'completed') {
-    modelUrl = 'indexeddb://ohif-landmarks-model';
-    await model.save(modelUrl);
-  }
-  post({ type: 'stage', stage: 'pseudo-label' });
-  const t1 = performance.now();
-  const results =
-    result.status === 'completed' && unlabelled.length > 0
-      ? await pseudoLabel(model, preset.inputShape, unlabelled, req.unlabelled, shapeModel)
-      : [];
-  const pseudoLabelMsPerImage = results.length ? (performance.now() - t1) / results.length : 0;
-  model.dispose();
-  optimizer.dispose();
-  post({
-    type: 'done',
-    status: result.status,
-    results,
-    msPerStep: Number.isFinite(msPerStep) ? msPerStep : 0,
-    pseudoLabelMsPerImage,
-    ...(modelUrl ? { modelUrl } : {}),
-  });
-}
-
-/** Predicts, maps back to original pixels, regulates in mm with the fitted shape model. */
-async function pseudoLabel(
-  model: tf.LayersModel,
-  inputShape: number[],
-  samples: TrainingSample[],
-  items: ImageItem[],
-  shapeModel: ShapeModel | undefined,
-): Promise<PseudoLabelResult[]> {
-  if (!shapeModel) throw new Error('pseudo-labelling needs the shape model of the training run');
-  const predictedInput = await predictCoordinates(
-    model,
-    samples.map((s) => s.image),
-    inputShape,
-  );
-  return samples.map((s, i) => {
-    const item = items[i];
-    const predicted = toOriginalPixels(predictedInput[i], s.letterbox);
-    const [sx, sy] = item.spacingMm;
-    const r = regulateShape(
-      shapeModel,
-      predicted.map(([x, y]) => [x * sx, y * sy]),
-    );
-    return {
-      item,
-      predicted,
-      adjusted: r.beta.map(([x, y]) => [x / sx, y / sy]),
-      abnormal: r.abnormal,
-      deviationMm: r.deviationMm,
-      mahalanobis: r.mahalanobis,
-    };
-  });
-}
-
-/** Times `steps` training steps of a preset's network on random data (ms per step). */
-async function timeSteps(presetName: TrainRequest['preset'], steps: number): Promise<number[]> {
-  const preset = WORKER_PRESETS[presetName];
-  const [h, w] = preset.inputShape;
-  const n = 19;
-  const sample = (k: number): TrainingSample => ({
-    id: `bench-${k}`,
-    image: Float32Array.from({ length: h * w }, (_, i) => ((i * 7919 + k) % 255) / 255),
-    landmarks: Array.from({ length: n }, (_, j) => [
-      4 + ((j * 5) % (w - 8)),
-      4 + ((j * 3) % (h - 8)),
-    ]),
-    spacingMm: [1, 1],
-    letterbox: { scaleX: 1, scaleY: 1, offsetX: 0, offsetY: 0, inputWidth: w, inputHeight: h },
-  });
-  const { model } = createHeatmapModel({
-    architecture: 'unet2d',
-    inputShape: preset.inputShape,
-    landmarkCount: n,
-    depth: preset.depth,
-    baseFilters: preset.baseFilters,
-  });
-  const optimizer = createAdam(1e-3);
-  const times: number[] = [];
-  let last = performance.now();
   try {
-    await trainLandmarkModel(
-      model,
-      optimizer,
-      { labelled: [sample(0), sample(1)], unlabelled: [] },
-      {
-        method: 'supervised',
-        schedule: { ...preset.schedule, pretrainEpochs: steps, validateEvery: 1000 },
-        augmentation: DEFAULT_AUGMENTATION,
-        latentOffset: LATENT_OFFSET,
-        seed: 1,
-        onProgress: () => {
-          const now = performance.now();
-          times.push(now - last);
-          last = now;
+    let loop: LoopState | undefined;
+    let best: tf.Tensor[] | undefined;
+    if (stored)
+      ({ loop, bestWeights: best } = await importTrainingState(model, optimizer, stored.state));
+    const method: Method = data.unlabelled.length > 0 ? 'full' : 'supervised';
+    let shapeModel: ShapeModel | undefined;
+    const t0 = performance.now();
+    const priorSeconds = stored?.seconds ?? 0;
+    const stepsAtStart = loop?.stepsDone ?? 0;
+    let stepsTotal: number | undefined;
+    let result: TrainingResult;
+    for (;;) {
+      // One call per epoch: `epochEnd` stops the loop after the epoch's last step (see file comment).
+      const epochEnd = new AbortController();
+      const stop = () => epochEnd.abort();
+      signal.addEventListener('abort', stop);
+      try {
+        result = await trainLandmarkModel(
+          model,
+          optimizer,
+          { labelled: data.labelled, unlabelled: data.unlabelled, validation: data.labelled },
+          {
+            method,
+            schedule: preset.schedule,
+            augmentation: DEFAULT_AUGMENTATION,
+            latentOffset: LATENT_OFFSET,
+            seed: req.seed ?? 0,
+            regulatorFactory: shapeRegulatorFactory({
+              landmarkNames: req.names,
+              onModel: (m) => (shapeModel = m),
+            }),
+            signal: epochEnd.signal,
+            onProgress: (progress) => {
+              stepsTotal = progress.stepsTotal;
+              if (progress.step === progress.steps && !progress.pseudoLabels) epochEnd.abort();
+              post({ type: 'progress', progress, elapsedMs: performance.now() - t0, stepsAtStart });
+            },
+          },
+          loop,
+          best,
+        );
+      } finally {
+        signal.removeEventListener('abort', stop);
+        tf.dispose(best);
+        best = undefined;
+      }
+      if (result.status === 'completed') break;
+      const seconds = priorSeconds + (performance.now() - t0) / 1000;
+      const reason = signal.aborted ? 'cancel' : 'epoch';
+      await checkpoint(
+        req,
+        model,
+        optimizer,
+        result,
+        reason,
+        { backend, seconds, stepsTotal },
+        post,
+      );
+      if (signal.aborted) {
+        tf.dispose(result.bestWeights);
+        return post({
+          type: 'done',
+          status: 'cancelled',
+          results: [],
+          msPerStep: 0,
+          pseudoLabelMsPerImage: 0,
+        });
+      }
+      loop = result.state;
+      best = result.bestWeights;
+    }
+    const steps = result.state.stepsDone - stepsAtStart;
+    const msPerStep = steps > 0 ? (performance.now() - t0) / steps : 0;
+    const info = await saveTrainedModel(model, {
+      trainedAt: new Date().toISOString(),
+      source: { kind: 'trained' },
+      metadata: {
+        format: METADATA_FORMAT,
+        version: 1,
+        landmarkNames: req.names,
+        network: config as ResolvedModelConfig,
+        method,
+        seed: req.seed ?? 0,
+        preset: req.preset,
+        training: {
+          labelled: data.labelled.length,
+          unlabelled: data.unlabelled.length,
+          validation: data.labelled.length,
+          backend,
+          seconds: Math.round(priorSeconds + (performance.now() - t0) / 1000),
+          history: result.state.history,
+          ...(result.state.best ? { best: result.state.best } : {}),
         },
       },
-    );
+      ...(shapeModel ? { shapeModel: serialiseShapeModel(shapeModel) } : {}),
+    } satisfies Omit<ModelInfo, 'id'>);
+    await removeTraining();
+    post({ type: 'model-saved', model: info });
+    post({ type: 'stage', stage: 'pseudo-label' });
+    const t1 = performance.now();
+    let labelledCount = 0;
+    if (data.unlabelled.length > 0) {
+      if (!shapeModel)
+        throw new Error('pseudo-labelling needs the shape model of the training run');
+      for (const [i, sample] of data.unlabelled.entries()) {
+        const result = await pseudoLabelOne(model, sample, req.unlabelled[i]!, shapeModel);
+        labelledCount += 1;
+        post({
+          type: 'pseudo-labelled',
+          result,
+          done: labelledCount,
+          total: data.unlabelled.length,
+        });
+      }
+    }
+    post({
+      type: 'done',
+      status: 'completed',
+      results: [],
+      msPerStep,
+      pseudoLabelMsPerImage: labelledCount ? (performance.now() - t1) / labelledCount : 0,
+      modelUrl: MODEL_URL,
+      model: info,
+    });
   } finally {
     model.dispose();
     optimizer.dispose();
   }
-  return times;
-}
-
-/** Times training steps of the tiny network on one backend. */
-export async function bench(req: BenchRequest, post: Post): Promise<void> {
-  const backend = await startBackend([req.backend], 'tiny', post);
-  if (backend !== req.backend) throw new Error(`backend ${req.backend} is not available here`);
-  post({ type: 'bench', backend: req.backend, msPerStep: await timeSteps('tiny', req.steps) });
 }

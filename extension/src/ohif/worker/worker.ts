@@ -1,13 +1,44 @@
 /**
- * Module Web Worker for training and pseudo-labelling in the browser (built to
- * dist/plugins/landmarks/worker.js). One job at a time; `cancel` aborts the running training
- * between steps. Every failure is posted as `{type: 'error', message}`.
+ * Module Web Worker for training, pseudo-labelling, heatmaps and the stored model (built to
+ * dist/plugins/landmarks/worker.js). One compute job at a time (a second is answered with an error);
+ * `model-status` is answered at any time. `cancel` aborts the running job between steps/images. Every
+ * message of a job carries the request's id; every failure is posted as `{type: 'error', message}`.
  */
+import { bench, inferenceBackend, type Post } from './backend.ts';
+import { heatmap } from './heatmapInWorker.ts';
+import { discardTraining, exportModel, importModel, modelStatus } from './modelJobs.ts';
 import type { WorkerMessage, WorkerRequest } from './protocol.ts';
-import { bench, train } from './trainInWorker.ts';
+import { pseudoLabel } from './pseudoLabelInWorker.ts';
+import { resume, train } from './trainInWorker.ts';
 
-const post = (message: WorkerMessage) => self.postMessage(message);
 let running: AbortController | undefined;
+
+type Job = Exclude<WorkerRequest, { type: 'cancel' }>;
+
+function start(req: Job, post: Post, signal: AbortSignal): Promise<unknown> {
+  switch (req.type) {
+    case 'train':
+      return train(req, post, signal);
+    case 'resume':
+      return resume(req, post, signal);
+    case 'bench':
+      return bench(req, post);
+    case 'pseudo-label':
+      return pseudoLabel(req, post, signal);
+    case 'heatmap':
+      return heatmap(req, post);
+    case 'model-status':
+      return modelStatus(post);
+    case 'export-model':
+      return exportModel(post);
+    case 'import-model':
+      return inferenceBackend(req.backends, post).then(() =>
+        importModel(req.text, req.source, req.origin, post),
+      );
+    case 'discard-training-state':
+      return discardTraining(post);
+  }
+}
 
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const req = event.data;
@@ -15,16 +46,28 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
     running?.abort();
     return;
   }
-  if (running) {
-    post({ type: 'error', message: 'a training job is already running' });
+  const post: Post = (m) => {
+    const message = { ...m, id: req.id } as WorkerMessage;
+    const transfer = message.type === 'heatmap' ? [message.result.map.buffer as ArrayBuffer] : [];
+    self.postMessage(message, { transfer });
+  };
+  const fail = (err: unknown) =>
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  if (req.type === 'model-status') {
+    modelStatus(post).catch(fail);
     return;
   }
-  running = new AbortController();
-  const job = req.type === 'train' ? train(req, post, running.signal) : bench(req, post);
-  job
-    .catch((err: unknown) =>
-      post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
-    )
+  if (running) {
+    post({
+      type: 'error',
+      message: 'the worker is busy (training or pseudo-labelling): try again when it is done',
+    });
+    return;
+  }
+  const controller = new AbortController();
+  running = controller;
+  start(req, post, controller.signal)
+    .catch(fail)
     .finally(() => {
       running = undefined;
     });

@@ -1,0 +1,222 @@
+import { useEffect, useRef, useState } from 'react';
+import type { ModelInfo } from '../services/modelBundle.ts';
+import type { ModelPanelState } from '../services/modelController.ts';
+import type { TrainingController, TrainingState } from '../trainingController.ts';
+import type { OhifContext } from '../types.ts';
+
+const button =
+  'rounded border border-primary-main px-2 py-1 text-sm text-primary-light hover:bg-primary-dark disabled:opacity-40';
+
+function useStore<S>(store: { state: S; subscribe(l: () => void): () => void }): S {
+  const [state, setState] = useState(store.state);
+  useEffect(() => {
+    setState(store.state);
+    return store.subscribe(() => setState(store.state));
+  }, [store]);
+  return state;
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+
+/** The loaded model's metadata and training summary (all fields from the model's own metadata). */
+function Summary({ model }: { model: ModelInfo }) {
+  const m = model.metadata;
+  const t = m.training;
+  const last = t.history[t.history.length - 1];
+  const source =
+    model.source.kind === 'trained'
+      ? 'trained here'
+      : `${model.source.kind} ${model.source.name ?? ''}`;
+  const rows: Array<[string, string]> = [
+    ['Stored', `IndexedDB (${source})`],
+    ['Id', model.id],
+    ['Landmarks', `${m.landmarkNames.length}: ${m.landmarkNames.join(', ')}`],
+    ['Input', `${m.network.inputShape.join('×')} px`],
+    ['Method', `${m.method}${m.preset ? ` · preset ${m.preset}` : ''}`],
+    ['Backend', t.backend],
+    ['Trained', model.trainedAt ? model.trainedAt.replace('T', ' ').slice(0, 19) : 'unknown'],
+    ['Epochs', String(t.history.length)],
+    ['Final loss', last && Number.isFinite(last.loss) ? last.loss.toFixed(4) : '–'],
+    [
+      'Validation MRE',
+      t.best
+        ? `${t.best.validationMreMm.toFixed(2)} mm (best, ${t.best.stage} ${t.best.epoch + 1})`
+        : '–',
+    ],
+    ['Studies', `${t.labelled} labelled, ${t.unlabelled} unlabelled`],
+    ['Shape model', model.shapeModel ? 'included' : 'none (fitted from the PACS annotations)'],
+  ];
+  return (
+    <dl
+      data-testid="landmarks-model-summary"
+      data-model-id={model.id}
+      className="grid grid-cols-3 gap-x-2"
+    >
+      {rows.map(([k, v]) => (
+        <div key={k} className="contents">
+          <dt className="text-gray-400">{k}</dt>
+          <dd className="col-span-2 break-words" data-field={k}>
+            {v}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/**
+ * Model: which model is stored (trained here, imported from a file or a URL), its training summary;
+ * export as one bundle file; import from a file or an allowed URL; pseudo-label the unannotated studies
+ * with it (no training); toggle the heatmap overlay of the displayed image.
+ */
+export default function ModelSection({
+  training,
+  context,
+}: {
+  training: TrainingController;
+  context: OhifContext;
+}) {
+  const t: TrainingState = useStore(training);
+  const s: ModelPanelState = useStore(training.models);
+  const [url, setUrl] = useState('');
+  const [landmark, setLandmark] = useState('');
+  const file = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    training.refreshStatus().catch(() => undefined);
+  }, [training]);
+  const models = training.models;
+  const busy = training.busy || s.busy !== undefined;
+  const names = t.model?.metadata.landmarkNames ?? [];
+  const toggleHeatmap = () =>
+    s.heatmap
+      ? models.hideHeatmap()
+      : models.showHeatmap(context, landmark === '' ? undefined : Number(landmark));
+  return (
+    <section className="space-y-1 p-2 text-sm" data-testid="landmarks-model-section">
+      <h3 className="font-semibold">Model</h3>
+      {t.model ? (
+        <Summary model={t.model} />
+      ) : (
+        <p data-testid="landmarks-model-none">No model yet.</p>
+      )}
+      <div className="flex flex-wrap items-center gap-2">
+        <button
+          type="button"
+          className={button}
+          data-testid="landmarks-model-export"
+          disabled={busy || !t.model}
+          onClick={() => models.exportModel()}
+        >
+          Export
+        </button>
+        <button
+          type="button"
+          className={button}
+          data-testid="landmarks-model-import-file"
+          disabled={busy}
+          onClick={() => file.current?.click()}
+        >
+          Import file…
+        </button>
+        <input
+          ref={file}
+          type="file"
+          accept=".json,application/json"
+          className="hidden"
+          data-testid="landmarks-model-file"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            e.target.value = '';
+            if (f) void models.importFile(f);
+          }}
+        />
+        <button
+          type="button"
+          className={button}
+          data-testid="landmarks-pseudo-label"
+          disabled={busy || !t.model}
+          onClick={() => training.pseudoLabel(training.backends).catch(() => undefined)}
+        >
+          Pseudo-label
+        </button>
+      </div>
+      <div className="flex items-center gap-2">
+        <input
+          data-testid="landmarks-model-url"
+          className="min-w-0 flex-1 bg-black px-1"
+          placeholder="/models/landmarks-model.json"
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+        />
+        <button
+          type="button"
+          className={button}
+          data-testid="landmarks-model-import-url"
+          disabled={busy || !url.trim()}
+          onClick={() => models.importUrl(url)}
+        >
+          Import URL
+        </button>
+      </div>
+      <div className="flex items-center gap-2">
+        <button
+          type="button"
+          className={button}
+          data-testid="landmarks-heatmap"
+          data-on={s.heatmap ? 'true' : 'false'}
+          aria-pressed={!!s.heatmap}
+          disabled={training.busy || (s.busy !== undefined && s.busy !== 'heatmap') || !t.model}
+          onClick={() => void toggleHeatmap()}
+        >
+          Heatmap
+        </button>
+        <select
+          data-testid="landmarks-heatmap-landmark"
+          className="bg-black"
+          value={landmark}
+          onChange={(e) => setLandmark(e.target.value)}
+        >
+          <option value="">all landmarks</option>
+          {names.map((n, i) => (
+            <option key={n} value={i}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </div>
+      {s.busy && <p data-testid="landmarks-model-busy">{s.busy}…</p>}
+      {s.exported && (
+        <p
+          data-testid="landmarks-model-exported"
+          data-bytes={s.exported.bytes}
+          data-ms={s.exported.ms.toFixed(0)}
+        >
+          exported {s.exported.fileName} ({kb(s.exported.bytes)}, {s.exported.ms.toFixed(0)} ms)
+        </p>
+      )}
+      {s.imported && (
+        <p
+          data-testid="landmarks-model-imported"
+          data-bytes={s.imported.bytes}
+          data-ms={s.imported.ms.toFixed(0)}
+        >
+          imported {kb(s.imported.bytes)} in {s.imported.ms.toFixed(0)} ms
+        </p>
+      )}
+      {s.heatmap && (
+        <p data-testid="landmarks-heatmap-info" data-ms={s.heatmap.ms.toFixed(0)}>
+          heatmap {s.heatmap.ms.toFixed(0)} ms · mean confidence{' '}
+          {(
+            s.heatmap.confidence.reduce((a, b) => a + b, 0) /
+            Math.max(1, s.heatmap.confidence.length)
+          ).toFixed(2)}
+        </p>
+      )}
+      {s.error && (
+        <p role="alert" className="text-red-400" data-testid="landmarks-model-error">
+          {s.error}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,158 @@
+/**
+ * Backend choice inside the worker (webgpu → webgl → wasm → cpu, proven by one real training step) and
+ * the per-backend step timing of the panel's "Time backends" button.
+ */
+import * as tf from '@tensorflow/tfjs';
+// Imported here (not only lazily) so its flags exist before the backend is chosen.
+import '@tensorflow/tfjs-backend-wasm';
+import type { TrainingSample } from '../../core/data/types.ts';
+import createHeatmapModel from '../../core/models/createHeatmapModel.ts';
+import { DEFAULT_AUGMENTATION, PRESETS } from '../../core/selfTraining/presets.ts';
+import trainLandmarkModel from '../../core/selfTraining/trainLandmarkModel.ts';
+import type { Schedule } from '../../core/selfTraining/types.ts';
+import createAdam from '../../core/tf/createAdam.ts';
+import selectBrowserBackend, {
+  BROWSER_BACKEND_ORDER,
+  type BrowserBackend,
+} from '../../core/tf/selectBrowserBackend.ts';
+import type { BenchRequest, TrainRequest, WorkerMessage } from './protocol.ts';
+
+/** Posts one message of the current job (the job's id is added by the caller's closure). */
+export type Post = (message: DistributiveOmit<WorkerMessage, 'id'>) => void;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** Network size and schedule of a preset. `tiny`: seconds on a CPU, for tests and demos. */
+export const WORKER_PRESETS: Record<
+  TrainRequest['preset'],
+  { schedule: Schedule; inputShape: number[]; baseFilters: number; depth: number }
+> = {
+  tiny: {
+    schedule: {
+      pretrainEpochs: 4,
+      selfTrainEpochs: 2,
+      finetuneEpochs: 1,
+      batchSize: 2,
+      learningRate: 1e-3,
+      pseudoLabelInterval: 1,
+      validateEvery: 2,
+    },
+    inputShape: [64, 48],
+    baseFilters: 4,
+    depth: 3,
+  },
+  quick: PRESETS.quick,
+};
+
+/** Paper §3.3.2: latent offsets |δ| ~ N(0.01, 0.005²) in normalised units. */
+export const LATENT_OFFSET = { mean: 0.01, sd: 0.005 };
+
+/** Where the tfjs wasm binaries are served: beside this worker bundle. */
+const wasmPaths = () => new URL('./', self.location.href).href;
+
+/** The backend this worker proved last (inference jobs reuse it). */
+let proven: BrowserBackend | undefined;
+
+/** First backend of `order` that initialises AND computes; posts which one, with a note on fallback. */
+export async function startBackend(
+  order: readonly BrowserBackend[] | undefined,
+  preset: TrainRequest['preset'],
+  post: Post,
+  failures: string[] = [],
+): Promise<BrowserBackend> {
+  // Multi-threaded wasm runs its pthreads from blob workers whose inline source does not survive
+  // bundling (ReferenceError: _scriptDir); tfjs chose 1 thread on 2 cores anyway (shared notes).
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  for (const name of order ?? BROWSER_BACKEND_ORDER) {
+    try {
+      const backend = await selectBrowserBackend([name], { wasmPaths: wasmPaths() });
+      // "Ready" is not enough: WebGPU on SwiftShader inside a worker initialises, then fails in
+      // createBuffer during training. One real step of the network proves the backend.
+      await timeSteps(preset, 1);
+      const note = failures.length ? `${failures.join('; ')}: running on ${backend}` : undefined;
+      post({ type: 'backend', backend, ...(note ? { note } : {}) });
+      proven = backend;
+      return backend;
+    } catch (err) {
+      failures.push(`${name} unavailable (${err instanceof Error ? err.message : String(err)})`);
+    }
+  }
+  throw new Error(`no TensorFlow.js backend can run here: ${failures.join('; ')}`);
+}
+
+/**
+ * Backend for inference (pseudo-label, heatmap): the one already proven when it is among `order`,
+ * otherwise the first of `order` that works.
+ */
+export async function inferenceBackend(
+  order: readonly BrowserBackend[] | undefined,
+  post: Post,
+): Promise<BrowserBackend> {
+  if (proven && (order === undefined || order.includes(proven))) {
+    if (tf.getBackend() !== proven) await tf.setBackend(proven);
+    return proven;
+  }
+  return startBackend(order, 'tiny', post);
+}
+
+/** Times `steps` training steps of a preset's network on random data (ms per step). */
+export async function timeSteps(
+  presetName: TrainRequest['preset'],
+  steps: number,
+): Promise<number[]> {
+  const preset = WORKER_PRESETS[presetName];
+  const [h, w] = preset.inputShape as [number, number];
+  const n = 19;
+  const sample = (k: number): TrainingSample => ({
+    id: `bench-${k}`,
+    image: Float32Array.from({ length: h * w }, (_, i) => ((i * 7919 + k) % 255) / 255),
+    landmarks: Array.from({ length: n }, (_, j) => [
+      4 + ((j * 5) % (w - 8)),
+      4 + ((j * 3) % (h - 8)),
+    ]),
+    spacingMm: [1, 1],
+    letterbox: { scaleX: 1, scaleY: 1, offsetX: 0, offsetY: 0, inputWidth: w, inputHeight: h },
+  });
+  const { model } = createHeatmapModel({
+    architecture: 'unet2d',
+    inputShape: preset.inputShape,
+    landmarkCount: n,
+    depth: preset.depth,
+    baseFilters: preset.baseFilters,
+  });
+  const optimizer = createAdam(1e-3);
+  // Exactly `steps` steps: drop a step budget (stageSteps) the preset may carry.
+  const schedule: Schedule & { stageSteps?: unknown } = { ...preset.schedule };
+  delete schedule.stageSteps;
+  const times: number[] = [];
+  let last = performance.now();
+  try {
+    await trainLandmarkModel(
+      model,
+      optimizer,
+      { labelled: [sample(0), sample(1)], unlabelled: [] },
+      {
+        method: 'supervised',
+        schedule: { ...schedule, pretrainEpochs: steps, validateEvery: 1000 },
+        augmentation: DEFAULT_AUGMENTATION,
+        latentOffset: LATENT_OFFSET,
+        seed: 1,
+        onProgress: () => {
+          const now = performance.now();
+          times.push(now - last);
+          last = now;
+        },
+      },
+    );
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+  }
+  return times;
+}
+
+/** Times training steps of the tiny network on one backend. */
+export async function bench(req: BenchRequest, post: Post): Promise<void> {
+  const backend = await startBackend([req.backend], 'tiny', post);
+  if (backend !== req.backend) throw new Error(`backend ${req.backend} is not available here`);
+  post({ type: 'bench', backend: req.backend, msPerStep: await timeSteps('tiny', req.steps) });
+}

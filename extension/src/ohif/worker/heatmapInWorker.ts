@@ -1,0 +1,39 @@
+/**
+ * The heatmap overlay's request: predict one displayed image with the stored model and return the
+ * overlay map at network resolution (max over landmarks, or one landmark), the letterbox that maps it to
+ * the image's pixels, and the per-landmark confidence.
+ */
+import prepareSample from '../../core/data/prepareSample.ts';
+import heatmapConfidence from '../services/heatmapConfidence.ts';
+import heatmapOverlayMap from '../services/heatmapOverlayMap.ts';
+import { inferenceBackend, type Post } from './backend.ts';
+import { loadCurrentNetwork } from './browserModelStore.ts';
+import loadRenderedImage from './loadRenderedImage.ts';
+import predictHeatmaps from './predictHeatmaps.ts';
+import type { HeatmapRequest, HeatmapResult } from './protocol.ts';
+
+export async function heatmap(req: HeatmapRequest, post: Post): Promise<HeatmapResult> {
+  const t0 = performance.now();
+  await inferenceBackend(req.backends, post);
+  const { model, info } = await loadCurrentNetwork();
+  const image = await loadRenderedImage(req.wadoRoot, req.headers, req.item);
+  const sample = prepareSample(
+    req.item.sopUid,
+    image,
+    info.metadata.network.inputShape,
+    req.item.spacingMm,
+  );
+  const p = await predictHeatmaps(model, sample.image);
+  const map = heatmapOverlayMap(p.heat, p.shape, req.landmark);
+  const result: HeatmapResult = {
+    sopUid: req.item.sopUid,
+    map,
+    width: p.shape[1],
+    height: p.shape[0],
+    letterbox: sample.letterbox,
+    confidence: heatmapConfidence(p.heat, p.shape, [sample.spacingMm[0]!, sample.spacingMm[1]!]),
+    ms: performance.now() - t0,
+  };
+  post({ type: 'heatmap', result });
+  return result;
+}
