@@ -25,11 +25,20 @@ export default function commandsModule(
     landmarksStopAnnotating: () => controller.stopAnnotating(),
     landmarksSave: () =>
       controller.save().then((r) => {
-        uiNotificationService?.show({
-          title: 'Landmarks saved',
-          message: `${r.count} landmarks stored as SR${r.revises ? ' (new revision)' : ''}`,
-          type: 'success',
-        });
+        const revision = r.revises ? ' (new revision)' : '';
+        uiNotificationService?.show(
+          r.outcome === 'stored'
+            ? {
+                title: 'Landmarks saved',
+                message: `${r.count} landmarks stored as SR${revision}`,
+                type: 'success',
+              }
+            : {
+                title: 'PACS not reachable',
+                message: `${r.count} landmarks kept in the browser${revision}; sent when the PACS is back`,
+                type: 'warning',
+              },
+        );
         return r;
       }, notifyError('Saving landmarks failed')),
     landmarksListSrs: ({ studyUid }: { studyUid: string }) => controller.listSrs(studyUid),
@@ -40,6 +49,9 @@ export default function commandsModule(
     landmarksNextFlagged: () => controller.selectNextFlagged(),
     landmarksAccept: ({ name }: { name?: string } = {}) => controller.decide('accepted', name),
     landmarksReject: ({ name }: { name?: string } = {}) => controller.decide('rejected', name),
+    landmarksUseAdjusted: ({ name }: { name?: string } = {}) => controller.useAdjusted(name),
+    landmarksShowNames: ({ show }: { show: boolean }) => controller.setShowNames(show),
+    landmarksRetryQueue: () => controller.retryQueue(),
     landmarksDispose: () => controller.dispose(),
     landmarksTrain: ({
       preset = 'tiny',

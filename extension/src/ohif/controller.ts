@@ -6,6 +6,7 @@ import {
   reviewedStatus,
   type ReviewItem,
 } from './services/reviewQueue.ts';
+import { readPart10 } from '../dicom/datasetIo.ts';
 import { writeLandmarkSr } from '../dicom/srWriter.ts';
 import type { LandmarkSet } from '../dicom/types.ts';
 import { randomUid } from '../dicom/uids.ts';
@@ -21,9 +22,12 @@ import {
   type PointAnnotation,
   type Target,
 } from './services/landmarkAnnotations.ts';
+import { IndexedDbQueueStorage } from './services/indexedDbQueueStorage.ts';
 import { listLandmarkSrs, type PacsAccess } from './services/landmarkSrStore.ts';
+import { PacsResultQueue, type QueueStatus, type SaveOutcome } from './services/pacsResultQueue.ts';
+import { stowRs } from './services/stowRs.ts';
 import { studyIdentityOf } from './services/studyIdentity.ts';
-import { createLandmarkTool } from './tools/createLandmarkTool.ts';
+import { createLandmarkTool, type LandmarkDisplay } from './tools/createLandmarkTool.ts';
 import { toolNames } from './tools/toolNames.ts';
 import type { OhifContext } from './types.ts';
 
@@ -37,6 +41,9 @@ export interface ReviewRow {
   /** Status after the reviewer's decision or correction (what "Save" writes). */
   status: LandmarkStatus;
   deviationMm?: number;
+  /** The SR has a shape-adjusted position X_β for it ("Use adjusted" is possible). */
+  hasAdjusted?: boolean;
+  confidence?: number;
 }
 
 /** What the panel shows about the annotation in progress. */
@@ -52,6 +59,10 @@ export interface AnnotationState {
   selected?: string;
   /** SOP Instance UID of the SR whose landmarks are shown. */
   loadedSr?: string;
+  /** Landmark names drawn beside the points (all viewports). */
+  showNames: boolean;
+  /** SRs kept in the browser until the PACS accepts them. */
+  queue: QueueStatus;
 }
 
 /** Our extra per-annotation data for review. */
@@ -66,6 +77,8 @@ export interface SaveResult {
   seriesUid: string;
   count: number;
   revises?: string;
+  /** `queued`: the PACS was not reachable; the SR is kept in the browser and sent later. */
+  outcome: SaveOutcome;
 }
 
 /**
@@ -82,6 +95,11 @@ export class LandmarksController {
   private Tool?: any;
   private selected?: string;
   private loadedSr?: string;
+  private showNames = true;
+  private results?: PacsResultQueue;
+  private queueStatus: QueueStatus = { waiting: 0, refused: 0 };
+  /** Last landmark SR list per study, used to find a revision's predecessor while the PACS is down. */
+  private srCache = new Map<string, LandmarkSrInfo[]>();
 
   constructor(private readonly ctx: OhifContext) {}
 
@@ -96,11 +114,7 @@ export class LandmarksController {
   /** Annotation events: re-colour reviewed landmarks (a drag makes one "corrected"), then notify. */
   private onCsEvent = () => {
     this.syncMprCopies();
-    if (this.loadedSr) {
-      for (const a of this.currentAnnotations()) {
-        if ((a.data as ReviewData).originalPoint) this.restyle(a);
-      }
-    }
+    for (const a of this.currentAnnotations()) this.restyle(a);
     this.notify();
   };
 
@@ -113,7 +127,10 @@ export class LandmarksController {
   initTools(): void {
     const { cornerstone, cornerstoneTools } = this.libs();
     if (!this.toolRegistered) {
-      const Tool = createLandmarkTool(cornerstoneTools, (imageId) => this.nextFor(imageId));
+      const Tool = createLandmarkTool(cornerstoneTools, {
+        nextLabel: (imageId: string | undefined) => this.nextFor(imageId),
+        display: () => this.display(),
+      });
       cornerstoneTools.addTool(Tool);
       this.Tool = Tool;
       this.toolRegistered = true;
@@ -138,10 +155,61 @@ export class LandmarksController {
           cornerstone.eventTarget.removeEventListener(n, this.onCsEvent),
         );
     }
+    // SRs a previous page could not store (PACS down) are sent now.
+    void this.resultQueue()
+      .resume()
+      .catch(() => undefined);
+  }
+
+  /** What the landmark tool draws: names on or off, X_β of the selected review landmark. */
+  private display(): LandmarkDisplay {
+    const selected = this.selected
+      ? this.currentAnnotations().find((a) => a.data.label === this.selected)
+      : undefined;
+    return { showNames: this.showNames, adjustedFor: selected?.annotationUID };
+  }
+
+  /** Shows or hides the landmark names on every viewport (2D and the three MPR views). */
+  setShowNames(show: boolean): void {
+    this.showNames = show;
+    this.renderAll();
+    this.notify();
+  }
+
+  /** Re-renders every Cornerstone viewport of the host (annotations are redrawn with them). */
+  private renderAll(): void {
+    const engines = this.libs().cornerstone.getRenderingEngines?.();
+    if (!engines) return this.activeViewport()?.render();
+    for (const engine of engines) engine.render?.();
+  }
+
+  /** The outage-proof queue every stored SR goes through (IndexedDB, created on first use). */
+  private resultQueue(): PacsResultQueue {
+    this.results ??= new PacsResultQueue(
+      new IndexedDbQueueStorage(),
+      (file, studyUid) => {
+        const pacs = this.pacs();
+        return stowRs(pacs.wadoRoot, pacs.headers, file, `an SR of study ${studyUid}`);
+      },
+      (status) => {
+        const stored = status.waiting < this.queueStatus.waiting;
+        this.queueStatus = status;
+        if (stored) this.srCache.clear();
+        this.notify();
+      },
+    );
+    return this.results;
+  }
+
+  /** Tries every SR waiting for the PACS now ("Retry now"). */
+  async retryQueue(): Promise<QueueStatus> {
+    await this.resultQueue().retryNow();
+    return this.queueStatus;
   }
 
   /** Stops listening to Cornerstone (mode exit). */
   dispose(): void {
+    this.results?.stop();
     this.removeCsListeners?.();
     this.removeCsListeners = undefined;
     this.annotating = false;
@@ -224,6 +292,8 @@ export class LandmarksController {
       review: this.reviewRows(),
       selected: this.selected,
       loadedSr: this.loadedSr,
+      showNames: this.showNames,
+      queue: this.queueStatus,
     };
   }
 
@@ -254,6 +324,8 @@ export class LandmarksController {
         stored: a.data.landmarkStatus ?? 'manual',
         status: this.effectiveStatus(a),
         ...(a.data.deviationMm !== undefined ? { deviationMm: a.data.deviationMm } : {}),
+        ...(a.data.adjustedPoint ? { hasAdjusted: true } : {}),
+        ...(a.data.confidence !== undefined ? { confidence: a.data.confidence } : {}),
       }));
   }
 
@@ -280,11 +352,21 @@ export class LandmarksController {
       const ann = this.Tool.createAnnotationForViewport(viewport, {
         data: { handles: { points: [[...world]] } },
       });
+      const adjusted = l.adjustedPosition;
       Object.assign(ann.data, {
         label: l.name,
         landmarkStatus: l.status,
         deviationMm: l.deviationMm,
+        confidence: l.confidence,
         originalPoint: [...world],
+        ...(adjusted?.length === 2
+          ? {
+              adjustedPosition: [...adjusted],
+              adjustedPoint: [
+                ...cornerstone.utilities.imageToWorldCoords(imageId, [adjusted[0], adjusted[1]]),
+              ],
+            }
+          : {}),
       });
       state.addAnnotation(ann, viewport.element);
       this.restyle(ann);
@@ -359,13 +441,20 @@ export class LandmarksController {
     }
   }
 
+  /** Colours a landmark (and its MPR copies) by its status after review (STATUS_COLOURS). */
   private restyle(a: PointAnnotation): void {
     const colour = STATUS_COLOURS[this.effectiveStatus(a)];
-    this.libs().cornerstoneTools.annotation.config.style.setAnnotationStyles(a.annotationUID, {
-      color: colour,
-      colorHighlighted: colour,
-      colorSelected: colour,
-    });
+    const { annotation } = this.libs().cornerstoneTools;
+    const copies = (annotation.state.getAllAnnotations() as PointAnnotation[]).filter(
+      (c) => c.data?.companionOf === a.annotationUID,
+    );
+    for (const uid of [a.annotationUID, ...copies.map((c) => c.annotationUID)]) {
+      annotation.config.style.setAnnotationStyles(uid, {
+        color: colour,
+        colorHighlighted: colour,
+        colorSelected: colour,
+      });
+    }
   }
 
   /** Loads the study's current landmark SR for the image on screen; false when there is none. */
@@ -404,11 +493,17 @@ export class LandmarksController {
       const ann = this.Tool.createAnnotationForViewport(viewport, {
         data: { handles: { points: [[...point]] } },
       });
+      const adjusted = l.adjustedPosition;
       Object.assign(ann.data, {
         label: l.name,
         landmarkStatus: l.status,
         deviationMm: l.deviationMm,
+        confidence: l.confidence,
         originalPoint: [...point],
+        // 3D: X_β is already a world point (patient mm).
+        ...(adjusted?.length === 3
+          ? { adjustedPosition: [...adjusted], adjustedPoint: [...adjusted] }
+          : {}),
       });
       state.addAnnotation(ann, viewport.element);
       this.restyle(ann);
@@ -428,7 +523,35 @@ export class LandmarksController {
     this.selected = name;
     const selection = this.libs().cornerstoneTools.annotation.selection;
     selection.setAnnotationSelected(a.annotationUID, true);
-    this.activeViewport()?.render();
+    // 3D: every MPR view jumps to the slice through the landmark (a 2D image is shown whole).
+    const viewport = this.activeViewport();
+    if (viewport?.type === 'orthographic') {
+      const point = a.data.handles.points[0];
+      for (const id of MPR_VIEWPORT_IDS) {
+        const vp = (
+          this.ctx.servicesManager.services.cornerstoneViewportService as any
+        )?.getCornerstoneViewport?.(id);
+        vp?.jumpToWorld?.(point);
+      }
+    }
+    this.renderAll();
+    this.notify();
+  }
+
+  /**
+   * Moves the selected landmark (or `name`) to its shape-adjusted position X_β from the SR; it then
+   * counts as corrected (it moved) and is saved so by "Save SR".
+   */
+  useAdjusted(name = this.selected): void {
+    const a = this.currentAnnotations().find((x) => x.data.label === name);
+    if (!a) throw new Error('landmarks: select a landmark first');
+    const target = a.data.adjustedPoint;
+    if (!target) throw new Error(`landmarks: the SR has no shape-adjusted position for ${name}`);
+    a.data.handles.points[0] = [...target];
+    (a as PointAnnotation & { invalidated?: boolean }).invalidated = true;
+    this.restyle(a);
+    this.syncMprCopies();
+    this.renderAll();
     this.notify();
   }
 
@@ -492,16 +615,34 @@ export class LandmarksController {
 
   /** Landmark SRs of a study on the PACS, current revisions first. */
   async listSrs(studyUid: string): Promise<LandmarkSrInfo[]> {
-    return currentLandmarkSrs(await listLandmarkSrs(this.pacs(), studyUid));
+    const srs = currentLandmarkSrs(await listLandmarkSrs(this.pacs(), studyUid));
+    this.srCache.set(studyUid, srs);
+    return srs;
   }
 
-  /** Stores a Part 10 object through the active data source (STOW-RS with OHIF's auth header). */
-  async storeDicom(buffer: ArrayBuffer): Promise<void> {
-    const [dataSource] = this.ctx.extensionManager.getActiveDataSource() as Array<{
-      store?: { dicom(b: ArrayBuffer): Promise<unknown> };
-    }>;
-    if (!dataSource?.store?.dicom) throw new Error('landmarks: the data source cannot store DICOM');
-    await dataSource.store.dicom(buffer);
+  /**
+   * Stores a Part 10 object (an SR) in the active data source's PACS (STOW-RS with OHIF's auth
+   * header) through the result queue: kept in IndexedDB first, so that when the PACS is down it waits
+   * there ("N results waiting for the PACS"), is retried with back-off and sent after a reload.
+   * Resolves `queued` in that case; rejects when the PACS refuses the object.
+   */
+  async storeDicom(buffer: ArrayBuffer): Promise<SaveOutcome> {
+    const ds = readPart10(buffer, 'the SR to store');
+    const sopUid = String(ds.SOPInstanceUID ?? '');
+    const studyUid = String(ds.StudyInstanceUID ?? '');
+    if (!sopUid || !studyUid) throw new Error('landmarks: the SR to store has no SOP/study UID');
+    return this.resultQueue().save(sopUid, studyUid, buffer);
+  }
+
+  /** The study's current SRs, or the last ones seen when the PACS cannot be reached. */
+  private async srsForRevision(studyUid: string): Promise<LandmarkSrInfo[]> {
+    try {
+      return await this.listSrs(studyUid);
+    } catch (err) {
+      const cached = this.srCache.get(studyUid);
+      if (cached) return cached;
+      throw err;
+    }
   }
 
   /** The landmark set drawn on the active viewport, in template order. */
@@ -550,7 +691,7 @@ export class LandmarksController {
     if (set.landmarks.length === 0) throw new Error('landmarks: nothing placed yet');
     const study = getCurrentStudy(this.ctx.servicesManager.services);
     const instance = (study?.displaySet.instances?.[0] ?? {}) as Record<string, unknown>;
-    const previous = (await this.listSrs(set.studyUid)).find(
+    const previous = (await this.srsForRevision(set.studyUid)).find(
       (i) => i.set.seriesUid === set.seriesUid,
     );
     const seriesUid = previous?.sr.seriesUid ?? randomUid();
@@ -563,10 +704,16 @@ export class LandmarksController {
       seriesDescription: 'Landmarks',
       ...(previous ? { predecessor: previous.sr } : {}),
     });
-    await this.storeDicom(buffer);
-    if (this.loadedSr) await this.loadCurrentSr(set.studyUid);
+    const outcome = await this.storeDicom(buffer);
+    if (this.loadedSr && outcome === 'stored') await this.loadCurrentSr(set.studyUid);
     this.notify();
-    return { sopUid, seriesUid, count: set.landmarks.length, revises: previous?.sr.sopUid };
+    return {
+      sopUid,
+      seriesUid,
+      count: set.landmarks.length,
+      revises: previous?.sr.sopUid,
+      outcome,
+    };
   }
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

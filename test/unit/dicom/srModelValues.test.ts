@@ -60,10 +60,10 @@ const set2d: LandmarkSet = {
 
 const children = (item: NaturalDataset): NaturalDataset[] =>
   asArray(item.ContentSequence as NaturalDataset | NaturalDataset[]);
+const first = (value: unknown): NaturalDataset =>
+  asArray(value as NaturalDataset)[0] as NaturalDataset;
 const named = (item: NaturalDataset, code: { CodeValue: string }) =>
-  children(item).find(
-    (c) => asArray(c.ConceptNameCodeSequence as NaturalDataset)[0]?.CodeValue === code.CodeValue,
-  );
+  children(item).find((c) => first(c.ConceptNameCodeSequence)?.CodeValue === code.CodeValue);
 
 describe('landmark SR: X_β, deviation, confidence, Mahalanobis', () => {
   it('reads back X_β, the deviation, the confidence per landmark and the Mahalanobis distance', () => {
@@ -88,15 +88,14 @@ describe('landmark SR: X_β, deviation, confidence, Mahalanobis', () => {
     const measurements = named(ds, CODES.imagingMeasurements)!;
     const group = children(measurements)[1];
     const deviation = named(group, CODES.deviation)!;
-    const unit = asArray(deviation.MeasuredValueSequence as NaturalDataset)[0]
-      .MeasurementUnitsCodeSequence as NaturalDataset;
-    expect(asArray(unit)[0]).toMatchObject({ CodeValue: 'mm', CodingSchemeDesignator: 'UCUM' });
+    const unit = first(first(deviation.MeasuredValueSequence).MeasurementUnitsCodeSequence);
+    expect(unit).toMatchObject({ CodeValue: 'mm', CodingSchemeDesignator: 'UCUM' });
     const point = named(deviation, CODES.adjusted)!;
     expect(point).toMatchObject({ ValueType: 'SCOORD', RelationshipType: 'INFERRED FROM' });
     expect(point.GraphicType).toBe('POINT');
     const image = children(point)[0];
     expect(image.RelationshipType).toBe('SELECTED FROM');
-    const ref = asArray(image.ReferencedSOPSequence as NaturalDataset)[0];
+    const ref = first(image.ReferencedSOPSequence);
     expect(ref.ReferencedSOPInstanceUID).toBe(set2d.sopUids[0]);
     // Mahalanobis: once, after the 3 groups.
     expect(children(measurements).map((c) => c.ValueType)).toEqual([

@@ -6,6 +6,7 @@ import {
   toLandmarkSet3D,
   type PointAnnotation,
 } from '../../../extension/src/ohif/services/landmarkAnnotations.ts';
+import { adjustedText } from '../../../extension/src/ohif/tools/drawAdjusted.ts';
 
 const point = (
   label: string,
@@ -94,5 +95,36 @@ describe('landmark annotations', () => {
         frameOfReferenceUid: 'f',
       }),
     ).toThrow(/not a 3D point/);
+  });
+
+  it("keeps the SR's X_beta, deviation and confidence in a review revision", () => {
+    const a = point('S', [2, 4, 0]);
+    Object.assign(a.data, {
+      landmarkStatus: 'accepted',
+      deviationMm: 2.5,
+      adjustedPosition: [7, 8],
+      adjustedPoint: [3.5, 4, 0],
+      confidence: 0.75,
+    });
+    const old = point('N', [0, 0, 0]);
+    Object.assign(old.data, { landmarkStatus: 'accepted', deviationMm: 1 }); // SR before X_beta
+    const set = toLandmarkSet2D(['S', 'N'], [a, old], (w) => [w[0] * 2, w[1] * 2], ref);
+    expect(set.landmarks).toEqual([
+      {
+        name: 'S',
+        position: [4, 8],
+        status: 'accepted',
+        deviationMm: 2.5,
+        adjustedPosition: [7, 8],
+        confidence: 0.75,
+      },
+      // Without X_beta a deviation is only kept while the landmark is flagged (as before).
+      { name: 'N', position: [0, 0], status: 'accepted' },
+    ]);
+  });
+
+  it('labels X_beta with the deviation in mm, one decimal, as the panel does', () => {
+    expect(adjustedText(7.549)).toEqual(['X_β Δ 7.5 mm']);
+    expect(adjustedText(undefined)).toEqual(['X_β Δ ? mm']);
   });
 });

@@ -127,7 +127,11 @@ describe('pseudo-label SR content (paper Eq. 7)', () => {
   });
 
   it('keeps the optional confidence and leaves out a non-finite X_beta or Mahalanobis distance', () => {
-    const r = { ...result([false, false]), confidence: [0.9, 0.25], mahalanobis: Number.NaN };
+    const r = {
+      ...result([false, false]),
+      confidence: [{ confidence: 0.9 }, 0.25],
+      mahalanobis: Number.NaN,
+    };
     r.adjusted = [
       [11, 21],
       [Number.NaN, 41],

@@ -1,11 +1,14 @@
 import type { AnnotationState } from '../controller.ts';
+import Legend from './Legend.tsx';
+import QueueStatus from './QueueStatus.tsx';
 
 const button =
   'rounded border border-primary-main px-2 py-1 text-sm text-primary-light hover:bg-primary-dark disabled:opacity-40';
 
 /**
  * Manual annotation: start/stop placing the template's landmarks (each click places the next one,
- * drag to correct), the list of landmarks with their state, and "Save SR".
+ * drag to correct), the list of landmarks with their state, and "Save SR"; the SRs waiting for the
+ * PACS (QueueStatus) and the overlay controls (names toggle, status legend).
  */
 export default function AnnotateSection({
   names,
@@ -49,6 +52,8 @@ export default function AnnotateSection({
           Save SR
         </button>
       </div>
+      <QueueStatus status={state.queue} run={run} />
+      <Legend showNames={state.showNames} run={run} />
       <p data-testid="landmarks-progress">
         {state.placed.length}/{names.length} placed
         {state.annotating && state.next ? ` · next: ${state.next}` : ''}

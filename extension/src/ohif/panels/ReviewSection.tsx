@@ -10,9 +10,62 @@ const button =
 /** Keyboard shortcuts of the review (Shift + key, so they never collide with OHIF's own hotkeys). */
 export const REVIEW_KEYS = { accept: 'A', reject: 'X', next: 'N' } as const;
 
+/** sessionStorage key of the landmark to select after opening a study from the queue. */
+const PENDING_KEY = 'ohif-landmarks-review-select';
+
+function readPendingSelection(): { studyUid: string; name: string } | undefined {
+  try {
+    const value = JSON.parse(window.sessionStorage.getItem(PENDING_KEY) ?? 'null') as unknown;
+    const v = value as { studyUid?: unknown; name?: unknown } | null;
+    return typeof v?.studyUid === 'string' && typeof v.name === 'string'
+      ? { studyUid: v.studyUid, name: v.name }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The selected landmark: its deviation |X_α − X_β| in mm (the hollow circle on the image is X_β, joined
+ * to the network's prediction) and "Use adjusted", which moves it to X_β (saved as corrected).
+ */
+function SelectedLandmark({
+  state,
+  run,
+}: {
+  state: AnnotationState;
+  run: (name: string, options?: Record<string, unknown>) => Promise<unknown>;
+}) {
+  const row = state.review.find((r) => r.name === state.selected);
+  if (!row) return null;
+  return (
+    <div className="mt-1 flex items-center gap-2" data-testid="landmarks-selected">
+      <span className="font-semibold">{row.name}</span>
+      {row.deviationMm !== undefined && (
+        <span data-testid="landmarks-deviation" data-mm={row.deviationMm}>
+          Δ {row.deviationMm.toFixed(1)} mm from the shape model
+        </span>
+      )}
+      {row.confidence !== undefined && (
+        <span className="text-gray-400">conf. {row.confidence.toFixed(2)}</span>
+      )}
+      <button
+        type="button"
+        className={button}
+        data-testid="landmarks-use-adjusted"
+        disabled={!row.hasAdjusted}
+        onClick={() => run('landmarksUseAdjusted')}
+      >
+        Use adjusted
+      </button>
+    </div>
+  );
+}
+
 /**
  * Review: the queue of studies with flagged-abnormal landmarks (worst deviation first, filterable by
- * landmark) and, for the study on screen, its SR landmarks with stored and reviewed status.
+ * landmark); opening one selects its worst flagged landmark (X_β drawn, deviation shown). For the
+ * study on screen, its SR landmarks with stored and reviewed status.
  * Accept (Shift+A), reject (Shift+X), next flagged (Shift+N); drag a point to correct it; "Save SR"
  * writes a new revision.
  */
@@ -59,12 +112,23 @@ export default function ReviewSection({
     return () => window.removeEventListener('keydown', onKey, true);
   }, [commandsManager, run]);
 
+  // After the page navigated to a queued study: select its worst flagged landmark once the SR is drawn.
+  useEffect(() => {
+    const pending = readPendingSelection();
+    if (!pending || pending.studyUid !== studyUid || !state.loadedSr) return;
+    if (!state.review.some((r) => r.name === pending.name)) return;
+    window.sessionStorage.removeItem(PENDING_KEY);
+    void run('landmarksSelect', { name: pending.name });
+  }, [studyUid, state.loadedSr, state.review, run]);
+
   const open = (item: ReviewItem) => {
+    const name = item.flagged[0].name;
     if (item.studyUid === studyUid) {
       void run('landmarksLoadCurrentSr', { studyUid: item.studyUid }).then(() =>
-        run('landmarksSelect', { name: item.flagged[0].name }),
+        run('landmarksSelect', { name }),
       );
     } else {
+      window.sessionStorage.setItem(PENDING_KEY, JSON.stringify({ studyUid: item.studyUid, name }));
       window.location.assign(`${window.location.pathname}?StudyInstanceUIDs=${item.studyUid}`);
     }
   };
@@ -142,6 +206,7 @@ export default function ReviewSection({
               Next (⇧N)
             </button>
           </div>
+          <SelectedLandmark state={state} run={run} />
           <table className="mt-1 w-full">
             <tbody>
               {state.review.map((r) => (

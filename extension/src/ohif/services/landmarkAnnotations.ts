@@ -10,8 +10,14 @@ export interface PointAnnotation {
     handles: { points: number[][] };
     /** Status loaded from an SR or decided in review. */
     landmarkStatus?: LandmarkStatus;
-    /** For flagged-abnormal landmarks: deviation from the shape model, mm. */
+    /** Deviation |X_α − X_β| from the shape model, mm (from the SR). */
     deviationMm?: number;
+    /** Shape-adjusted position X_β as stored in the SR (2D image pixels, SCOORD convention; 3D mm). */
+    adjustedPosition?: number[];
+    /** X_β in world coordinates (what is drawn; what "Use adjusted" moves the point to). */
+    adjustedPoint?: number[];
+    /** Model confidence in [0, 1] (from the SR). */
+    confidence?: number;
     /** Display-only copy of a 3D landmark in another MPR view: the UID of the landmark it mirrors. */
     companionOf?: string;
   };
@@ -116,12 +122,23 @@ export function toLandmarkSet3D(
   };
 }
 
-/** The landmark with the annotation's own status, and its deviation while it is flagged. */
+/**
+ * The landmark with the annotation's own status and the model's values it was loaded with (X_β, the
+ * deviation |X_α − X_β| in mm, the confidence), so a review revision keeps them; a deviation without
+ * X_β (SRs before issue 5) is kept only while the landmark is flagged, as before.
+ */
 function withDeviation(a: PointAnnotation, base: Landmark): Landmark {
   const status = a.data.landmarkStatus ?? base.status;
   const l: Landmark = { ...base, status };
-  if (status === 'flagged-abnormal' && Number.isFinite(a.data.deviationMm)) {
-    l.deviationMm = a.data.deviationMm;
+  const { deviationMm, adjustedPosition, confidence } = a.data;
+  const hasAdjusted =
+    Array.isArray(adjustedPosition) &&
+    adjustedPosition.length === base.position.length &&
+    adjustedPosition.every(Number.isFinite);
+  if (Number.isFinite(deviationMm) && (hasAdjusted || status === 'flagged-abnormal')) {
+    l.deviationMm = deviationMm;
+    if (hasAdjusted) l.adjustedPosition = [...adjustedPosition];
   }
+  if (Number.isFinite(confidence)) l.confidence = confidence;
   return l;
 }

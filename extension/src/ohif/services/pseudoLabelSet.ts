@@ -1,8 +1,13 @@
 import type { Landmark, LandmarkSet, ModelIdentity } from '../../dicom/types.ts';
 import type { PseudoLabelResult } from '../worker/protocol.ts';
 
-/** The worker's result; `confidence` (one value in [0, 1] per landmark) is optional. */
-type Result = PseudoLabelResult & { confidence?: number[] };
+/**
+ * The worker's result; `confidence` is optional, one per landmark in [0, 1], either a number or the
+ * heatmap's `{ confidence }` (services/heatmapConfidence.ts).
+ */
+type Result = Omit<PseudoLabelResult, 'confidence'> & {
+  confidence?: ReadonlyArray<number | { confidence: number }>;
+};
 
 const finite = (p: number[] | undefined): p is number[] =>
   Array.isArray(p) && p.length >= 2 && p.every(Number.isFinite);
@@ -16,7 +21,8 @@ function modelValues(r: Result, j: number): Partial<Landmark> {
     out.adjustedPosition = adjusted;
     out.deviationMm = deviation;
   }
-  const confidence = r.confidence?.[j];
+  const c = r.confidence?.[j];
+  const confidence = typeof c === 'object' && c !== null ? c.confidence : c;
   if (confidence !== undefined && Number.isFinite(confidence)) out.confidence = confidence;
   return out;
 }

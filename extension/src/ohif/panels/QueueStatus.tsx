@@ -1,0 +1,45 @@
+import type { QueueStatus as Status } from '../services/pacsResultQueue.ts';
+
+const button =
+  'rounded border border-primary-main px-2 py-1 text-sm text-primary-light hover:bg-primary-dark disabled:opacity-40';
+
+/** One line about SRs kept in the browser while the PACS is unreachable; nothing when none wait. */
+export function queueText(status: Status, now = Date.now()): string {
+  const n = status.waiting;
+  const base = `${n} result${n === 1 ? '' : 's'} waiting for the PACS`;
+  const refused = status.refused ? ` (${status.refused} refused: ${status.lastError ?? '?'})` : '';
+  const retry =
+    status.nextRetryAt !== undefined
+      ? ` · retry in ${Math.max(0, Math.ceil((status.nextRetryAt - now) / 1000))} s`
+      : '';
+  return `${base}${refused}${retry}`;
+}
+
+/** "N results waiting for the PACS" with a "Retry now" button; hidden while nothing waits. */
+export default function QueueStatus({
+  status,
+  run,
+}: {
+  status: Status;
+  run: (name: string, options?: Record<string, unknown>) => Promise<unknown>;
+}) {
+  if (status.waiting === 0) return null;
+  return (
+    <div
+      role="status"
+      data-testid="landmarks-queue-status"
+      data-waiting={status.waiting}
+      className="flex items-center gap-2 text-yellow-300"
+    >
+      <span>{queueText(status)}</span>
+      <button
+        type="button"
+        className={button}
+        data-testid="landmarks-queue-retry"
+        onClick={() => run('landmarksRetryQueue')}
+      >
+        Retry now
+      </button>
+    </div>
+  );
+}
