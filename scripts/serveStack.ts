@@ -8,6 +8,11 @@
  *   --pacs URL / LANDMARKS_DICOMWEB_URL  use this DICOMweb server instead of starting Orthanc
  *   LANDMARKS_PACS_AUTHORIZATION         Authorization header for that server (e.g. "Basic …")
  *   --no-seed                            do not add demo studies
+ *   --isbi DIR                           also import the ISBI 2015 cephalograms of DIR (images/,
+ *                                        landmarks_mean.csv; ids in DIR/train.txt get a manual SR,
+ *                                        the others are unannotated); studies already stored are skipped
+ *   --isbi-limit N                       import at most N of them, labelled and unlabelled alternating
+ *   --isbi-labelled FILE                 ids of the labelled images (default DIR/train.txt)
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -15,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startOrthanc, type OrthancHandle } from '../extension/src/node/orthanc/orthancProcess.ts';
 import { fetchViewer } from './fetchViewer.ts';
+import { importIsbiDir } from '../extension/src/node/pacsImport/importIsbiDir.ts';
 import { seedDemoStudies } from '../extension/src/node/pacsImport/seedDemoStudies.ts';
 import { stow } from './serveDemoStudies.ts';
 import { startServer } from './serve.ts';
@@ -44,6 +50,40 @@ async function seedIfEmpty(dicomWebUrl: string, headers: Record<string, string>)
   for (const r of results.filter((x) => x.error))
     console.warn(`    demo study ${r.key}: ${r.error}`);
   return results.filter((x) => !x.error).length;
+}
+
+/** Imports the ISBI folder given with --isbi (nothing without it); returns the log line. */
+async function importIsbi(dicomWebUrl: string, headers: Record<string, string>): Promise<string> {
+  const dir = flag('--isbi');
+  if (!dir) return '';
+  const limitFlag = flag('--isbi-limit');
+  const limit = limitFlag === undefined ? undefined : Number(limitFlag);
+  const exists = async (studyUid: string) => {
+    const res = await fetch(`${dicomWebUrl}/studies?StudyInstanceUID=${studyUid}`, { headers });
+    return res.status === 200 && ((await res.json()) as unknown[]).length > 0;
+  };
+  let last = 0;
+  const results = await importIsbiDir({
+    dir: path.resolve(dir),
+    limit,
+    labelledIds: flag('--isbi-labelled'),
+    store: (files) => stow(dicomWebUrl, files, headers),
+    exists,
+    onProgress: (done, total) => {
+      if (done === total || done - last >= 10) {
+        last = done;
+        console.log(`    ISBI ${done}/${total}`);
+      }
+    },
+  });
+  for (const r of results.filter((x) => x.error)) console.warn(`    ISBI ${r.id}: ${r.error}`);
+  const sent = results.filter((r) => !r.error && !r.skipped);
+  const labelled = sent.filter((r) => r.labelled).length;
+  const skipped = results.filter((r) => r.skipped).length;
+  return (
+    `    ISBI: imported ${sent.length} cephalograms (${labelled} with a manual SR, ` +
+    `${sent.length - labelled} unannotated), ${skipped} already in the PACS`
+  );
 }
 
 /** Starts everything; resolves with a stop function once the URL is printed. */
@@ -86,6 +126,8 @@ export async function startAll(
       const added = await seedIfEmpty(dicomWebUrl, headers);
       log(added ? `    seeded ${added} demo studies` : '    PACS already has studies, not seeding');
     }
+    const isbi = await importIsbi(dicomWebUrl, headers);
+    if (isbi) log(isbi);
     const server = await startServer({
       dicomWebUrl,
       viewerDist,

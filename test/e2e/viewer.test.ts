@@ -2,7 +2,9 @@
  * The extension and mode in the real published OHIF viewer (issue 5), against a fresh Orthanc:
  * study list -> our workflow -> DX viewer with our panel -> 19 landmarks placed and saved as SR ->
  * review queue of pseudo-labelled studies (worst first, filter by landmark) -> accept one, correct one,
- * reject one -> the new SR revision in Orthanc says so; a CT volume opens in three MPR views.
+ * reject one -> the new SR revision in Orthanc says so; the selected flagged landmark shows X_β (hollow
+ * marker, line, deviation in mm equal to the SR's), "Use adjusted" saves it at X_β, the Names toggle
+ * hides the labels; a CT volume opens in three MPR views.
  * Fails on any console error. Screenshots go to artifacts/e2e/ (gitignored, kept by CI).
  */
 import { mkdirSync } from 'node:fs';
@@ -13,7 +15,12 @@ import { ctStudy, dxStudy, stow, type TestStudy } from '../../scripts/serveDemoS
 import { openSession, type Session } from './support/browser.ts';
 import { imageToScreen, screenScale } from './support/geometry.ts';
 import { landmarkSrsInPacs } from './support/pacs.ts';
-import { pseudoLabelSr, reviewPosition } from './support/pseudoLabels.ts';
+import {
+  DX_SPACING_MM,
+  adjustedPosition,
+  pseudoLabelSr,
+  reviewPosition,
+} from './support/pseudoLabels.ts';
 import { startStack, type Stack } from './support/stack.ts';
 
 const ARTIFACTS = path.resolve('artifacts/e2e');
@@ -36,7 +43,7 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
     const b = ctStudy('e2e-ct');
     const r1 = dxStudy('review-1');
     const r2 = dxStudy('review-2');
-    const sr1 = pseudoLabelSr(r1.study, NAMES, { Sella: 7.5, Menton: 3.2 });
+    const sr1 = pseudoLabelSr(r1.study, NAMES, { Sella: 7.5, Orbitale: 4, Menton: 3.2 });
     const sr2 = pseudoLabelSr(r2.study, NAMES, { Pogonion: 5.0 });
     await stow(stack.pacs.dicomWebUrl, [
       ...a.files,
@@ -149,11 +156,49 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
         .getAttribute('data-status');
     expect(await status('Sella')).toBe('flagged-abnormal');
 
-    // Accept the worst flagged one with the keyboard.
+    // Opened from the queue: the worst flagged landmark is selected, its X_β drawn, deviation shown.
+    const selected = page.getByTestId('landmarks-selected');
+    await expect.poll(() => selected.textContent(), { timeout: 30_000 }).toContain('Sella');
+    const [storedSr] = await landmarkSrsInPacs(stack.pacs.dicomWebUrl, review1.studyUid);
+    const sellaSr = storedSr.set.landmarks.find((l) => l.name === 'Sella');
+    const sellaAdjusted = sellaSr?.adjustedPosition;
+    if (!sellaSr || !sellaAdjusted) throw new Error('the pseudo-label SR has no X_β for Sella');
+    const fromSr =
+      Math.hypot(sellaAdjusted[0] - sellaSr.position[0], sellaAdjusted[1] - sellaSr.position[1]) *
+      DX_SPACING_MM;
+    const deviation = page.getByTestId('landmarks-deviation');
+    expect(Math.abs(Number(await deviation.getAttribute('data-mm')) - fromSr)).toBeLessThanOrEqual(
+      0.1,
+    );
+    expect(await deviation.textContent()).toContain(`${fromSr.toFixed(1)} mm`);
+    const svg = page.locator('[data-viewportid="landmarks-2d"] svg');
+    const marker = svg.locator('[data-id="landmarks-adjusted"]');
+    await expect.poll(() => marker.count()).toBe(1);
+    expect(await marker.getAttribute('fill')).toBe('none');
+    expect(await svg.locator('[data-id="landmarks-adjusted-line"]').count()).toBe(1);
+    expect(await svg.getByText(`X_β Δ ${fromSr.toFixed(1)} mm`).count()).toBe(1);
+    const box = await marker.boundingBox();
+    const want = await imageToScreen(
+      page,
+      'landmarks-2d',
+      [sellaAdjusted[0], sellaAdjusted[1]],
+      DX_SIZE,
+    );
+    if (!box) throw new Error('the X_β marker has no box');
+    expect(Math.abs(box.x + box.width / 2 - want.x)).toBeLessThan(2);
+    expect(Math.abs(box.y + box.height / 2 - want.y)).toBeLessThan(2);
+    await shot('40-review-selected-adjusted');
+
+    // Accept the selected one with the keyboard; Shift+N goes to the next flagged one (Orbitale),
+    // which "Use adjusted" moves to its X_β (a correction).
     await page.locator('body').click({ position: { x: 5, y: 5 } });
-    await page.keyboard.press('Shift+N');
     await page.keyboard.press('Shift+A');
     await expect.poll(() => status('Sella')).toBe('accepted');
+    await page.keyboard.press('Shift+N');
+    await expect.poll(() => selected.textContent()).toContain('Orbitale');
+    await page.getByTestId('landmarks-use-adjusted').click();
+    await expect.poll(() => status('Orbitale')).toBe('corrected');
+    await shot('41-use-adjusted');
     // Correct Menton by dragging its point 10 image pixels to the right.
     const menton = NAMES.indexOf('Menton');
     const from = await imageToScreen(page, 'landmarks-2d', reviewPosition(menton), DX_SIZE);
@@ -175,6 +220,15 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
     await expect.poll(() => status('Nasion')).toBe('rejected');
     await shot('07-review-decided');
 
+    // Names toggle: the labels leave every viewport, and come back.
+    const label = () => svg.getByText('Pogonion', { exact: true }).count();
+    expect(await label()).toBe(1);
+    await page.getByTestId('landmarks-names-toggle').uncheck();
+    await expect.poll(label).toBe(0);
+    await shot('42-names-hidden');
+    await page.getByTestId('landmarks-names-toggle').check();
+    await expect.poll(label).toBe(1);
+
     await page.getByTestId('landmarks-save').click();
     await expect
       .poll(() => page.getByTestId('landmarks-sr-status').textContent(), { timeout: 30_000 })
@@ -191,6 +245,15 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
     expect(byName.get('Menton')?.status).toBe('corrected');
     expect(byName.get('Nasion')?.status).toBe('rejected');
     expect(byName.get('Pogonion')?.status).toBe('pseudo-label');
+    // "Use adjusted": Orbitale saved at its X_β (to float32 precision), X_β itself kept.
+    const orbitale = byName.get('Orbitale');
+    const orbitaleX = adjustedPosition(reviewPosition(NAMES.indexOf('Orbitale')), 4);
+    expect(orbitale?.status).toBe('corrected');
+    orbitaleX.forEach((v, k) => {
+      expect(orbitale?.position[k]).toBeCloseTo(v, 2);
+      expect(orbitale?.adjustedPosition?.[k]).toBeCloseTo(v, 3);
+    });
+    expect(byName.get('Sella')?.deviationMm).toBeCloseTo(7.5, 4);
     const tolerance = 1 / (await screenScale(page, 'landmarks-2d', DX_SIZE)) + 0.05;
     const moved = byName.get('Menton')?.position ?? [];
     expect(Math.abs(moved[0] - (reviewPosition(menton)[0] + 10))).toBeLessThan(3 * tolerance);

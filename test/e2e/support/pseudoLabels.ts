@@ -11,7 +11,22 @@ import type { TestStudy } from '../../../scripts/serveDemoStudies.ts';
 /** Image position of landmark i in the review tests (SCOORD pixel-corner convention). */
 export const reviewPosition = (i: number): [number, number] => [40 + 12 * i, 100 + 20 * (i % 3)];
 
-/** Writes the SR: every name a pseudo-label at reviewPosition(i), except `flagged` (name -> mm). */
+/** Pixel spacing of the e2e DX images (scripts/serveDemoStudies.ts dxStudy), mm. */
+export const DX_SPACING_MM = 0.5;
+
+/**
+ * Shape-adjusted position X_β written for a flagged landmark at `position` with deviation `mm`: moved
+ * by `mm` (in pixels: mm / spacing) along the direction (0.6, 0.8), so |X_α − X_β| = mm exactly.
+ */
+export const adjustedPosition = (position: [number, number], mm: number): [number, number] => [
+  position[0] + (0.6 * mm) / DX_SPACING_MM,
+  position[1] + (0.8 * mm) / DX_SPACING_MM,
+];
+
+/**
+ * Writes the SR: every name a pseudo-label at reviewPosition(i), except `flagged` (name -> mm), which
+ * are flagged-abnormal with their deviation and their shape-adjusted position (adjustedPosition).
+ */
 export function pseudoLabelSr(
   study: TestStudy,
   names: readonly string[],
@@ -24,6 +39,7 @@ export function pseudoLabelSr(
           position: reviewPosition(i),
           status: 'flagged-abnormal',
           deviationMm: flagged[name],
+          adjustedPosition: adjustedPosition(reviewPosition(i), flagged[name]),
         }
       : { name, position: reviewPosition(i), status: 'pseudo-label' },
   );

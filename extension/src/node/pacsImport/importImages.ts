@@ -16,6 +16,7 @@ import {
 } from '../../core/data/landmarkTable.ts';
 import { CEPHALOGRAM_LANDMARKS } from '../../core/synthetic/landmarks.ts';
 import { imageStudyFiles } from '../../dicom/studyFiles.ts';
+import { uidFromSeed } from '../../dicom/uids.ts';
 
 /** Options of {@link importImages}. */
 export interface ImportOptions {
@@ -32,6 +33,8 @@ export interface ImportOptions {
   dataset?: string;
   /** Sends the files of one study to the PACS. */
   store: (files: ArrayBuffer[], studyUid: string) => Promise<void>;
+  /** When it says the study is already in the PACS, the image is not decoded or sent again. */
+  exists?: (studyUid: string) => Promise<boolean>;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -41,6 +44,8 @@ export interface ImportResult {
   studyUid?: string;
   labelled: boolean;
   instances: number;
+  /** Already in the PACS (see `exists`): nothing sent. */
+  skipped?: boolean;
   error?: string;
 }
 
@@ -95,6 +100,13 @@ export async function importImages(options: ImportOptions): Promise<ImportResult
         table.rows.get(id) ??
         [...table.rows.entries()].find(([k]) => normaliseImageId(k) === normaliseImageId(id))?.[1];
       if (!shape) throw new Error(`no landmarks for image ${id} in ${options.landmarksCsv}`);
+      // Same key as imageStudyFiles below, so the UID is the one a previous import stored.
+      const knownUid = uidFromSeed(`${dataset}/${id}/study`);
+      if (await options.exists?.(knownUid)) {
+        results.push({ id, studyUid: knownUid, labelled: isLabelled, instances: 0, skipped: true });
+        options.onProgress?.(index + 1, ids.length);
+        continue;
+      }
       const path = findImage(options.imagesDir, id);
       if (!path) throw new Error(`no image file ${id}.jpg/.png in ${options.imagesDir}`);
       const image = readGreyImage(path);
