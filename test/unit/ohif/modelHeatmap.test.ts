@@ -39,17 +39,27 @@ describe('heatmapConfidence', () => {
     expect(c).toEqual({ confidence: 1, spreadMm: 0 });
   });
 
-  it('two cells 3 mm from the mean: spread 3 mm, no mass within 2 mm, all within 3 mm', () => {
+  it('two cells one pixel from the mean: spread = that distance; inside, as R is at least a pixel', () => {
+    // sx = 3 mm: R = max(2, 3, 0.5) = 3 mm, both cells 3 mm away → all inside.
     expect(heatmapConfidence(heat, [2, 3, 3], [3, 0.5])[1]).toEqual({
-      confidence: 0,
+      confidence: 1,
       spreadMm: 3,
     });
-    expect(heatmapConfidence(heat, [2, 3, 3], [3, 0.5], 3)[1]!.confidence).toBe(1);
-    // The same cells with the spacings swapped are 0.5 mm away: inside 2 mm.
+    // The spacings swapped: the cells are 0.5 mm away (a swapped row/column would give 3 mm).
     expect(heatmapConfidence(heat, [2, 3, 3], [0.5, 3])[1]).toEqual({
       confidence: 1,
       spreadMm: 0.5,
     });
+  });
+
+  it('mass two pixels away: outside 2 mm, inside a 3 mm radius', () => {
+    // H=1, W=5, n=1: equal mass at x=0 and x=4, mean at 2.5, each 2 px = 3 mm away (sx = 1.5 mm).
+    const row = Float32Array.from([1, 0, 0, 0, 1]);
+    expect(heatmapConfidence(row, [1, 5, 1], [1.5, 1])).toEqual([{ confidence: 0, spreadMm: 3 }]);
+    expect(heatmapConfidence(row, [1, 5, 1], [1.5, 1], 3)[0]!.confidence).toBe(1);
+    // One of three masses in the centre cell: 1/3 within 2 mm.
+    const three = Float32Array.from([1, 0, 1, 0, 1]);
+    expect(heatmapConfidence(three, [1, 5, 1], [1.5, 1])[0]!.confidence).toBeCloseTo(1 / 3, 12);
   });
 
   it('an empty map: confidence 0, spread Infinity; a wrong size is refused', () => {

@@ -1,6 +1,6 @@
 /**
- * A semi-transparent heatmap drawn over a 2D Cornerstone viewport: one canvas laid over the viewport
- * element (no pointer events), redrawn on every IMAGE_RENDERED of that viewport (pan, zoom, resize,
+ * A semi-transparent heatmap drawn over a 2D Cornerstone viewport: one canvas laid exactly over
+ * Cornerstone's own canvas (a sibling of it, no pointer events), redrawn on every IMAGE_RENDERED of that viewport (pan, zoom, resize,
  * window level), positioned with the host's imageToWorldCoords + viewport.worldToCanvas, so it follows
  * the image exactly. Hidden while the viewport shows another image than the one predicted.
  */
@@ -49,27 +49,32 @@ export class HeatmapOverlay {
     this.canvas = document.createElement('canvas');
     this.canvas.dataset.testid = OVERLAY_TEST_ID;
     this.canvas.dataset.sop = result.sopUid;
-    Object.assign(this.canvas.style, {
-      position: 'absolute',
-      left: '0',
-      top: '0',
-      width: '100%',
-      height: '100%',
-      pointerEvents: 'none',
-      zIndex: '5',
-    });
+    Object.assign(this.canvas.style, { position: 'absolute', pointerEvents: 'none', zIndex: '5' });
     this.event = libs.cornerstone.Enums.Events.IMAGE_RENDERED;
-    viewport.element.appendChild(this.canvas);
+    // Beside Cornerstone's canvas (same containing block), placed over it in draw().
+    this.target().parentElement!.appendChild(this.canvas);
     viewport.element.addEventListener(this.event, this.redraw);
     this.draw();
   }
 
+  /** Cornerstone's canvas of the viewport: worldToCanvas gives CSS pixels of this canvas. */
+  private target(): HTMLCanvasElement {
+    return (this.viewport.canvas ??
+      this.viewport.element.querySelector('canvas')) as HTMLCanvasElement;
+  }
+
   /** Draws the map where the image is on screen now. */
   draw(): void {
-    const element: HTMLElement = this.viewport.element;
+    const target = this.target();
     const dpr = window.devicePixelRatio || 1;
-    const w = element.clientWidth;
-    const h = element.clientHeight;
+    const w = target.clientWidth;
+    const h = target.clientHeight;
+    Object.assign(this.canvas.style, {
+      left: `${target.offsetLeft}px`,
+      top: `${target.offsetTop}px`,
+      width: `${w}px`,
+      height: `${h}px`,
+    });
     if (this.canvas.width !== Math.round(w * dpr)) this.canvas.width = Math.round(w * dpr);
     if (this.canvas.height !== Math.round(h * dpr)) this.canvas.height = Math.round(h * dpr);
     const ctx = this.canvas.getContext('2d')!;

@@ -3,8 +3,10 @@
  * pseudo label. Each map H_t is normalised to a distribution p_t = H_t / Σ H_t (as in paper Eq. 2, whose
  * integral coordinate is the mean of p_t); then
  * - `spreadMm`: the RMS distance of p_t from its mean, in mm (√Σ p·((x−x̄)²·sx² + (y−ȳ)²·sy²));
- * - `confidence`: the probability mass of p_t within `radiusMm` (default 2 mm, the ISBI success radius)
- *   of that mean, a unitless number in [0, 1] (1 = all mass within 2 mm).
+ * - `confidence`: the probability mass of p_t within R of that mean, a unitless number in [0, 1]
+ *   (1 = all mass within R); R = `radiusMm` (default 2 mm, the ISBI success radius), but at least one
+ *   network pixel (max(sx, sy)): a coarse network (e.g. 2.7 mm per input pixel) could otherwise never
+ *   count even its own peak's neighbours.
  * A map with no positive value gives confidence 0 and spread Infinity.
  *
  * Hand-written loop (no library computes moments of a heatmap): one pass per map over H·W cells.
@@ -36,6 +38,7 @@ export default function heatmapConfidence(
   if (heat.length !== h * w * n)
     throw new Error(`heatmapConfidence: ${heat.length} values for shape [${shape.join(', ')}]`);
   const [sx, sy] = mmPerPixel;
+  const r2 = Math.max(radiusMm, sx, sy) ** 2;
   const value = (y: number, x: number, t: number) => Math.max(0, heat[(y * w + x) * n + t]!);
   return Array.from({ length: n }, (_, t) => {
     let sum = 0;
@@ -59,7 +62,7 @@ export default function heatmapConfidence(
         const p = value(y, x, t) / sum;
         const d2 = ((x + 0.5 - mx) * sx) ** 2 + ((y + 0.5 - my) * sy) ** 2;
         second += p * d2;
-        if (d2 <= radiusMm * radiusMm) inside += p;
+        if (d2 <= r2) inside += p;
       }
     }
     return { confidence: Math.min(1, inside), spreadMm: Math.sqrt(second) };

@@ -43,15 +43,20 @@ export async function exportModel(post: Post): Promise<void> {
   });
 }
 
-/** Validates a bundle, builds its network (shape check), stores it as the current model. */
+/**
+ * Validates a bundle, then (on the backend `backend()` starts) builds its network as a shape check and
+ * stores it as the current model.
+ */
 export async function importModel(
   text: string,
   source: string,
   origin: ModelSource,
   post: Post,
+  backend: () => Promise<unknown>,
 ): Promise<void> {
   const t0 = performance.now();
   const { artifacts, info } = await decodeModelBundle(text, source, origin);
+  await backend(); // only a valid file needs tfjs
   const network = await buildNetwork(artifacts, info, source);
   network.dispose();
   forgetCurrentNetwork();

@@ -102,7 +102,7 @@ export interface PseudoLabelResult {
   mahalanobis: number;
   /**
    * Per landmark, from its heatmap (services/heatmapConfidence.ts): the probability mass of the
-   * normalised heatmap within 2 mm of the prediction, unitless in [0, 1]. Always set by the worker;
+   * normalised heatmap within 2 mm (at least one network pixel) of the prediction, unitless in [0, 1]. Always set by the worker;
    * optional for results made elsewhere (tests, older callers).
    */
   confidence?: number[];

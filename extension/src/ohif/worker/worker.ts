@@ -32,8 +32,8 @@ function start(req: Job, post: Post, signal: AbortSignal): Promise<unknown> {
     case 'export-model':
       return exportModel(post);
     case 'import-model':
-      return inferenceBackend(req.backends, post).then(() =>
-        importModel(req.text, req.source, req.origin, post),
+      return importModel(req.text, req.source, req.origin, post, () =>
+        inferenceBackend(req.backends, post),
       );
     case 'discard-training-state':
       return discardTraining(post);
