@@ -1,4 +1,4 @@
-import type { Letterbox } from './types.ts';
+import type { Letterbox, VolumeLetterbox } from './types.ts';
 
 /**
  * Letterbox geometry for an original image of width × height pixels into an input of
@@ -37,15 +37,49 @@ export default function computeLetterbox(
   };
 }
 
-/** Original pixels → input pixels (continuous, pixel-corner convention). NaN stays NaN. */
-export function toInputPixels(shape: readonly (readonly number[])[], box: Letterbox): number[][] {
-  return shape.map(([x, y]) => [x! * box.scaleX + box.offsetX, y! * box.scaleY + box.offsetY]);
+/** Per-axis (x, y[, z]) scales and offsets of a 2D or 3D letterbox. */
+function axes(box: Letterbox | VolumeLetterbox): { scale: number[]; offset: number[] } {
+  if ('inputDepth' in box) {
+    return {
+      scale: [box.scaleX, box.scaleY, box.scaleZ],
+      offset: [box.offsetX, box.offsetY, box.offsetZ],
+    };
+  }
+  return { scale: [box.scaleX, box.scaleY], offset: [box.offsetX, box.offsetY] };
 }
 
-/** Input pixels → original pixels (inverse of {@link toInputPixels}). */
+/** Applies `f(value, axis)` to the first 2 (image) or 3 (volume) coordinates of every point. */
+function mapPoints(
+  shape: readonly (readonly number[])[],
+  box: Letterbox | VolumeLetterbox,
+  f: (value: number, scale: number, offset: number) => number,
+): number[][] {
+  const { scale, offset } = axes(box);
+  return shape.map((p) => {
+    if (p.length < scale.length) {
+      throw new Error(
+        `letterbox: a ${scale.length}D letterbox needs ${scale.length} coordinates per point, got ${p.length}`,
+      );
+    }
+    return scale.map((s, a) => f(p[a]!, s, offset[a]!));
+  });
+}
+
+/**
+ * Original pixels (voxels) → input pixels (voxels): continuous, pixel-corner convention, (x, y) for an
+ * image letterbox, (x, y, z) for a volume letterbox. NaN stays NaN.
+ */
+export function toInputPixels(
+  shape: readonly (readonly number[])[],
+  box: Letterbox | VolumeLetterbox,
+): number[][] {
+  return mapPoints(shape, box, (v, s, o) => v * s + o);
+}
+
+/** Input pixels (voxels) → original pixels (voxels) (inverse of {@link toInputPixels}). */
 export function toOriginalPixels(
   shape: readonly (readonly number[])[],
-  box: Letterbox,
+  box: Letterbox | VolumeLetterbox,
 ): number[][] {
-  return shape.map(([x, y]) => [(x! - box.offsetX) / box.scaleX, (y! - box.offsetY) / box.scaleY]);
+  return mapPoints(shape, box, (v, s, o) => (v - o) / s);
 }

@@ -3,15 +3,17 @@
  * predictions, regulated by the shape prior when a regulator is given (abnormal landmarks masked out),
  * or taken raw (all landmarks counted) for the `naive` and `no-sr` ablations.
  */
-import type { TrainingSample } from '../data/types.ts';
+import type { LearningSample } from '../data/types.ts';
 import type { PseudoLabel, RegulatedShape } from './types.ts';
 
 /**
- * @param predictionsPx per sample n × 2 predicted input-pixel coordinates
- * @param regulate shape regulation in millimetres, or undefined for raw pseudo labels
+ * @param predictionsPx per sample n × 2 (images) or n × 3 (volumes) predicted input-pixel/voxel
+ *   coordinates
+ * @param regulate shape regulation in millimetres (2D or 3D shapes, as the samples), or undefined for
+ *   raw pseudo labels
  */
 export default function estimatePseudoLabels(
-  samples: readonly TrainingSample[],
+  samples: readonly LearningSample[],
   predictionsPx: readonly number[][][],
   regulate?: (shapeMm: number[][]) => RegulatedShape,
 ): Record<string, PseudoLabel> {
@@ -22,10 +24,10 @@ export default function estimatePseudoLabels(
       out[sample.id] = { landmarks: predicted.map((p) => [...p]), mask: predicted.map(() => true) };
       return;
     }
-    const [sx, sy] = sample.spacingMm as [number, number];
+    const spacing = sample.spacingMm;
     let regulation;
     try {
-      regulation = regulate(predicted.map(([x, y]) => [x! * sx, y! * sy]));
+      regulation = regulate(predicted.map((p) => p.map((v, a) => v * spacing[a]!)));
     } catch {
       // A prediction the shape model cannot even align (e.g. collapsed, collinear) is no pseudo label:
       // every landmark of the image is excluded this round.
@@ -36,14 +38,14 @@ export default function estimatePseudoLabels(
       return;
     }
     out[sample.id] = {
-      landmarks: regulation.gamma.map(([x, y]) => [x! / sx, y! / sy]),
+      landmarks: regulation.gamma.map((p) => p.map((v, a) => v / spacing[a]!)),
       mask: regulation.abnormal.map((a) => !a),
     };
   });
   return out;
 }
 
-/** Mean distance (input pixels) between two pseudo-label sets over the landmarks both count. */
+/** Mean distance (input pixels/voxels) between two pseudo-label sets over their common landmarks. */
 export function pseudoLabelShift(
   a: Record<string, PseudoLabel>,
   b: Record<string, PseudoLabel>,
@@ -53,9 +55,9 @@ export function pseudoLabelShift(
   for (const [id, label] of Object.entries(b)) {
     const old = a[id];
     if (old === undefined) continue;
-    label.landmarks.forEach(([x, y], l) => {
-      const [ox, oy] = old.landmarks[l]!;
-      sum += Math.hypot(x! - ox!, y! - oy!);
+    label.landmarks.forEach((p, l) => {
+      const o = old.landmarks[l]!;
+      sum += Math.hypot(...p.map((v, a) => v - o[a]!));
       count += 1;
     });
   }

@@ -1,13 +1,15 @@
 /**
- * Batched inference: network → heatmaps → integral coordinates (Eq. 2), returned in INPUT pixels.
+ * Batched inference: network → heatmaps → integral coordinates (Eq. 2), returned in INPUT pixels
+ * (images) or INPUT voxels (volumes).
  */
 import * as tf from '@tensorflow/tfjs';
 import integralCoordinates from '../heatmap/integralCoordinates.ts';
 
 /**
- * @param images each inputHeight × inputWidth, row-major, [0, 1]
- * @param inputShape [H, W]
- * @returns per image n × 2 coordinates (x, y) in input pixels (continuous, pixel-corner convention)
+ * @param images each of the input size (H × W or D × H × W, x fastest), [0, 1]
+ * @param inputShape [H, W] (images) or [D, H, W] (volumes)
+ * @returns per image n × 2 (x, y) or per volume n × 3 (x, y, z) coordinates in input pixels/voxels
+ *   (continuous, pixel-corner convention)
  */
 export default async function predictCoordinates(
   model: tf.LayersModel,
@@ -15,14 +17,26 @@ export default async function predictCoordinates(
   inputShape: number[],
   batchSize = 4,
 ): Promise<number[][][]> {
-  const [height, width] = inputShape as [number, number];
+  if (inputShape.length !== 2 && inputShape.length !== 3)
+    throw new Error(
+      `predictCoordinates: input shape [${inputShape}] is neither [H, W] nor [D, H, W]`,
+    );
+  const voxels = inputShape.reduce((p, v) => p * v, 1);
+  const bad = images.findIndex((im) => im.length !== voxels);
+  if (bad >= 0) {
+    throw new Error(
+      `predictCoordinates: input ${bad + 1} has ${images[bad]!.length} values, expected [${inputShape}]`,
+    );
+  }
+  // Sizes along x, y[, z]: the last spatial axis is x.
+  const sizes = inputShape.slice().reverse();
   const out: number[][][] = [];
   for (let start = 0; start < images.length; start += batchSize) {
     const chunk = images.slice(start, start + batchSize);
     const coords = tf.tidy(() => {
-      const x = tf.stack(chunk.map((im) => tf.tensor3d(im, [height, width, 1])));
+      const x = tf.stack(chunk.map((im) => tf.tensor(im, [...inputShape, 1])));
       const heat = model.predict(x) as tf.Tensor;
-      return integralCoordinates(heat).mul(tf.tensor1d([width, height]));
+      return integralCoordinates(heat).mul(tf.tensor1d(sizes));
     });
     const values = (await coords.array()) as number[][][];
     coords.dispose();

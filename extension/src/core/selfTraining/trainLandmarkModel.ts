@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import createRandom from '../data/createRandom.ts';
-import type { TrainingSample } from '../data/types.ts';
+import type { LearningSample } from '../data/types.ts';
 import estimatePseudoLabels, { pseudoLabelShift } from './estimatePseudoLabels.ts';
 import predictCoordinates from './predictCoordinates.ts';
 import trainStep, { type BatchItem, type StepContext } from './trainStep.ts';
@@ -19,10 +19,11 @@ import type { LoopState, PseudoLabel, Stage, TrainingOptions, TrainingProgress }
 import { STAGES } from './types.ts';
 import validationMre from './validationMre.ts';
 
+/** Samples of one kind: all images (2D, n × 2 landmarks) or all volumes (3D, n × 3 landmarks). */
 export interface TrainingData {
-  labelled: TrainingSample[];
-  unlabelled: TrainingSample[];
-  validation?: TrainingSample[];
+  labelled: LearningSample[];
+  unlabelled: LearningSample[];
+  validation?: LearningSample[];
 }
 
 export interface TrainingResult {
@@ -69,15 +70,29 @@ export function initialLoopState(seed: number): LoopState {
   };
 }
 
-function checkData(data: TrainingData, options: TrainingOptions): void {
+function checkData(data: TrainingData, options: TrainingOptions, inputShape: number[]): void {
   if (data.labelled.length === 0) throw new Error('training needs at least one labelled image');
   const n = data.labelled[0]!.landmarks?.length ?? 0;
+  const rank = inputShape.length;
+  const size = inputShape.reduce((p, v) => p * v, 1);
+  const kind = rank === 3 ? 'volume' : 'image';
   for (const s of [...data.labelled, ...(data.validation ?? [])]) {
     if (s.landmarks === undefined || s.landmarks.length !== n) {
       throw new Error(
-        `image "${s.id}": expected ${n} landmarks, got ${s.landmarks?.length ?? 'none'}`,
+        `${kind} "${s.id}": expected ${n} landmarks, got ${s.landmarks?.length ?? 'none'}`,
       );
     }
+    if (s.landmarks.some((p) => p.length !== rank) || s.spacingMm.length < rank) {
+      throw new Error(
+        `${kind} "${s.id}": the network takes ${rank}D input [${inputShape}], landmarks and spacing must have ${rank} coordinates`,
+      );
+    }
+  }
+  for (const s of [...data.labelled, ...data.unlabelled, ...(data.validation ?? [])]) {
+    if (s.image.length !== size)
+      throw new Error(
+        `${kind} "${s.id}": ${s.image.length} input values, the network takes [${inputShape}]`,
+      );
   }
   if (options.method !== 'supervised' && data.unlabelled.length === 0) {
     throw new Error(`method "${options.method}" needs unlabelled images`);
@@ -121,8 +136,9 @@ export default async function trainLandmarkModel(
   resume?: LoopState,
   resumeBestWeights?: readonly tf.Tensor[],
 ): Promise<TrainingResult> {
-  checkData(data, options);
-  const inputShape = model.inputs[0]!.shape.slice(1, 3) as number[];
+  // Spatial input size: [H, W] for a 2D network, [D, H, W] for a 3D one.
+  const inputShape = model.inputs[0]!.shape.slice(1, -1) as number[];
+  checkData(data, options, inputShape);
   const state: LoopState = structuredClone(resume ?? initialLoopState(options.seed));
   const rng = createRandom(0);
   rng.state = state.rngState;
@@ -154,9 +170,7 @@ export default async function trainLandmarkModel(
   const regulate =
     options.method === 'full' || options.method === 'no-ral'
       ? options.regulatorFactory!(
-          data.labelled.map((s) =>
-            s.landmarks!.map(([x, y]) => [x! * s.spacingMm[0]!, y! * s.spacingMm[1]!]),
-          ),
+          data.labelled.map((s) => s.landmarks!.map((p) => p.map((v, a) => v * s.spacingMm[a]!))),
         )
       : undefined;
   let bestWeights: tf.Tensor[] | undefined = resumeBestWeights?.map((t) => t.clone());

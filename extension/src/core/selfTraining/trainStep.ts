@@ -1,16 +1,21 @@
 /**
- * One optimiser step on a batch: augment, forward, integral coordinates, per-sample loss choice
- * (L1 or Region Attention), Adam update. Everything inside tf.tidy; returns the loss as a number.
+ * One optimiser step on a batch of images ([H, W] inputs, n × 2 landmarks) or volumes ([D, H, W]
+ * inputs, n × 3 landmarks): augment, forward, integral coordinates, per-sample loss choice (L1 or
+ * Region Attention), Adam update. Everything inside tf.tidy; returns the loss as a number.
  */
 import * as tf from '@tensorflow/tfjs';
 import augmentBatch, { type AugmentationOptions } from '../data/augmentBatch.ts';
+import augmentVolumeBatch from '../data/augmentVolumeBatch.ts';
 import type { Random } from '../data/createRandom.ts';
 import integralCoordinates from '../heatmap/integralCoordinates.ts';
 import l1CoordinateLoss from '../losses/l1CoordinateLoss.ts';
 import regionAttentionLoss from '../losses/regionAttentionLoss.ts';
 import sampleLatentOffsets from '../losses/sampleLatentOffsets.ts';
 
-/** One batch entry: image, target landmarks (input pixels), mask, and whether it uses the RA loss. */
+/**
+ * One batch entry: image or volume (input intensities), target landmarks (input pixels/voxels, (x, y) or
+ * (x, y, z)), mask, and whether it uses the RA loss.
+ */
 export interface BatchItem {
   image: Float32Array;
   landmarks: number[][];
@@ -21,6 +26,7 @@ export interface BatchItem {
 export interface StepContext {
   model: tf.LayersModel;
   optimizer: tf.Optimizer;
+  /** Spatial input size: [H, W] (images) or [D, H, W] (volumes). */
   inputShape: number[];
   rng: Random;
   augmentation: AugmentationOptions;
@@ -50,22 +56,32 @@ function clipByGlobalNorm(
   return out;
 }
 
+/** Stacks the batch's inputs and augments them with the 2D or the 3D augmentation. */
+function augmented(ctx: StepContext, batch: readonly BatchItem[]) {
+  const landmarks = batch.map((b) => b.landmarks);
+  if (ctx.inputShape.length === 3) {
+    const [depth, height, width] = ctx.inputShape as [number, number, number];
+    const volumes = tf.stack(
+      batch.map((b) => tf.tensor4d(b.image, [depth, height, width, 1])),
+    ) as tf.Tensor5D;
+    return augmentVolumeBatch(volumes, landmarks, ctx.rng, ctx.augmentation);
+  }
+  const [height, width] = ctx.inputShape as [number, number];
+  const images = tf.stack(
+    batch.map((b) => tf.tensor3d(b.image, [height, width, 1])),
+  ) as tf.Tensor4D;
+  return augmentBatch(images, landmarks, ctx.rng, ctx.augmentation);
+}
+
 /** @returns the batch loss (mean over counted landmarks) */
 export default function trainStep(ctx: StepContext, batch: readonly BatchItem[]): number {
-  const [height, width] = ctx.inputShape as [number, number];
+  // Sizes along x, y[, z]: the last spatial axis is x.
+  const sizes = ctx.inputShape.slice().reverse();
   const n = batch[0]!.landmarks.length;
   const loss = tf.tidy((): tf.Scalar | void => {
-    const images = tf.stack(
-      batch.map((b) => tf.tensor3d(b.image, [height, width, 1])),
-    ) as tf.Tensor4D;
-    const aug = augmentBatch(
-      images,
-      batch.map((b) => b.landmarks),
-      ctx.rng,
-      ctx.augmentation,
-    );
+    const aug = augmented(ctx, batch);
     const target = tf.tensor3d(
-      aug.landmarks.map((s) => s.map(([x, y]) => [x! / width, y! / height])),
+      aug.landmarks.map((s) => s.map((p) => sizes.map((d, a) => p[a]! / d))),
     );
     const maskOf = (ra: boolean) =>
       batch.map((b, i) =>

@@ -1,14 +1,15 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { TrainingSample } from '../data/types.ts';
+import type { LearningSample } from '../data/types.ts';
 import predictCoordinates from './predictCoordinates.ts';
 
 /**
- * Mean radial error in millimetres of the model on labelled samples (input pixels × per-sample spacing;
- * letterboxing scales both axes alike, so this equals the error in the original image's millimetres).
+ * Mean radial error in millimetres of the model on labelled samples, 2D or 3D (input pixels/voxels ×
+ * per-sample spacing per axis; the letterbox scales each axis linearly, so this equals the error in
+ * the original image's or volume's millimetres).
  */
 export default async function validationMre(
   model: tf.LayersModel,
-  samples: readonly TrainingSample[],
+  samples: readonly LearningSample[],
   inputShape: number[],
   batchSize: number,
 ): Promise<number> {
@@ -21,10 +22,10 @@ export default async function validationMre(
   let sum = 0;
   let count = 0;
   samples.forEach((s, i) => {
-    s.landmarks!.forEach(([x, y], l) => {
-      if (!Number.isFinite(x!)) return;
-      const [px, py] = predicted[i]![l]!;
-      sum += Math.hypot((px! - x!) * s.spacingMm[0]!, (py! - y!) * s.spacingMm[1]!);
+    s.landmarks!.forEach((truth, l) => {
+      if (!Number.isFinite(truth[0]!)) return;
+      const p = predicted[i]![l]!;
+      sum += Math.hypot(...truth.map((t, a) => (p[a]! - t) * s.spacingMm[a]!));
       count += 1;
     });
   });
