@@ -4,6 +4,8 @@
  * resumable training state there instead.
  */
 import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import cliProgress from 'cli-progress';
 import * as tf from '@tensorflow/tfjs';
 import { parseLandmarkTable } from '../core/data/landmarkTable.ts';
@@ -23,6 +25,9 @@ import { DEFAULT_LATENT_OFFSET } from '../core/losses/sampleLatentOffsets.ts';
 import loadSamples from './loadSamples.ts';
 import { saveLandmarkModel } from './modelStore.ts';
 import { readTrainingState, removeTrainingState, writeTrainingState } from './trainingStateFile.ts';
+import { REFINER_PRESETS } from '../core/refinement/presets.ts';
+import runRefinerTraining from './runRefinerTraining.ts';
+import { REFINER_DIR } from './refinerStore.ts';
 
 export interface TrainCommandOptions {
   images: string;
@@ -35,6 +40,10 @@ export interface TrainCommandOptions {
   cache?: string;
   resume?: boolean;
   out: string;
+  /** Train the coarse-to-fine refiner after the network; undefined: the preset's default. */
+  refine?: boolean;
+  /** Refiner steps (default: the preset's). */
+  refineSteps?: number;
 }
 
 function scaled(schedule: Schedule, factor: number | undefined): Schedule {
@@ -68,15 +77,45 @@ function describe(p: TrainingProgress): string {
   return `${p.stage} epoch ${p.epoch + 1}/${p.epochs} loss ${Number.isFinite(p.loss) ? p.loss.toFixed(4) : '-'}${mre}`;
 }
 
-/** @returns 'cancelled' when interrupted (state saved in `out`), 'completed' when the model was saved */
-export default async function runTraining(
-  o: TrainCommandOptions & {
-    labelledIds: string[];
-    unlabelledIds: string[];
-    validationIds: string[];
-    backend: string;
-  },
-): Promise<'completed' | 'cancelled'> {
+type RunOptions = TrainCommandOptions & {
+  labelledIds: string[];
+  unlabelledIds: string[];
+  validationIds: string[];
+  backend: string;
+};
+
+/**
+ * Trains the coarse network, then (with `refine`, by default for the quick and paper presets) the
+ * coarse-to-fine refiner on the labelled images, saved in `<out>/refiner/`.
+ * @returns 'cancelled' when interrupted (state saved in `out`), 'completed' when the model was saved
+ */
+export default async function runTraining(o: RunOptions): Promise<'completed' | 'cancelled'> {
+  const status = await runCoarseTraining(o);
+  const preset = REFINER_PRESETS[o.preset];
+  if (status === 'cancelled') return status;
+  if (!(o.refine ?? preset.refine)) {
+    // A refiner left from an earlier run in the same folder does not belong to this model.
+    await rm(path.join(o.out, REFINER_DIR), { recursive: true, force: true });
+    return status;
+  }
+  const table = parseLandmarkTable(readFileSync(o.landmarks, 'utf8'), {
+    source: o.landmarks,
+    allowMissing: true,
+  });
+  return runRefinerTraining({
+    modelDir: o.out,
+    imagesDir: o.images,
+    landmarks: table.rows,
+    labelledIds: o.labelledIds,
+    spacingMm: o.spacing === undefined ? undefined : [o.spacing, o.spacing],
+    preset,
+    steps: o.refineSteps,
+    seed: o.seed,
+    backend: o.backend,
+  });
+}
+
+async function runCoarseTraining(o: RunOptions): Promise<'completed' | 'cancelled'> {
   const started = Date.now();
   const preset = PRESETS[o.preset];
   const schedule = scaled(preset.schedule, o.epochs);

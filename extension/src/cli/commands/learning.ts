@@ -1,10 +1,10 @@
 /**
- * `landmarks train | predict | evaluate`: the learning half of the method (paper §3.2–3.3, §4).
+ * `landmarks train | predict | refine | evaluate`: the learning half of the method (paper §3.2–3.3, §4).
  * Thin: files in, core training / inference / metrics, files and tables out; progress bars with ETA;
  * Ctrl-C during training saves a resumable state in the output folder (`--resume` continues it).
  */
 import { writeFileSync } from 'node:fs';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { formatLandmarkTable, parseIdList, selectRows } from '../../core/data/landmarkTable.ts';
 import { evaluateLandmarks, formatMetricsTable } from '../../core/metrics/index.ts';
 import { METHODS } from '../../core/selfTraining/types.ts';
@@ -14,6 +14,14 @@ import { listImages } from '../../node/imageFolder.ts';
 import runTraining, { type TrainCommandOptions } from '../../node/runTraining.ts';
 import predictFolder from '../../node/predictFolder.ts';
 import setupNodeBackend, { type NodeBackend } from '../../node/nodeBackend.ts';
+import runRefineCommand, { type RefineCommandOptions } from '../../node/refinerCommand.ts';
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return n;
+}
 
 function readIds(file: string | undefined): string[] | undefined {
   return file === undefined ? undefined : parseIdList(readText(file, 'id list'), { source: file });
@@ -62,6 +70,12 @@ function registerTrain(program: Command): void {
     )
     .option('--cache <dir>', 'cache of letterboxed images')
     .option('--resume', 'continue from the training state saved in --out by an interrupted run')
+    .option(
+      '--refine',
+      'train the coarse-to-fine refiner after the network (default: quick, paper)',
+    )
+    .option('--no-refine', 'do not train the refiner')
+    .option('--refine-steps <n>', 'refiner training steps (default: the preset’s)', positiveInteger)
     .addOption(backendOption())
     .requiredOption('--out <modelDir>', 'output model folder')
     .action(
@@ -93,6 +107,12 @@ function registerPredict(program: Command): void {
     .requiredOption('--model <dir>', 'model folder written by `landmarks train`')
     .requiredOption('--images <dir>', 'folder of <id>.jpg|.png|.dcm')
     .option('--ids <txt>', 'only these image ids')
+    .option(
+      '--spacing <mm>',
+      'pixel spacing in mm for the refiner (DICOM files carry their own; default: the training spacing)',
+      positiveNumber('--spacing'),
+    )
+    .option('--no-refine', 'skip the refiner even when the model folder has one')
     .addOption(backendOption())
     .requiredOption('--out <csv>', 'output landmark table')
     .action(
@@ -100,12 +120,17 @@ function registerPredict(program: Command): void {
         model: string;
         images: string;
         ids?: string;
+        spacing?: number;
+        refine: boolean;
         out: string;
         backend: NodeBackend;
       }) => {
         await setupNodeBackend(o.backend);
         const ids = readIds(o.ids) ?? [...(await listImages(o.images)).keys()];
-        const rows = await predictFolder(o.model, o.images, ids);
+        const rows = await predictFolder(o.model, o.images, ids, {
+          spacingMm: o.spacing === undefined ? undefined : [o.spacing, o.spacing],
+          noRefine: !o.refine,
+        });
         write(
           o.out,
           formatLandmarkTable(
@@ -147,9 +172,43 @@ function registerEvaluate(program: Command): void {
     });
 }
 
-/** Registers `train`, `predict` and `evaluate`. */
+function registerRefine(program: Command): void {
+  program
+    .command('refine')
+    .description('(re)train only the coarse-to-fine refiner of an existing model folder')
+    .requiredOption('--model <dir>', 'model folder written by `landmarks train`')
+    .requiredOption('--images <dir>', 'folder of <id>.jpg|.png|.dcm')
+    .requiredOption('--landmarks <csv>', 'landmark table image,x1,y1,... in pixels')
+    .requiredOption('--labelled <ids.txt>', 'ids of labelled training images')
+    .option(
+      '--spacing <mm>',
+      'pixel spacing in mm (DICOM files carry their own)',
+      positiveNumber('--spacing'),
+    )
+    .addOption(
+      new Option(
+        '--preset <preset>',
+        'patch size and schedule (default: the model’s preset)',
+      ).choices(['quick', 'paper', 'tiny']),
+    )
+    .option('--steps <n>', 'training steps (default: the preset’s)', positiveInteger)
+    .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 1)
+    .addOption(backendOption())
+    .action(async (o: RefineCommandOptions & { backend: NodeBackend }) => {
+      const backend = await setupNodeBackend(o.backend);
+      const status = await runRefineCommand({
+        ...o,
+        labelledIds: readIds(o.labelled)!,
+        backend,
+      });
+      if (status === 'cancelled') process.exitCode = 130;
+    });
+}
+
+/** Registers `train`, `predict`, `refine` and `evaluate`. */
 export function registerLearningCommands(program: Command): void {
   registerTrain(program);
   registerPredict(program);
+  registerRefine(program);
   registerEvaluate(program);
 }

@@ -1,0 +1,101 @@
+/**
+ * Inference of the coarse-to-fine refinement: for every landmark, a patch centred on its current
+ * estimate is cut from the image, the patch network's channel for that landmark gives integral
+ * coordinates (Eq. 2) in the patch, and these are mapped back to original pixels. Pass k is centred on
+ * pass k−1's result. All n patches of a pass go through the network as one batch.
+ */
+import * as tf from '@tensorflow/tfjs';
+import integralCoordinates from '../heatmap/integralCoordinates.ts';
+import extractPatch from './extractPatch.ts';
+import { imageToPatch, patchToImage, type PatchGeometry } from './patchGeometry.ts';
+import { toLevelPixels, toOriginalFromLevel } from './prepareRefinerImage.ts';
+import type { RefinerImage } from './types.ts';
+
+export interface RefineOptions {
+  /** Patch size [H, W]; must match the model input. */
+  patchShape: number[];
+  /** Millimetres per patch pixel (as trained). */
+  mmPerPixel: number;
+  /** Refinement passes (≥ 1). */
+  passes: number;
+  /** Image name quoted in errors. */
+  name?: string;
+}
+
+function geometryAt(centre: number[], image: RefinerImage, o: RefineOptions): PatchGeometry {
+  return {
+    centre,
+    patchShape: o.patchShape,
+    mmPerPixel: o.mmPerPixel,
+    spacingMm: image.spacingMm,
+    angleRad: 0,
+  };
+}
+
+/** One pass: n patches in, n points (level pixels) out; channel l of patch l. */
+async function refineOnce(
+  model: tf.LayersModel,
+  image: RefinerImage,
+  centres: number[][],
+  o: RefineOptions,
+): Promise<number[][]> {
+  const [h, w] = o.patchShape as [number, number];
+  const n = centres.length;
+  const geometries = centres.map((c) => geometryAt(c, image, o));
+  const buffer = new Float32Array(n * h * w);
+  geometries.forEach((g, l) => extractPatch(image, g, buffer.subarray(l * h * w, (l + 1) * h * w)));
+  const coords = tf.tidy(() => {
+    const heat = model.predict(tf.tensor4d(buffer, [n, h, w, 1])) as tf.Tensor4D;
+    const all = integralCoordinates(heat); // [n patches, n channels, 2]
+    // The diagonal: patch l's own channel l.
+    const own = all.mul(tf.eye(n).expandDims(2)).sum(1);
+    return own.mul(tf.tensor1d([w, h]));
+  });
+  const values = (await coords.array()) as number[][];
+  coords.dispose();
+  return values.map((q, l) => {
+    const p = patchToImage(q, geometries[l]!);
+    // Never hand NaN on: a non-finite output keeps the patch centre (the previous estimate).
+    return p.every(Number.isFinite) ? p : centres[l]!;
+  });
+}
+
+/**
+ * @param model patch network (createRefinerModel, trained by trainRefiner)
+ * @param image prepared by prepareRefinerImage at the same mmPerPixel
+ * @param coarse n × 2 coarse estimates in ORIGINAL pixels (continuous, pixel-corner convention)
+ * @returns n × 2 refined landmarks in ORIGINAL pixels (always finite)
+ * @throws Error naming the image when a coarse estimate is not finite or n does not match the model
+ */
+export default async function refineLandmarks(
+  model: tf.LayersModel,
+  image: RefinerImage,
+  coarse: readonly (readonly number[])[],
+  options: RefineOptions,
+): Promise<number[][]> {
+  const name = options.name ?? 'image';
+  const n = model.outputs[0]!.shape[3]!;
+  if (coarse.length !== n)
+    throw new Error(`${name}: ${coarse.length} coarse landmarks, the refiner has ${n}`);
+  coarse.forEach((p, l) => {
+    if (!(Number.isFinite(p[0]) && Number.isFinite(p[1])))
+      throw new Error(`${name}: coarse landmark ${l + 1} is not finite ([${p}])`);
+  });
+  let centres = coarse.map((p) => toLevelPixels(p, image));
+  for (let pass = 0; pass < options.passes; pass++)
+    centres = await refineOnce(model, image, centres, options);
+  return centres.map((p) => toOriginalFromLevel(p, image));
+}
+
+/** Patch-pixel position of an original-pixel point in the patch a pass centred on `centre` would cut. */
+export function originalToPatch(
+  point: readonly number[],
+  centre: readonly number[],
+  image: RefinerImage,
+  o: RefineOptions,
+): number[] {
+  return imageToPatch(
+    toLevelPixels(point, image),
+    geometryAt(toLevelPixels(centre, image), image, o),
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * One optimiser step of the patch network: forward a batch of patches, integral coordinates (Eq. 2) of
+ * every channel, L1 loss (Eq. 1) on the ONE channel each patch is for (a one-hot mask in
+ * l1CoordinateLoss), Adam update with optional global-norm clipping. Everything inside tf.tidy.
+ */
+import * as tf from '@tensorflow/tfjs';
+import integralCoordinates from '../heatmap/integralCoordinates.ts';
+import l1CoordinateLoss from '../losses/l1CoordinateLoss.ts';
+import regionAttentionLoss from '../losses/regionAttentionLoss.ts';
+import type { PatchBatch } from './drawPatchBatch.ts';
+
+/** Scales all gradients by min(1, maxNorm / ‖g‖₂) (global norm; see selfTraining/trainStep.ts for why). */
+function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
+  const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => g.square().sum())));
+  const scale = tf.minimum(1, tf.div(maxNorm, norm.add(1e-12)));
+  const out: tf.NamedTensorMap = {};
+  for (const [name, g] of Object.entries(grads)) out[name] = g.mul(scale);
+  return out;
+}
+
+/**
+ * @param batch patches, landmark index per patch, targets in patch pixels
+ * @param patchShape [H, W]
+ * @returns the batch loss (mean L1 of normalised coordinates over the batch)
+ */
+export default function refinerStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  batch: PatchBatch,
+  patchShape: number[],
+  clipNorm?: number,
+  regionAttentionWeight = 0,
+): number {
+  const [h, w] = patchShape as [number, number];
+  const b = batch.landmark.length;
+  const n = model.outputs[0]!.shape[3]!;
+  const loss = tf.tidy(() => {
+    const images = tf.tensor4d(batch.images, [b, h, w, 1]);
+    const mask = tf.oneHot(tf.tensor1d(batch.landmark, 'int32'), n).toFloat() as tf.Tensor2D;
+    // The target of patch k sits in its own channel; the other channels are masked out.
+    const target = tf.tensor3d(
+      batch.targets.map(([x, y]) => Array.from({ length: n }, () => [x! / w, y! / h])),
+    );
+    const lossFn = (): tf.Scalar => {
+      const heat = model.apply(images, { training: true }) as tf.Tensor4D;
+      const l1 = l1CoordinateLoss(integralCoordinates(heat), target, mask);
+      if (regionAttentionWeight === 0) return l1;
+      // Eq. 10 with a fixed latent offset of half a patch pixel: pulls the heatmap's mass towards the
+      // target, which the L1 on its centre of mass alone does only slowly (the background must fade).
+      const delta = tf.fill([b, n], 0.5 / Math.max(h, w)) as tf.Tensor2D;
+      return l1.add(
+        regionAttentionLoss(heat, target, delta, mask).mul(regionAttentionWeight),
+      ) as tf.Scalar;
+    };
+    if (clipNorm === undefined) return optimizer.minimize(lossFn, true) as tf.Scalar;
+    const { value, grads } = tf.variableGrads(lossFn);
+    optimizer.applyGradients(clipByGlobalNorm(grads, clipNorm));
+    return value;
+  });
+  const value = loss.dataSync()[0]!;
+  loss.dispose();
+  if (!Number.isFinite(value)) throw new Error(`refiner training diverged: loss is ${value}`);
+  return value;
+}

@@ -1,0 +1,31 @@
+import { DEFAULT_REFINER_CONFIG } from './constants.ts';
+import type { RefinerConfig, RefinerConfigInput } from './types.ts';
+
+function positiveInteger(value: number, what: string): void {
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`refiner ${what} must be a positive integer, got ${value}`);
+}
+
+/** Copies the config, fills defaults and throws an error saying what was expected. Never mutates. */
+export default function validateRefinerConfig(config: RefinerConfigInput): RefinerConfig {
+  const out: RefinerConfig = {
+    patchShape: [...(config.patchShape ?? DEFAULT_REFINER_CONFIG.patchShape)],
+    mmPerPixel: config.mmPerPixel ?? DEFAULT_REFINER_CONFIG.mmPerPixel,
+    passes: config.passes ?? DEFAULT_REFINER_CONFIG.passes,
+    landmarkCount: config.landmarkCount,
+    depth: config.depth ?? DEFAULT_REFINER_CONFIG.depth,
+    baseFilters: config.baseFilters ?? DEFAULT_REFINER_CONFIG.baseFilters,
+    seed: config.seed ?? DEFAULT_REFINER_CONFIG.seed,
+  };
+  if (out.patchShape.length !== 2)
+    throw new Error(`refiner patchShape must be [H, W], got [${out.patchShape}]`);
+  out.patchShape.forEach((s) => positiveInteger(s, 'patchShape entries'));
+  if (!(out.mmPerPixel > 0 && Number.isFinite(out.mmPerPixel)))
+    throw new Error(`refiner mmPerPixel must be a positive number, got ${out.mmPerPixel}`);
+  positiveInteger(out.passes, 'passes');
+  positiveInteger(out.landmarkCount, 'landmarkCount');
+  positiveInteger(out.depth, 'depth');
+  positiveInteger(out.baseFilters, 'baseFilters');
+  if (!Number.isInteger(out.seed)) throw new Error(`refiner seed must be an integer`);
+  return out;
+}
