@@ -2,6 +2,10 @@
  * Reads images of a folder and turns them into network-ready samples (letterboxed to the input shape),
  * with landmarks from a table when given. An optional cache folder keeps the letterboxed pixels so that
  * large originals (ISBI: 1935 × 2400 JPEG) are decoded once per input shape.
+ *
+ * With a 3D input shape [D, H, W] the folder holds volumes instead (`<dir>/<id>/` series folders of
+ * DICOM slices, landmarks n × 3 in voxels): see loadVolumeSamples.ts; the samples are then
+ * VolumeSamples (their letterbox also maps z) and no cache is used.
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,12 +14,14 @@ import prepareSample from '../core/data/prepareSample.ts';
 import { toInputPixels } from '../core/data/computeLetterbox.ts';
 import type { Letterbox, TrainingSample } from '../core/data/types.ts';
 import { listImages, readImage } from './imageFolder.ts';
+import loadVolumeSamples from './loadVolumeSamples.ts';
 
 export interface LoadOptions {
   imagesDir: string;
   ids: readonly string[];
+  /** Network input: [H, W] for images, [D, H, W] for volumes. */
   inputShape: number[];
-  /** mm per original pixel (x, y); DICOM spacing wins when the file has one. */
+  /** mm per original pixel (x, y); DICOM spacing wins when the file has one. Unused for volumes. */
   spacingMm?: number[];
   /** Landmarks in original pixels by image id (ids matched with normaliseImageId). */
   landmarks?: Map<string, number[][]>;
@@ -79,6 +85,7 @@ function landmarksOf(o: LoadOptions, id: string): number[][] | undefined {
 
 /** Loads the samples named by `ids` (in that order). Errors name the image and what is missing. */
 export default async function loadSamples(o: LoadOptions): Promise<TrainingSample[]> {
+  if (o.inputShape.length === 3) return loadVolumeSamples(o);
   const files = await listImages(o.imagesDir);
   const byKey = new Map([...files].map(([id, file]) => [normaliseImageId(id), { id, file }]));
   const out: TrainingSample[] = [];

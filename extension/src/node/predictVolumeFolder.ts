@@ -1,0 +1,51 @@
+/**
+ * `landmarks predict` for a volume folder (`<dir>/<id>/` series folders): loads a 3D model folder and
+ * detects landmarks on each volume, with a progress bar. Coordinates are original voxels (x, y, z),
+ * continuous with voxel i covering [i, i+1).
+ */
+import cliProgress from 'cli-progress';
+import { normaliseImageId } from '../core/data/landmarkTable.ts';
+import createVolumeDetector from '../core/models/createVolumeDetector.ts';
+import { loadLandmarkModel } from './modelStore.ts';
+import { listVolumes, readVolume } from './volumeFolder.ts';
+
+/** @returns volume id → n × 3 landmarks in original voxels, in the order of `ids` */
+export default async function predictVolumeFolder(
+  modelDir: string,
+  imagesDir: string,
+  ids: readonly string[],
+): Promise<Map<string, number[][]>> {
+  const { model, metadata } = await loadLandmarkModel(modelDir);
+  if (metadata.network.inputShape.length !== 3) {
+    model.dispose();
+    throw new Error(
+      `${modelDir}: a 2D model (input [${metadata.network.inputShape}]) cannot read volumes`,
+    );
+  }
+  const detector = createVolumeDetector(model, metadata.network.inputShape);
+  const folders = await listVolumes(imagesDir);
+  const byKey = new Map([...folders].map(([id, dir]) => [normaliseImageId(id), { id, dir }]));
+  const bar = new cliProgress.SingleBar(
+    {
+      format: 'predict |{bar}| {value}/{total} ETA {eta_formatted} {id}',
+      noTTYOutput: true,
+      notTTYSchedule: 10_000,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const out = new Map<string, number[][]>();
+  bar.start(ids.length, 0, { id: '' });
+  try {
+    for (const wanted of ids) {
+      const found = byKey.get(normaliseImageId(wanted));
+      if (!found) throw new Error(`volume "${wanted}": no series folder in ${imagesDir}`);
+      const volume = await readVolume(found.dir);
+      out.set(found.id, await detector.detect(volume));
+      bar.increment(1, { id: found.id });
+    }
+  } finally {
+    bar.stop();
+    detector.dispose();
+  }
+  return out;
+}
