@@ -27,6 +27,8 @@ import { reviewPosition } from './support/pseudoLabels.ts';
 import { buildPlugins } from './support/stack.ts';
 
 const ARTIFACTS = path.resolve('artifacts/e2e');
+/** expect.poll waits up to 30 s: the CI machine and this one are busy (the default is 1 s). */
+const POLL = { timeout: 30_000 };
 const DX_SIZE = { width: 320, height: 256 };
 /** What the browser logs for the requests that fail while the PACS is down (and nothing else). */
 const OUTAGE_ERROR = /Failed to load resource: the server responded with a status of 50[23]/;
@@ -87,7 +89,9 @@ describe('SR saves while the PACS is down', () => {
       const p = await imageToScreen(page, 'landmarks-2d', reviewPosition(i), DX_SIZE);
       await page.mouse.click(p.x, p.y);
     }
-    await expect.poll(() => page.getByTestId('landmarks-progress').textContent()).toContain('3/19');
+    await expect
+      .poll(() => page.getByTestId('landmarks-progress').textContent(), POLL)
+      .toContain('3/19');
 
     await orthanc!.stop();
     orthanc = undefined;

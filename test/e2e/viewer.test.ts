@@ -24,6 +24,8 @@ import {
 import { startStack, type Stack } from './support/stack.ts';
 
 const ARTIFACTS = path.resolve('artifacts/e2e');
+/** expect.poll waits up to 30 s: the CI machine and this one are busy (the default is 1 s). */
+const POLL = { timeout: 30_000 };
 const DX_SIZE = { width: 320, height: 256 };
 const NAMES = CEPHALOGRAM.landmarks;
 
@@ -84,7 +86,7 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
     await page.locator('[data-viewportid="landmarks-2d"] canvas').first().waitFor();
     console.log(`viewer: study list ${t1 - t0} ms, mode+image+panel ${Date.now() - t1} ms`);
     await expect
-      .poll(() => page.getByTestId('landmarks-sr-status').textContent())
+      .poll(() => page.getByTestId('landmarks-sr-status').textContent(), POLL)
       .toContain('none');
     await shot('03-dx-viewer');
     expect(page.url()).toContain('/landmarks?');
@@ -100,7 +102,7 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
       await page.mouse.click(p.x, p.y);
     }
     await expect
-      .poll(() => page.getByTestId('landmarks-progress').textContent())
+      .poll(() => page.getByTestId('landmarks-progress').textContent(), POLL)
       .toContain('19/19');
     await shot('04-dx-annotated');
     const t0 = Date.now();
@@ -137,11 +139,11 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
     expect(await items.nth(1).getAttribute('data-study')).toBe(review2.studyUid);
     await page.getByTestId('landmarks-queue-filter').selectOption('Pogonion');
     await page.getByTestId('landmarks-queue-refresh').click();
-    await expect.poll(() => items.count()).toBe(1);
+    await expect.poll(() => items.count(), POLL).toBe(1);
     expect(await items.nth(0).getAttribute('data-study')).toBe(review2.studyUid);
     await page.getByTestId('landmarks-queue-filter').selectOption('');
     await page.getByTestId('landmarks-queue-refresh').click();
-    await expect.poll(() => items.count()).toBe(2);
+    await expect.poll(() => items.count(), POLL).toBe(2);
     await shot('06-review-queue');
 
     await items.nth(0).click();
@@ -173,7 +175,7 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
     expect(await deviation.textContent()).toContain(`${fromSr.toFixed(1)} mm`);
     const svg = page.locator('[data-viewportid="landmarks-2d"] svg');
     const marker = svg.locator('[data-id="landmarks-adjusted"]');
-    await expect.poll(() => marker.count()).toBe(1);
+    await expect.poll(() => marker.count(), POLL).toBe(1);
     expect(await marker.getAttribute('fill')).toBe('none');
     expect(await svg.locator('[data-id="landmarks-adjusted-line"]').count()).toBe(1);
     expect(await svg.getByText(`X_β Δ ${fromSr.toFixed(1)} mm`).count()).toBe(1);
@@ -193,11 +195,11 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
     // which "Use adjusted" moves to its X_β (a correction).
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Shift+A');
-    await expect.poll(() => status('Sella')).toBe('accepted');
+    await expect.poll(() => status('Sella'), POLL).toBe('accepted');
     await page.keyboard.press('Shift+N');
-    await expect.poll(() => selected.textContent()).toContain('Orbitale');
+    await expect.poll(() => selected.textContent(), POLL).toContain('Orbitale');
     await page.getByTestId('landmarks-use-adjusted').click();
-    await expect.poll(() => status('Orbitale')).toBe('corrected');
+    await expect.poll(() => status('Orbitale'), POLL).toBe('corrected');
     await shot('41-use-adjusted');
     // Correct Menton by dragging its point 10 image pixels to the right.
     const menton = NAMES.indexOf('Menton');
@@ -213,21 +215,21 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
     await page.mouse.move((from.x + to.x) / 2, to.y, { steps: 4 });
     await page.mouse.move(to.x, to.y, { steps: 4 });
     await page.mouse.up();
-    await expect.poll(() => status('Menton')).toBe('corrected');
+    await expect.poll(() => status('Menton'), POLL).toBe('corrected');
     // Reject a pseudo-label with the keyboard.
     await page.locator('[data-testid="landmarks-review-row"][data-name="Nasion"]').click();
     await page.keyboard.press('Shift+X');
-    await expect.poll(() => status('Nasion')).toBe('rejected');
+    await expect.poll(() => status('Nasion'), POLL).toBe('rejected');
     await shot('07-review-decided');
 
     // Names toggle: the labels leave every viewport, and come back.
     const label = () => svg.getByText('Pogonion', { exact: true }).count();
     expect(await label()).toBe(1);
     await page.getByTestId('landmarks-names-toggle').uncheck();
-    await expect.poll(label).toBe(0);
+    await expect.poll(label, POLL).toBe(0);
     await shot('42-names-hidden');
     await page.getByTestId('landmarks-names-toggle').check();
-    await expect.poll(label).toBe(1);
+    await expect.poll(label, POLL).toBe(1);
 
     await page.getByTestId('landmarks-save').click();
     await expect
@@ -284,16 +286,18 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
 
   it('places a 3D landmark in the axial MPR view and saves it as a 3D SR in patient mm', async () => {
     const { page } = session;
-    await expect.poll(() => page.getByTestId('landmarks-template').inputValue()).toBe('cbct');
+    await expect.poll(() => page.getByTestId('landmarks-template').inputValue(), POLL).toBe('cbct');
     await page.getByTestId('landmarks-annotate').click();
     const box = await page.locator('[data-viewportid="mpr-axial"] canvas').first().boundingBox();
     if (!box) throw new Error('no axial MPR viewport');
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await expect.poll(() => page.getByTestId('landmarks-progress').textContent()).toContain('1/18');
+    await expect
+      .poll(() => page.getByTestId('landmarks-progress').textContent(), POLL)
+      .toContain('1/18');
     // Shown in all three MPR views (the other two jump to the landmark's slice).
     for (const id of ['mpr-axial', 'mpr-sagittal', 'mpr-coronal']) {
       await expect
-        .poll(() => page.locator(`[data-viewportid="${id}"] svg`).getByText('Sella').count())
+        .poll(() => page.locator(`[data-viewportid="${id}"] svg`).getByText('Sella').count(), POLL)
         .toBe(1);
     }
     await page.getByTestId('landmarks-save').click();
