@@ -453,6 +453,9 @@ export class LandmarksController {
         color: colour,
         colorHighlighted: colour,
         colorSelected: colour,
+        textBoxColor: colour,
+        textBoxColorHighlighted: colour,
+        textBoxColorSelected: colour,
       });
     }
   }

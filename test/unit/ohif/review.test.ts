@@ -3,9 +3,11 @@ import type { LandmarkSrInfo } from '../../../extension/src/dicom/srReader.ts';
 import type { Landmark } from '../../../extension/src/dicom/types.ts';
 import { pseudoLabelSet } from '../../../extension/src/ohif/services/pseudoLabelSet.ts';
 import {
+  STATUS_COLOURS,
   buildReviewQueue,
   reviewedStatus,
 } from '../../../extension/src/ohif/services/reviewQueue.ts';
+import { LANDMARK_STATUSES } from '../../../extension/src/dicom/types.ts';
 import { spacingOf } from '../../../extension/src/ohif/services/trainingSet.ts';
 import type { PseudoLabelResult } from '../../../extension/src/ohif/worker/protocol.ts';
 
@@ -35,6 +37,14 @@ const x = (name: string, position: number[], status: Landmark['status']): Landma
   name,
   position,
   status,
+});
+
+describe('status colours', () => {
+  it('gives every status its own colour, so the legend tells them apart', () => {
+    const colours = LANDMARK_STATUSES.map((s) => STATUS_COLOURS[s]);
+    expect(colours.every((c) => /^rgb\(\d+, \d+, \d+\)$/.test(c))).toBe(true);
+    expect(new Set(colours).size).toBe(LANDMARK_STATUSES.length);
+  });
 });
 
 describe('review queue', () => {

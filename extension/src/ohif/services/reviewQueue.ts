@@ -60,10 +60,10 @@ export function reviewedStatus(
   return decision ?? stored;
 }
 
-/** Overlay colour per status (CSS colour strings for Cornerstone annotation styles). */
+/** Overlay colour per status, one each (CSS colour strings for Cornerstone annotation styles). */
 export const STATUS_COLOURS: Record<LandmarkStatus, string> = {
   manual: 'rgb(0, 220, 0)',
-  accepted: 'rgb(0, 220, 0)',
+  accepted: 'rgb(190, 130, 255)',
   corrected: 'rgb(0, 200, 255)',
   'pseudo-label': 'rgb(255, 255, 0)',
   'flagged-abnormal': 'rgb(255, 60, 60)',
