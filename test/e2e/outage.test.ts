@@ -59,7 +59,7 @@ describe('SR saves while the PACS is down', () => {
         stored.push(r.url());
       }
     });
-  });
+  }, 600_000); // the webpack build alone took over 5 min on a loaded 2-core machine
 
   afterAll(async () => {
     await session?.close();
