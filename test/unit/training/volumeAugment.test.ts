@@ -55,7 +55,7 @@ describe('3D augmentation', () => {
         noiseSd: 0,
         intensityJitter: 0,
       });
-      const data = out.images.dataSync();
+      const data = out.images.dataSync() as Float32Array;
       out.landmarks.forEach((shape, b) => {
         const centre = brightCentre(data.slice(b * D * H * W, (b + 1) * D * H * W));
         const expected = shape[0]!;

@@ -68,3 +68,37 @@ export const DEFAULT_AUGMENTATION: AugmentationOptions = {
   noiseSd: 0.02,
   intensityJitter: 0.1,
 };
+
+/**
+ * Schedules and 3D U-Net sizes for CBCT volumes (input [D, H, W] voxels). 3D training on CPU (wasm) is
+ * slow (a 3D convolution costs ~D times its 2D counterpart), so `quick` is a small network on a
+ * coarse grid; `paper` keeps the paper's epochs. `tiny` is a smoke run for tests.
+ */
+export const VOLUME_PRESETS: Record<
+  PresetName,
+  { schedule: Schedule; inputShape: number[]; baseFilters: number; depth: number }
+> = {
+  tiny: {
+    schedule: { ...PRESETS.tiny.schedule, batchSize: 2, learningRate: 1e-2 },
+    inputShape: [16, 16, 16],
+    baseFilters: 4,
+    depth: 3,
+  },
+  quick: {
+    schedule: {
+      ...PRESETS.quick.schedule,
+      stageSteps: { pretrain: 600, selftrain: 250, finetune: 80 },
+      batchSize: 2,
+      learningRate: 3e-3,
+    },
+    inputShape: [32, 32, 32],
+    baseFilters: 8,
+    depth: 3,
+  },
+  paper: {
+    schedule: { ...PRESETS.paper.schedule, batchSize: 2 },
+    inputShape: [64, 96, 96],
+    baseFilters: 16,
+    depth: 4,
+  },
+};
