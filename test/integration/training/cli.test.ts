@@ -1,7 +1,8 @@
-// `landmarks train | predict | evaluate` on a folder of generated PNG cephalograms with the `tiny`
-// preset: the commands run end to end, write the model folder and a prediction CSV whose error agrees
-// with the training's own validation figure, and `evaluate --json` reports it. Bad input fails with the
-// file named.
+// `landmarks train | predict | refine | evaluate` on a folder of generated PNG cephalograms with the
+// `tiny` preset: the commands run end to end, write the model folder and a prediction CSV whose error
+// agrees with the training's own validation figure, and `evaluate --json` reports it; `--refine` adds a
+// refiner (model/refiner/) that `predict` applies and `refine` retrains. Bad input fails with the file
+// named.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile, mkdir, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -134,6 +135,93 @@ describe('landmarks train / predict / evaluate', () => {
     // The saved model is the best-validation checkpoint, so predict + evaluate must reproduce its MRE
     // (up to the CSV's 3 decimals).
     expect(metrics.overall.mreMm).toBeCloseTo(Number(best![1]), 1);
+  });
+
+  it('trains a refiner with --refine, predict applies it, and `refine` retrains it', async () => {
+    await landmarks(
+      dir,
+      'train',
+      '--images',
+      'images',
+      '--landmarks',
+      'landmarks.csv',
+      '--labelled',
+      'labelled.txt',
+      '--spacing',
+      '1.6',
+      '--method',
+      'supervised',
+      '--preset',
+      'tiny',
+      '--epochs',
+      '0.5',
+      '--refine',
+      '--refine-steps',
+      '6',
+      '--out',
+      'refined',
+    );
+    expect((await readdir(path.join(dir, 'refined', 'refiner'))).sort()).toEqual([
+      'model.json',
+      'refiner.json',
+      'weights.bin',
+    ]);
+    const description = JSON.parse(
+      await readFile(path.join(dir, 'refined', 'refiner', 'refiner.json'), 'utf8'),
+    );
+    expect(description).toMatchObject({
+      format: 'landmarks-refiner',
+      config: { landmarkCount: 19, patchShape: [32, 32], mmPerPixel: 0.8, passes: 2 },
+      training: { images: 6, steps: 6, spacingMm: [1.6, 1.6] },
+    });
+    const predict = async (out: string, ...extra: string[]) => {
+      await landmarks(
+        dir,
+        'predict',
+        '--model',
+        'refined',
+        '--images',
+        'images',
+        '--ids',
+        'validation.txt',
+        ...extra,
+        '--out',
+        out,
+      );
+      const lines = (await readFile(path.join(dir, out), 'utf8')).trim().split('\n');
+      return lines.slice(1).map((line) => line.split(',').slice(1).map(Number));
+    };
+    const refined = await predict('refined.csv');
+    const coarse = await predict('coarse.csv', '--no-refine');
+    expect(refined).toHaveLength(4);
+    expect(refined.flat().every(Number.isFinite)).toBe(true);
+    // The refiner moved the coarse points, by less than half its field (2 passes · 12.8 mm / 1.6 mm).
+    const moves = refined.flatMap((row, i) => row.map((v, k) => Math.abs(v - coarse[i]![k]!)));
+    expect(Math.max(...moves)).toBeGreaterThan(0.01);
+    expect(Math.max(...moves)).toBeLessThan(16);
+
+    await landmarks(
+      dir,
+      'refine',
+      '--model',
+      'refined',
+      '--images',
+      'images',
+      '--landmarks',
+      'landmarks.csv',
+      '--labelled',
+      'labelled.txt',
+      '--spacing',
+      '1.6',
+      '--steps',
+      '3',
+      '--seed',
+      '4',
+    );
+    const again = JSON.parse(
+      await readFile(path.join(dir, 'refined', 'refiner', 'refiner.json'), 'utf8'),
+    );
+    expect(again).toMatchObject({ config: { seed: 4 }, training: { steps: 3, seed: 4 } });
   });
 
   it('names the missing image and the bad option', async () => {
