@@ -59,7 +59,8 @@ describe('model export/import, pseudo-label with an imported model, resume, heat
     await stow(stack.pacs.dicomWebUrl, files);
     session = await openSession();
     url = `${stack.server.url}/landmarks?StudyInstanceUIDs=${u.study.studyUid}`;
-  });
+    // The webpack build inside startStack took over 5 min on the shared 2-core machine.
+  }, 900_000);
 
   afterAll(async () => {
     await session?.close();
@@ -75,8 +76,11 @@ describe('model export/import, pseudo-label with an imported model, resume, heat
   async function openViewer(): Promise<void> {
     const { page } = session;
     await page.goto(url);
-    await page.getByTestId('landmarks-model-section').waitFor({ timeout: 60_000 });
-    await page.locator('[data-viewportid="landmarks-2d"] canvas').first().waitFor();
+    await page.getByTestId('landmarks-model-section').waitFor({ timeout: 120_000 });
+    await page
+      .locator('[data-viewportid="landmarks-2d"] canvas')
+      .first()
+      .waitFor({ timeout: 120_000 });
     // wasm for every job (webgpu/webgl on SwiftShader are slow and only correctness-checked).
     await page.getByTestId('landmarks-backend').selectOption('wasm');
   }

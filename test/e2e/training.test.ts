@@ -35,7 +35,8 @@ describe('training and pseudo-labelling in the browser', () => {
     unlabelled = u.map((s) => s.study);
     await stow(stack.pacs.dicomWebUrl, files);
     session = await openSession();
-  });
+    // The webpack build inside startStack took over 5 min on the shared 2-core machine.
+  }, 900_000);
 
   afterAll(async () => {
     await session?.close();

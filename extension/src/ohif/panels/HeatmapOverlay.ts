@@ -2,7 +2,8 @@
  * A semi-transparent heatmap drawn over a 2D Cornerstone viewport: one canvas laid exactly over
  * Cornerstone's own canvas (a sibling of it, no pointer events), redrawn on every IMAGE_RENDERED of that viewport (pan, zoom, resize,
  * window level), positioned with the host's imageToWorldCoords + viewport.worldToCanvas, so it follows
- * the image exactly. Hidden while the viewport shows another image than the one predicted.
+ * the image exactly, clipped to the image. Hidden while the viewport shows another image than the one
+ * predicted.
  */
 import type { CornerstoneLibraries } from '../services/cornerstone.ts';
 import heatmapImageRect from '../services/heatmapImageRect.ts';
@@ -89,6 +90,7 @@ export class HeatmapOverlay {
     if (![...o!, ...x!, ...y!].every(Number.isFinite)) return;
     // Affine map: source pixel (u, v) → o + u·(x − o)/W + v·(y − o)/H, in device pixels.
     const { width: sw, height: sh } = this.result;
+    ctx.save();
     ctx.setTransform(
       (dpr * (x![0]! - o![0]!)) / sw,
       (dpr * (x![1]! - o![1]!)) / sw,
@@ -97,8 +99,19 @@ export class HeatmapOverlay {
       dpr * o![0]!,
       dpr * o![1]!,
     );
+    // Only over the image: the letterbox padding of the map (outside the image) means nothing.
+    const box = this.result.letterbox;
+    ctx.beginPath();
+    ctx.rect(
+      box.offsetX,
+      box.offsetY,
+      this.result.imageWidth * box.scaleX,
+      this.result.imageHeight * box.scaleY,
+    );
+    ctx.clip();
     ctx.imageSmoothingEnabled = true;
     ctx.drawImage(this.source, 0, 0);
+    ctx.restore();
   }
 
   /** Removes the canvas and the listener. */

@@ -134,6 +134,9 @@ export interface HeatmapResult {
   width: number;
   height: number;
   letterbox: Letterbox;
+  /** Size of the original image, pixels (the overlay is clipped to it: the padding means nothing). */
+  imageWidth: number;
+  imageHeight: number;
   confidence: LandmarkConfidence[];
   /** Time of the request inside the worker (fetch + predict + maps), ms. */
   ms: number;
