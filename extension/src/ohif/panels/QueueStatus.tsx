@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import type { QueueStatus as Status } from '../services/pacsResultQueue.ts';
 
 const button =
@@ -23,6 +24,13 @@ export default function QueueStatus({
   status: Status;
   run: (name: string, options?: Record<string, unknown>) => Promise<unknown>;
 }) {
+  // Re-render every second so the retry countdown moves.
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    if (status.nextRetryAt === undefined) return;
+    const timer = setInterval(() => setTick((n) => n + 1), 1000);
+    return () => clearInterval(timer);
+  }, [status.nextRetryAt]);
   if (status.waiting === 0) return null;
   return (
     <div
