@@ -76,9 +76,20 @@ describe('heatmapConfidence', () => {
 describe('heatmapOverlayMap', () => {
   const heat = maps({ '1,2,0': 4, '0,1,0': 1, '0,1,1': 2, '1,0,1': 1 });
 
-  it('max over landmarks of each map divided by its own peak', () => {
-    // cell (0,1): max(1/4, 2/2) = 1; (1,0): 1/2; (1,2): 4/4 = 1.
+  it('max over landmarks of each map rescaled between its own min and max', () => {
+    // Minima are 0: cell (0,1): max(1/4, 2/2) = 1; (1,0): 1/2; (1,2): 4/4 = 1.
     expect(Array.from(heatmapOverlayMap(heat, [2, 3, 3]))).toEqual([0, 1, 0, 0.5, 0, 1]);
+    // An offset map (all values + 10) gives the same picture; a flat map gives 0.
+    const offset = heat.map((v, i) => (i % 3 === 2 ? 7 : v + 10));
+    expect(Array.from(heatmapOverlayMap(offset, [2, 3, 3]))).toEqual([0, 1, 0, 0.5, 0, 1]);
+  });
+
+  it('with a region: min and max over the cells inside it, 0 outside', () => {
+    // Region = cells with centre x in [0, 2] (columns 0 and 1): channel 0 there: 0, 1, 0, 0 → (0,1) = 1;
+    // channel 1: 0, 2, 1, 0 → (0,1) = 1, (1,0) = 0.5; column 2 is outside.
+    expect(
+      Array.from(heatmapOverlayMap(heat, [2, 3, 3], undefined, { x0: 0, x1: 2, y0: 0, y1: 2 })),
+    ).toEqual([0, 1, 0, 0.5, 0, 0]);
   });
 
   it('one landmark only; an index outside the maps is refused', () => {

@@ -4,7 +4,6 @@
  * the image's pixels, and the per-landmark confidence.
  */
 import prepareSample from '../../core/data/prepareSample.ts';
-import type { Letterbox } from '../../core/data/types.ts';
 import heatmapConfidence from '../services/heatmapConfidence.ts';
 import heatmapOverlayMap from '../services/heatmapOverlayMap.ts';
 import { inferenceBackend, type Post } from './backend.ts';
@@ -12,29 +11,6 @@ import { loadCurrentNetwork } from './browserModelStore.ts';
 import loadRenderedImage from './loadRenderedImage.ts';
 import predictHeatmaps from './predictHeatmaps.ts';
 import type { HeatmapRequest, HeatmapResult } from './protocol.ts';
-
-/**
- * A copy of the heatmaps with the letterbox padding (cells whose centre lies outside the image) set to
- * 0, so that the overlay's per-map peak is taken over the image only.
- */
-function maskPadding(
-  heat: Float32Array,
-  [h, w, n]: [number, number, number],
-  box: Letterbox,
-  imageWidth: number,
-  imageHeight: number,
-): Float32Array {
-  const out = heat.slice();
-  const [x0, x1] = [box.offsetX, box.offsetX + imageWidth * box.scaleX];
-  const [y0, y1] = [box.offsetY, box.offsetY + imageHeight * box.scaleY];
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const inside = x + 0.5 >= x0 && x + 0.5 <= x1 && y + 0.5 >= y0 && y + 0.5 <= y1;
-      if (!inside) out.fill(0, (y * w + x) * n, (y * w + x + 1) * n);
-    }
-  }
-  return out;
-}
 
 export async function heatmap(req: HeatmapRequest, post: Post): Promise<HeatmapResult> {
   const t0 = performance.now();
@@ -48,11 +24,14 @@ export async function heatmap(req: HeatmapRequest, post: Post): Promise<HeatmapR
     req.item.spacingMm,
   );
   const p = await predictHeatmaps(model, sample.image);
-  const map = heatmapOverlayMap(
-    maskPadding(p.heat, p.shape, sample.letterbox, image.width, image.height),
-    p.shape,
-    req.landmark,
-  );
+  const box = sample.letterbox;
+  // Only the cells over the image (the letterbox padding means nothing).
+  const map = heatmapOverlayMap(p.heat, p.shape, req.landmark, {
+    x0: box.offsetX,
+    x1: box.offsetX + image.width * box.scaleX,
+    y0: box.offsetY,
+    y1: box.offsetY + image.height * box.scaleY,
+  });
   const result: HeatmapResult = {
     sopUid: req.item.sopUid,
     map,
