@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import createAdam from '../core/tf/createAdam.ts';
 import { REFINER_FORMAT } from '../core/refinement/refinerMetadata.ts';
-import { DEFAULT_REFINER_TRAINING, REFINER_LEARNING_RATE } from '../core/refinement/constants.ts';
+import { REFINER_LEARNING_RATE } from '../core/refinement/constants.ts';
 import type { RefinerPreset } from '../core/refinement/presets.ts';
 import createRefinerModel from '../core/refinement/createRefinerModel.ts';
 import trainRefiner from '../core/refinement/trainRefiner.ts';
@@ -76,6 +76,7 @@ export default async function runRefinerTraining(
       mmPerPixel: config.mmPerPixel,
       steps,
       batchSize: p.batchSize,
+      offsetSdMm: p.offsetSdMm,
       seed: o.seed,
       signal: controller.signal,
       onProgress: (s) => bar.update(s.step, { info: `loss ${s.loss.toFixed(4)}` }),
@@ -96,7 +97,7 @@ export default async function runRefinerTraining(
         images: loaded.samples.length,
         steps,
         batchSize: p.batchSize,
-        offsetSdMm: DEFAULT_REFINER_TRAINING.offsetSdMm,
+        offsetSdMm: p.offsetSdMm,
         seed: o.seed,
         seconds: Math.round((Date.now() - started) / 1000),
         backend: o.backend,
