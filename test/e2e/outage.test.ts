@@ -33,6 +33,8 @@ const DX_SIZE = { width: 320, height: 256 };
 /** What the browser logs for the requests that fail while the PACS is down (and nothing else). */
 const OUTAGE_ERROR = /Failed to load resource: the server responded with a status of 50[23]/;
 const isStow = (url: URL) => url.pathname.endsWith('/dicom-web/studies');
+/** Page loads: Playwright's 30 s default was exceeded once on a machine with load average 17. */
+const NAVIGATION = { timeout: 120_000, waitUntil: 'domcontentloaded' as const };
 
 describe('SR saves while the PACS is down', () => {
   const storageDir = mkdtempSync(path.join(tmpdir(), 'outage-e2e-'));
@@ -79,7 +81,7 @@ describe('SR saves while the PACS is down', () => {
 
   it('keeps a save while Orthanc is stopped and stores it once when Orthanc is back', async () => {
     const { page } = session;
-    await page.goto(`${server!.url}/landmarks?StudyInstanceUIDs=${dx.studyUid}`);
+    await page.goto(`${server!.url}/landmarks?StudyInstanceUIDs=${dx.studyUid}`, NAVIGATION);
     await expect
       .poll(() => page.getByTestId('landmarks-sr-status').textContent(), { timeout: 90_000 })
       .toContain('none');
@@ -140,7 +142,7 @@ describe('SR saves while the PACS is down', () => {
     await page.getByTestId('landmarks-save').click();
     await expect.poll(waiting, { timeout: 30_000 }).toBe('1');
 
-    await page.reload();
+    await page.reload(NAVIGATION);
     await expect
       .poll(() => page.getByTestId('landmarks-study-uid').textContent(), { timeout: 90_000 })
       .toBe(dx.studyUid);
