@@ -26,6 +26,8 @@ import { startStack, type Stack } from './support/stack.ts';
 const ARTIFACTS = path.resolve('artifacts/e2e');
 /** expect.poll waits up to 30 s: the CI machine and this one are busy (the default is 1 s). */
 const POLL = { timeout: 30_000 };
+/** Page loads: Playwright's 30 s default was exceeded on a machine with load average 17. */
+const NAVIGATION = { timeout: 120_000, waitUntil: 'domcontentloaded' as const };
 const DX_SIZE = { width: 320, height: 256 };
 const NAMES = CEPHALOGRAM.landmarks;
 
@@ -70,7 +72,7 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
   it('lists our mode for a DX study and opens it with the image and our panel', async () => {
     const { page } = session;
     const t0 = Date.now();
-    await page.goto(`${stack.server.url}/`);
+    await page.goto(`${stack.server.url}/`, NAVIGATION);
     const row = page.getByText('E2E, e2e-dx', { exact: true });
     await row.waitFor({ timeout: 60_000 });
     await shot('01-study-list');
@@ -273,7 +275,7 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
 
   it('opens a CT volume in axial, sagittal and coronal MPR views', async () => {
     const { page } = session;
-    await page.goto(`${stack.server.url}/landmarks?StudyInstanceUIDs=${ct.studyUid}`);
+    await page.goto(`${stack.server.url}/landmarks?StudyInstanceUIDs=${ct.studyUid}`, NAVIGATION);
     await expect
       .poll(() => page.getByTestId('landmarks-study-uid').textContent(), { timeout: 60_000 })
       .toBe(ct.studyUid);
@@ -317,7 +319,7 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
     expect(z).toBeLessThanOrEqual(39);
 
     // After a reload the saved 3D SR is drawn back in all three views.
-    await page.reload();
+    await page.reload(NAVIGATION);
     for (const id of ['mpr-axial', 'mpr-sagittal', 'mpr-coronal']) {
       await expect
         .poll(() => page.locator(`[data-viewportid="${id}"] svg`).getByText('Sella').count(), {
