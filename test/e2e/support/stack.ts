@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { inject } from 'vitest';
 import { fetchViewer } from '../../../scripts/fetchViewer.ts';
 import { startServer, type RunningServer } from '../../../scripts/serve.ts';
 import { startOrthanc, type TestOrthanc } from '../../support/orthanc.ts';
@@ -31,9 +32,10 @@ export async function buildPlugins(): Promise<void> {
   );
 }
 
-/** Fetches the viewer, builds the plugins, starts Orthanc and the server. */
+/** Fetches the viewer, builds the plugins (unless the e2e global set-up did), starts Orthanc and the server. */
 export async function startStack(): Promise<Stack> {
-  const [viewerDist] = await Promise.all([fetchViewer({ log: () => undefined }), buildPlugins()]);
+  const build = inject('pluginsBuilt') ? Promise.resolve() : buildPlugins();
+  const [viewerDist] = await Promise.all([fetchViewer({ log: () => undefined }), build]);
   const pacs = await startOrthanc();
   let server: RunningServer;
   try {

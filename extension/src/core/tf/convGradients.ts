@@ -95,6 +95,35 @@ export function conv2dFilterGradient(
   });
 }
 
+/**
+ * 3-D filter gradient of a stride-1 convolution as ONE forward conv3d (as conv2dFilterGradient): with x
+ * transposed to [Cin, D, H, W, N] and dy to [Do, Ho, Wo, N, Cout], conv3d(x_pad, dy) = dW as
+ * [Cin, fd, fh, fw, Cout]. The im2col form (filterGradient) slices rank-5 tensors, which the wasm
+ * backend of tfjs 4.22 does element by element in JavaScript (its Slice kernel is native up to rank 4
+ * only): profiled, that made a 3D U-Net step 5–13x slower.
+ */
+export function conv3dFilterGradient(
+  x: tf.Tensor5D,
+  dy: tf.Tensor5D,
+  filterSpatial: number[],
+  padding: SpatialPadding,
+): tf.Tensor5D {
+  return tf.tidy(() => {
+    const [fd, fh, fw] = filterSpatial as [number, number, number];
+    const cin = x.shape[4];
+    const cout = dy.shape[4];
+    const pads: [number, number][] = [[0, 0]];
+    for (let a = 0; a < 3; a++) pads.push([padding.before[a]!, padding.after[a]!]);
+    pads.push([0, 0]);
+    const xt = tf.pad(x, pads).transpose([4, 1, 2, 3, 0]) as tf.Tensor5D;
+    const dyt = dy.transpose([1, 2, 3, 0, 4]) as tf.Tensor5D;
+    const r = tf.conv3d(xt, dyt, 1, 'valid');
+    return r
+      .slice([0, 0, 0, 0, 0], [cin, fd, fh, fw, cout])
+      .transpose([1, 2, 3, 0, 4]) as tf.Tensor5D;
+  });
+}
+
 /** All filter offsets in row-major order (last axis fastest). */
 function offsets(extent: number[]): number[][] {
   let out: number[][] = [[]];

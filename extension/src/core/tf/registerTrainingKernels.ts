@@ -13,7 +13,12 @@ import type {
   KernelFunc,
   TensorInfo,
 } from '@tensorflow/tfjs';
-import { conv2dFilterGradient, convInputGradient, filterGradient } from './convGradients.ts';
+import {
+  conv2dFilterGradient,
+  conv3dFilterGradient,
+  convInputGradient,
+  filterGradient,
+} from './convGradients.ts';
 
 /** Kernel inputs are the caller's tensors at run time; the registry types them as TensorInfo. */
 function asTensor<T extends tf.Tensor>(info: TensorInfo): T {
@@ -92,10 +97,12 @@ const conv3dBackpropFilter: KernelFunc = ({ inputs, attrs }) => {
   const dy = asTensor<tf.Tensor5D>(inputs.dy!);
   const info = conv3dInfo(x.shape, a.filterShape, a.strides, a.pad);
   const p = info.padInfo;
-  return filterGradient(x, dy, a.filterShape.slice(0, 3), triple(a.strides), {
-    before: [p.front, p.top, p.left],
-    after: [p.back, p.bottom, p.right],
-  });
+  const padding = { before: [p.front, p.top, p.left], after: [p.back, p.bottom, p.right] };
+  const strides = triple(a.strides);
+  // Stride 1 (every convolution of the 3D U-Net): one forward conv3d, fast on wasm.
+  if (strides.every((s) => s === 1))
+    return conv3dFilterGradient(x, dy, a.filterShape.slice(0, 3), padding);
+  return filterGradient(x, dy, a.filterShape.slice(0, 3), strides, padding);
 };
 
 const conv3dBackpropInput: KernelFunc = ({ inputs, attrs }) => {
