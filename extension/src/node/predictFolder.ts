@@ -8,6 +8,8 @@ import { normaliseImageId } from '../core/data/landmarkTable.ts';
 import createDetector from '../core/models/createDetector.ts';
 import { listImages, readImage } from './imageFolder.ts';
 import { loadLandmarkModel } from './modelStore.ts';
+import predictVolumeFolder from './predictVolumeFolder.ts';
+import { folderKind } from './volumeFolder.ts';
 import { loadRefiner } from './refinerStore.ts';
 
 export interface PredictOptions {
@@ -24,6 +26,8 @@ export default async function predictFolder(
   ids: readonly string[],
   options: PredictOptions = {},
 ): Promise<Map<string, number[][]>> {
+  if ((await folderKind(imagesDir)) === 'volume')
+    return predictVolumeFolder(modelDir, imagesDir, ids);
   const { model, metadata } = await loadLandmarkModel(modelDir);
   const detector = createDetector(model, metadata.network.inputShape);
   const refined = options.noRefine

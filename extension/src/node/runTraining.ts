@@ -9,7 +9,12 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import * as tf from '@tensorflow/tfjs';
 import { parseLandmarkTable } from '../core/data/landmarkTable.ts';
-import { DEFAULT_AUGMENTATION, PRESETS, type PresetName } from '../core/selfTraining/presets.ts';
+import {
+  DEFAULT_AUGMENTATION,
+  PRESETS,
+  VOLUME_PRESETS,
+  type PresetName,
+} from '../core/selfTraining/presets.ts';
 import createHeatmapModel from '../core/models/createHeatmapModel.ts';
 import createAdam from '../core/tf/createAdam.ts';
 import trainLandmarkModel from '../core/selfTraining/trainLandmarkModel.ts';
@@ -23,6 +28,7 @@ import {
 } from '../core/models/landmarkModelMetadata.ts';
 import { DEFAULT_LATENT_OFFSET } from '../core/losses/sampleLatentOffsets.ts';
 import loadSamples from './loadSamples.ts';
+import { folderKind } from './volumeFolder.ts';
 import { saveLandmarkModel } from './modelStore.ts';
 import { readTrainingState, removeTrainingState, writeTrainingState } from './trainingStateFile.ts';
 import { REFINER_PRESETS } from '../core/refinement/presets.ts';
@@ -93,7 +99,8 @@ export default async function runTraining(o: RunOptions): Promise<'completed' | 
   const status = await runCoarseTraining(o);
   const preset = REFINER_PRESETS[o.preset];
   if (status === 'cancelled') return status;
-  if (!(o.refine ?? preset.refine)) {
+  // The refiner works on 2D patches: volumes keep the coarse 3D network only.
+  if (!(o.refine ?? preset.refine) || (await folderKind(o.images)) === 'volume') {
     // A refiner left from an earlier run in the same folder does not belong to this model.
     await rm(path.join(o.out, REFINER_DIR), { recursive: true, force: true });
     return status;
@@ -117,13 +124,18 @@ export default async function runTraining(o: RunOptions): Promise<'completed' | 
 
 async function runCoarseTraining(o: RunOptions): Promise<'completed' | 'cancelled'> {
   const started = Date.now();
-  const preset = PRESETS[o.preset];
+  // `<dir>/<id>/` series folders are CBCT/CT volumes: 3D U-Net, volume presets, landmarks x,y,z.
+  const volumes = (await folderKind(o.images)) === 'volume';
+  const preset = (volumes ? VOLUME_PRESETS : PRESETS)[o.preset];
   const schedule = scaled(preset.schedule, o.epochs);
   const table = parseLandmarkTable(readFileSync(o.landmarks, 'utf8'), {
     source: o.landmarks,
     allowMissing: true,
   });
-  const spacingMm = o.spacing === undefined ? undefined : [o.spacing, o.spacing];
+  if (volumes && table.dimension !== 3)
+    throw new Error(`${o.landmarks}: volumes need a 3D landmark table (image,x1,y1,z1,...)`);
+  // Volumes take their voxel spacing from DICOM.
+  const spacingMm = o.spacing === undefined || volumes ? undefined : [o.spacing, o.spacing];
   const loadBar = progressBar('images  ');
   const all = [...o.labelledIds, ...o.unlabelledIds, ...o.validationIds];
   loadBar.start(all.length, 0, { info: '' });
@@ -150,6 +162,7 @@ async function runCoarseTraining(o: RunOptions): Promise<'completed' | 'cancelle
   const n = table.landmarkCount;
   const landmarkNames = Array.from({ length: n }, (_, i) => `L${i + 1}`);
   const { model, config } = createHeatmapModel({
+    architecture: volumes ? 'unet3d' : 'unet2d',
     inputShape: preset.inputShape,
     landmarkCount: n,
     depth: preset.depth,
@@ -193,7 +206,11 @@ async function runCoarseTraining(o: RunOptions): Promise<'completed' | 'cancelle
         augmentation: DEFAULT_AUGMENTATION,
         latentOffset: DEFAULT_LATENT_OFFSET,
         seed: o.seed,
-        regulatorFactory: shapeRegulatorFactory({ landmarkNames }),
+        // Z = 2 mm (paper) for images; two input voxels for volumes, whose voxels are several mm.
+        regulatorFactory: shapeRegulatorFactory({
+          landmarkNames,
+          ...(volumes ? { abnormalThresholdMm: 2 * Math.max(...labelled[0]!.spacingMm) } : {}),
+        }),
         signal: controller.signal,
         onProgress: (p) => {
           bar.setTotal(p.stepsTotal);
@@ -218,12 +235,15 @@ async function runCoarseTraining(o: RunOptions): Promise<'completed' | 'cancelle
       return 'cancelled';
     }
     const shapes = labelled.map((s) =>
-      table.rows
-        .get(s.id)!
-        .map(([x, y]) => [
-          x! * (spacingMm?.[0] ?? s.spacingMm[0]! * s.letterbox.scaleX),
-          y! * (spacingMm?.[1] ?? s.spacingMm[1]! * s.letterbox.scaleY),
-        ]),
+      volumes
+        ? // Input voxels × mm per input voxel: the volume's mm up to a shift (the shape model aligns).
+          s.landmarks!.map((p) => p.map((v, a) => v * s.spacingMm[a]!))
+        : table.rows
+            .get(s.id)!
+            .map(([x, y]) => [
+              x! * (spacingMm?.[0] ?? s.spacingMm[0]! * s.letterbox.scaleX),
+              y! * (spacingMm?.[1] ?? s.spacingMm[1]! * s.letterbox.scaleY),
+            ]),
     );
     const shapeJson =
       shapes.length >= 3

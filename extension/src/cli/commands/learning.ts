@@ -11,6 +11,7 @@ import { METHODS } from '../../core/selfTraining/types.ts';
 import { positiveNumber } from '../io/parseNumbers.ts';
 import { readLandmarks, readText } from '../io/readInputs.ts';
 import { listImages } from '../../node/imageFolder.ts';
+import { folderKind, listVolumes } from '../../node/volumeFolder.ts';
 import runTraining, { type TrainCommandOptions } from '../../node/runTraining.ts';
 import predictFolder from '../../node/predictFolder.ts';
 import setupNodeBackend, { type NodeBackend } from '../../node/nodeBackend.ts';
@@ -42,7 +43,10 @@ function registerTrain(program: Command): void {
   program
     .command('train')
     .description('train a landmark network (pre-train → shape-regulated self-training → fine-tune)')
-    .requiredOption('--images <dir>', 'folder of <id>.jpg|.png|.dcm')
+    .requiredOption(
+      '--images <dir>',
+      'folder of <id>.jpg|.png|.dcm, or of <id>/ folders of DICOM slices (one CT/CBCT series each)',
+    )
     .requiredOption('--landmarks <csv>', 'landmark table image,x1,y1,... in pixels')
     .requiredOption('--labelled <ids.txt>', 'ids of labelled training images')
     .option('--unlabelled <ids.txt>', 'ids of unlabelled training images')
@@ -105,7 +109,10 @@ function registerPredict(program: Command): void {
     .command('predict')
     .description('detect landmarks on every image of a folder (CSV in pixels)')
     .requiredOption('--model <dir>', 'model folder written by `landmarks train`')
-    .requiredOption('--images <dir>', 'folder of <id>.jpg|.png|.dcm')
+    .requiredOption(
+      '--images <dir>',
+      'folder of <id>.jpg|.png|.dcm, or of <id>/ folders of DICOM slices (one CT/CBCT series each)',
+    )
     .option('--ids <txt>', 'only these image ids')
     .option(
       '--spacing <mm>',
@@ -126,7 +133,9 @@ function registerPredict(program: Command): void {
         backend: NodeBackend;
       }) => {
         await setupNodeBackend(o.backend);
-        const ids = readIds(o.ids) ?? [...(await listImages(o.images)).keys()];
+        const listed =
+          (await folderKind(o.images)) === 'volume' ? listVolumes(o.images) : listImages(o.images);
+        const ids = readIds(o.ids) ?? [...(await listed).keys()];
         const rows = await predictFolder(o.model, o.images, ids, {
           spacingMm: o.spacing === undefined ? undefined : [o.spacing, o.spacing],
           noRefine: !o.refine,
@@ -134,7 +143,11 @@ function registerPredict(program: Command): void {
         write(
           o.out,
           formatLandmarkTable(
-            { dimension: 2, landmarkCount: rows.values().next().value?.length ?? 0, rows },
+            {
+              dimension: rows.values().next().value?.[0]?.length === 3 ? 3 : 2,
+              landmarkCount: rows.values().next().value?.length ?? 0,
+              rows,
+            },
             { digits: 3 },
           ),
         );
