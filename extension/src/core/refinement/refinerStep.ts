@@ -7,16 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import integralCoordinates from '../heatmap/integralCoordinates.ts';
 import l1CoordinateLoss from '../losses/l1CoordinateLoss.ts';
 import regionAttentionLoss from '../losses/regionAttentionLoss.ts';
+import clipByGlobalNorm from '../tf/clipByGlobalNorm.ts';
 import type { PatchBatch } from './drawPatchBatch.ts';
-
-/** Scales all gradients by min(1, maxNorm / ‖g‖₂) (global norm; see selfTraining/trainStep.ts for why). */
-function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
-  const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => g.square().sum())));
-  const scale = tf.minimum(1, tf.div(maxNorm, norm.add(1e-12)));
-  const out: tf.NamedTensorMap = {};
-  for (const [name, g] of Object.entries(grads)) out[name] = g.mul(scale);
-  return out;
-}
 
 /**
  * @param batch patches, landmark index per patch, targets in patch pixels
@@ -54,7 +46,8 @@ export default function refinerStep(
     };
     if (clipNorm === undefined) return optimizer.minimize(lossFn, true) as tf.Scalar;
     const { value, grads } = tf.variableGrads(lossFn);
-    optimizer.applyGradients(clipByGlobalNorm(grads, clipNorm));
+    const clipped = clipByGlobalNorm(grads, clipNorm);
+    if (clipped) optimizer.applyGradients(clipped); // else: skipped (non-finite gradient)
     return value;
   });
   const value = loss.dataSync()[0]!;

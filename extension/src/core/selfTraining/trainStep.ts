@@ -11,6 +11,7 @@ import integralCoordinates from '../heatmap/integralCoordinates.ts';
 import l1CoordinateLoss from '../losses/l1CoordinateLoss.ts';
 import regionAttentionLoss from '../losses/regionAttentionLoss.ts';
 import sampleLatentOffsets from '../losses/sampleLatentOffsets.ts';
+import clipByGlobalNorm from '../tf/clipByGlobalNorm.ts';
 
 /**
  * One batch entry: image or volume (input intensities), target landmarks (input pixels/voxels, (x, y) or
@@ -35,25 +36,6 @@ export interface StepContext {
   clipNorm?: number;
   /** Called when a step is skipped because its gradient was not finite (only with clipNorm). */
   onSkippedStep?: () => void;
-}
-
-/**
- * Scales all gradients by min(1, maxNorm / ‖g‖₂) (global norm): the 1/γ factors of Eq. 2 and Eq. 10
- * make rare gradient spikes that Adam's slow second moment turns into huge steps (observed: a
- * self-training run on ISBI collapsed every heatmap to zero at once).
- * @returns the clipped gradients, or undefined when the norm is not finite (the step must be skipped:
- *   one Inf/NaN gradient applied by Adam turns every weight into NaN for good)
- */
-function clipByGlobalNorm(
-  grads: tf.NamedTensorMap,
-  maxNorm: number,
-): tf.NamedTensorMap | undefined {
-  const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => g.square().sum())));
-  if (!Number.isFinite(norm.dataSync()[0]!)) return undefined;
-  const scale = tf.minimum(1, tf.div(maxNorm, norm.add(1e-12)));
-  const out: tf.NamedTensorMap = {};
-  for (const [name, g] of Object.entries(grads)) out[name] = g.mul(scale);
-  return out;
 }
 
 /** Stacks the batch's inputs and augments them with the 2D or the 3D augmentation. */
