@@ -75,7 +75,7 @@ describe('model export/import, pseudo-label with an imported model, resume, heat
 
   async function openViewer(): Promise<void> {
     const { page } = session;
-    await page.goto(url);
+    await page.goto(url, { timeout: 120_000 });
     await page.getByTestId('landmarks-model-section').waitFor({ timeout: 120_000 });
     await page
       .locator('[data-viewportid="landmarks-2d"] canvas')
