@@ -46,6 +46,8 @@ export interface TrainingState {
   /** Pseudo-label pass: done/total of this pass, and studies skipped (already labelled by this model). */
   pseudo?: { done: number; total: number; skipped: number };
   stored?: number;
+  /** Pseudo-label SRs kept in the browser's result queue because the PACS could not take them yet. */
+  queued?: number;
   flagged?: number;
   annotateNext: AnnotateNextItem[];
   bench: Array<{ backend: string; msPerStep?: number; error?: string }>;
@@ -191,6 +193,7 @@ export class TrainingController {
       progress: undefined,
       pseudo: undefined,
       stored: undefined,
+      queued: undefined,
       flagged: undefined,
       annotateNext: [],
       checkpointMs: [],
@@ -279,9 +282,10 @@ export class TrainingController {
         ...(image.current ? { predecessor: image.current.sr } : {}),
       },
     );
-    await this.landmarks.storeDicom(buffer);
+    const outcome = await this.landmarks.storeDicom(buffer);
     this.set({
-      stored: (this.state.stored ?? 0) + 1,
+      stored: (this.state.stored ?? 0) + (outcome === 'stored' ? 1 : 0),
+      queued: (this.state.queued ?? 0) + (outcome === 'queued' ? 1 : 0),
       flagged: (this.state.flagged ?? 0) + (r.abnormal.some(Boolean) ? 1 : 0),
     });
   }

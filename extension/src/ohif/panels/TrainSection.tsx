@@ -192,6 +192,7 @@ export default function TrainSection({
       {state.stored !== undefined && (
         <p data-testid="landmarks-stored">
           stored {state.stored} pseudo-label SR(s), {state.flagged} with flagged landmarks
+          {state.queued ? `; ${state.queued} kept for the PACS (sent when it is back)` : ''}
         </p>
       )}
       {state.error && (
