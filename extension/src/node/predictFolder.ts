@@ -3,7 +3,7 @@
  * progress bar. When the folder holds a refiner (`<model>/refiner/`), each coarse estimate is refined on
  * the original image (coarse-to-fine). Coordinates are original pixels.
  */
-import cliProgress from 'cli-progress';
+import progressBar from './progressBar.ts';
 import { normaliseImageId } from '../core/data/landmarkTable.ts';
 import createDetector from '../core/models/createDetector.ts';
 import { listImages, readImage } from './imageFolder.ts';
@@ -38,16 +38,9 @@ export default async function predictFolder(
       });
   const files = await listImages(imagesDir);
   const byKey = new Map([...files].map(([id, file]) => [normaliseImageId(id), { id, file }]));
-  const bar = new cliProgress.SingleBar(
-    {
-      format: `predict${refined ? ' + refine' : ''} |{bar}| {value}/{total} ETA {eta_formatted} {id}`,
-      noTTYOutput: true,
-      notTTYSchedule: 10_000,
-    },
-    cliProgress.Presets.shades_classic,
-  );
+  const bar = progressBar(`predict${refined ? ' + refine' : ''}`);
   const out = new Map<string, number[][]>();
-  bar.start(ids.length, 0, { id: '' });
+  bar.start(ids.length, 0, { info: '' });
   try {
     for (const wanted of ids) {
       const found = byKey.get(normaliseImageId(wanted));
@@ -65,7 +58,7 @@ export default async function predictFolder(
       if (landmarks.some((p) => !p.every(Number.isFinite)))
         throw new Error(`image "${found.id}": prediction is not finite`);
       out.set(found.id, landmarks);
-      bar.increment(1, { id: found.id });
+      bar.increment(1, { info: found.id });
     }
   } finally {
     bar.stop();

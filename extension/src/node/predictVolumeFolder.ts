@@ -3,7 +3,7 @@
  * detects landmarks on each volume, with a progress bar. Coordinates are original voxels (x, y, z),
  * continuous with voxel i covering [i, i+1).
  */
-import cliProgress from 'cli-progress';
+import progressBar from './progressBar.ts';
 import { normaliseImageId } from '../core/data/landmarkTable.ts';
 import createVolumeDetector from '../core/models/createVolumeDetector.ts';
 import { loadLandmarkModel } from './modelStore.ts';
@@ -25,23 +25,16 @@ export default async function predictVolumeFolder(
   const detector = createVolumeDetector(model, metadata.network.inputShape);
   const folders = await listVolumes(imagesDir);
   const byKey = new Map([...folders].map(([id, dir]) => [normaliseImageId(id), { id, dir }]));
-  const bar = new cliProgress.SingleBar(
-    {
-      format: 'predict |{bar}| {value}/{total} ETA {eta_formatted} {id}',
-      noTTYOutput: true,
-      notTTYSchedule: 10_000,
-    },
-    cliProgress.Presets.shades_classic,
-  );
+  const bar = progressBar('predict');
   const out = new Map<string, number[][]>();
-  bar.start(ids.length, 0, { id: '' });
+  bar.start(ids.length, 0, { info: '' });
   try {
     for (const wanted of ids) {
       const found = byKey.get(normaliseImageId(wanted));
       if (!found) throw new Error(`volume "${wanted}": no series folder in ${imagesDir}`);
       const volume = await readVolume(found.dir);
       out.set(found.id, await detector.detect(volume));
-      bar.increment(1, { id: found.id });
+      bar.increment(1, { info: found.id });
     }
   } finally {
     bar.stop();

@@ -14,7 +14,7 @@ import trainRefiner from '../core/refinement/trainRefiner.ts';
 import validateRefinerConfig from '../core/refinement/validateRefinerConfig.ts';
 import type { RefinerMetadata } from '../core/refinement/types.ts';
 import loadRefinerSamples from './refinerSamples.ts';
-import refinerProgressBar from './refinerProgressBar.ts';
+import progressBar from './progressBar.ts';
 import { saveRefiner } from './refinerStore.ts';
 
 export interface RefinerRunOptions {
@@ -38,7 +38,7 @@ export default async function runRefinerTraining(
   const started = Date.now();
   const p = o.preset;
   const steps = o.steps ?? p.steps;
-  const loadBar = refinerProgressBar('refiner images');
+  const loadBar = progressBar('refiner images');
   loadBar.start(o.labelledIds.length, 0, { info: '' });
   let loaded;
   try {
@@ -68,7 +68,7 @@ export default async function runRefinerTraining(
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
-  const bar = refinerProgressBar('refiner');
+  const bar = progressBar('refiner');
   bar.start(steps, 0, { info: '' });
   try {
     const result = await trainRefiner(model, optimizer, loaded.samples, {

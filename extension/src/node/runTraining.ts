@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import cliProgress from 'cli-progress';
+import progressBar from './progressBar.ts';
 import * as tf from '@tensorflow/tfjs';
 import { parseLandmarkTable } from '../core/data/landmarkTable.ts';
 import {
@@ -57,23 +57,19 @@ function scaled(schedule: Schedule, factor: number | undefined): Schedule {
   const e = (n: number) => Math.max(1, Math.round(n * factor));
   return {
     ...schedule,
+    ...(schedule.stageSteps
+      ? {
+          stageSteps: {
+            pretrain: e(schedule.stageSteps.pretrain),
+            selftrain: e(schedule.stageSteps.selftrain),
+            finetune: e(schedule.stageSteps.finetune),
+          },
+        }
+      : {}),
     pretrainEpochs: e(schedule.pretrainEpochs),
     selfTrainEpochs: e(schedule.selfTrainEpochs),
     finetuneEpochs: e(schedule.finetuneEpochs),
   };
-}
-
-function progressBar(label: string): cliProgress.SingleBar {
-  return new cliProgress.SingleBar(
-    {
-      format: `${label} |{bar}| {percentage}% {value}/{total} ETA {eta_formatted} {info}`,
-      hideCursor: true,
-      etaBuffer: 50,
-      noTTYOutput: true,
-      notTTYSchedule: 10_000,
-    },
-    cliProgress.Presets.shades_classic,
-  );
 }
 
 function describe(p: TrainingProgress): string {

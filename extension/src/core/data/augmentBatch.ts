@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from './createRandom.ts';
+import drawIntensity from './drawIntensity.ts';
 
 /** Ranges of the random augmentations; zero disables one. */
 export interface AugmentationOptions {
@@ -58,16 +59,7 @@ export default function augmentBatch(
 ): { images: tf.Tensor4D; landmarks: number[][][] } {
   const [batch, height, width] = images.shape as [number, number, number, number];
   const geometry = Array.from({ length: batch }, () => drawGeometry(rng, options, width, height));
-  const gains = Array.from(
-    { length: batch },
-    () => 1 + (2 * rng.next() - 1) * options.intensityJitter,
-  );
-  const offsets = Array.from(
-    { length: batch },
-    () => (2 * rng.next() - 1) * options.intensityJitter,
-  );
-  const noise = Array.from({ length: batch }, () => rng.next() * options.noiseSd);
-  const noiseSeed = rng.int(2 ** 31);
+  const { gains, offsets, noise, noiseSeed } = drawIntensity(rng, batch, options);
   const out = tf.tidy(() => {
     const matrices = tf.tensor2d(geometry.map((g) => g.matrix));
     let t = tf.image.transform(images, matrices, 'bilinear', 'constant', 0) as tf.Tensor4D;

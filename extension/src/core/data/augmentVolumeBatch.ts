@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AugmentationOptions } from './augmentBatch.ts';
 import type { Random } from './createRandom.ts';
+import drawIntensity from './drawIntensity.ts';
 
 interface VolumeGeometry {
   /** Forward map of input-voxel continuous coordinates (x, y, z). */
@@ -81,16 +82,7 @@ export default function augmentVolumeBatch(
   const geometry = Array.from({ length: batch }, () =>
     drawGeometry(rng, options, [depth, height, width]),
   );
-  const gains = Array.from(
-    { length: batch },
-    () => 1 + (2 * rng.next() - 1) * options.intensityJitter,
-  );
-  const offsets = Array.from(
-    { length: batch },
-    () => (2 * rng.next() - 1) * options.intensityJitter,
-  );
-  const noise = Array.from({ length: batch }, () => rng.next() * options.noiseSd);
-  const noiseSeed = rng.int(2 ** 31);
+  const { gains, offsets, noise, noiseSeed } = drawIntensity(rng, batch, options);
   const out = tf.tidy(() => {
     // Intensity terms on a rank-4 view: WebGPU in tfjs 4.22 mis-compiles some rank-5 broadcasts
     // (shared/notes/tfjs.md).
