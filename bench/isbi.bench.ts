@@ -34,7 +34,11 @@ import { DEFAULT_AUGMENTATION, PRESETS } from '../extension/src/core/selfTrainin
 import predictCoordinates from '../extension/src/core/selfTraining/predictCoordinates.ts';
 import shapeRegulatorFactory from '../extension/src/core/selfTraining/shapeRegulatorFactory.ts';
 import trainLandmarkModel from '../extension/src/core/selfTraining/trainLandmarkModel.ts';
-import { METHODS, type Method } from '../extension/src/core/selfTraining/types.ts';
+import {
+  METHODS,
+  type Method,
+  type TrainingProgress,
+} from '../extension/src/core/selfTraining/types.ts';
 import createAdam from '../extension/src/core/tf/createAdam.ts';
 import loadSamples from '../extension/src/node/loadSamples.ts';
 import setupNodeBackend, { type NodeBackend } from '../extension/src/node/nodeBackend.ts';
@@ -250,15 +254,7 @@ async function accuracyRowsFor(
     latentOffset: DEFAULT_LATENT_OFFSET,
     seed,
     regulatorFactory: shapeRegulatorFactory(),
-    onProgress: (p: {
-      stage: string;
-      epoch: number;
-      epochs: number;
-      step: number;
-      steps: number;
-      loss: number;
-      pseudoLabels?: { excluded: number; total: number };
-    }) => {
+    onProgress: (p: TrainingProgress) => {
       if (p.pseudoLabels)
         process.stderr.write(
           `${k} ${method} pseudo labels: ${p.pseudoLabels.excluded}/${p.pseudoLabels.total} excluded\n`,
