@@ -28,6 +28,7 @@ import { toOriginalPixels } from '../extension/src/core/data/computeLetterbox.ts
 import type { TrainingSample } from '../extension/src/core/data/types.ts';
 import createHeatmapModel from '../extension/src/core/models/createHeatmapModel.ts';
 import integralCoordinates from '../extension/src/core/heatmap/integralCoordinates.ts';
+import withHeatmapLogits from '../extension/src/core/models/heatmapLogits.ts';
 import { evaluateLandmarks } from '../extension/src/core/metrics/index.ts';
 import { DEFAULT_LATENT_OFFSET } from '../extension/src/core/losses/sampleLatentOffsets.ts';
 import { DEFAULT_AUGMENTATION, PRESETS } from '../extension/src/core/selfTraining/presets.ts';
@@ -94,11 +95,13 @@ async function tfjsSpeed(backend: NodeBackend, reps: number) {
     f();
     return performance.now() - t0;
   };
+  const network = withHeatmapLogits(model);
+  const from = { fromLogits: network.fromLogits };
   const step = () =>
     tf.dispose(
       optimizer.minimize(
         () =>
-          integralCoordinates(model.apply(x, { training: true }) as tf.Tensor)
+          integralCoordinates(network.model.apply(x, { training: true }) as tf.Tensor, from)
             .sub(target)
             .abs()
             .sum(2)
@@ -107,7 +110,7 @@ async function tfjsSpeed(backend: NodeBackend, reps: number) {
       ) ?? undefined,
     );
   const infer = () =>
-    tf.tidy(() => integralCoordinates(model.predict(one) as tf.Tensor).dataSync());
+    tf.tidy(() => integralCoordinates(network.model.predict(one) as tf.Tensor, from).dataSync());
   time(step);
   time(infer);
   const steps = Array.from({ length: reps }, () => time(step));

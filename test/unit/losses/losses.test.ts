@@ -187,4 +187,40 @@ describe('losses: values and gradients against a float64 reference', () => {
       fd.forEach((g, k) => expect(Math.abs(grad[k]! - g) / scale).toBeLessThan(1e-3));
     },
   );
+
+  // The networks' training path: Eq. 2 from the logits (softmax of log σ). Same reference (σ in float64),
+  // and it must stay right where σ itself underflows float32 (every logit near −200: the sigmoid path
+  // has no mass left there), the state that collapsed Region Attention self-training on ISBI.
+  function logitLosses() {
+    const from = { fromLogits: true };
+    return {
+      l1: (z: tf.Tensor) =>
+        l1CoordinateLoss(integralCoordinates(z, from), tf.tensor3d(target), tf.tensor2d(mask)),
+      ra: (z: tf.Tensor) =>
+        regionAttentionLoss(z, tf.tensor3d(target), tf.tensor2d(delta), tf.tensor2d(mask), from),
+    };
+  }
+
+  it.each([0, -200])(
+    'from logits shifted by %d: values and gradients match the reference',
+    (shift) => {
+      const shifted = mapNested(logits, (v) => v + shift);
+      for (const name of ['l1', 'ra'] as const) {
+        const f = logitLosses()[name];
+        const reference = name === 'l1' ? refL1Loss : refRaLoss;
+        expect(f(tf.tensor4d(shifted)).dataSync()[0]).toBeCloseTo(reference(shifted), 5);
+        const grad = tf
+          .grad((z: tf.Tensor) => f(z))(tf.tensor4d(shifted))
+          .dataSync();
+        const fd = finiteDifferences((z) => reference(mapNested(z, (v) => v + shift)));
+        const scale = Math.max(...fd.map(Math.abs));
+        fd.forEach((g, k) => expect(Math.abs(grad[k]! - g) / scale).toBeLessThan(1e-3));
+      }
+    },
+  );
+
+  it('the sigmoid path has no mass left at logits near −200 (why training reads the logits)', () => {
+    const shifted = tf.tensor4d(mapNested(logits, (v) => v - 200));
+    expect(Math.max(...shifted.sigmoid().dataSync())).toBe(0);
+  });
 });

@@ -5,6 +5,7 @@ import validateConfig from '../../../extension/src/core/models/validateConfig.ts
 import UpSampling3D from '../../../extension/src/core/models/upSampling3d.ts';
 import type { HeatmapModelConfig } from '../../../extension/src/core/models/types.ts';
 import integralCoordinates from '../../../extension/src/core/heatmap/integralCoordinates.ts';
+import withHeatmapLogits from '../../../extension/src/core/models/heatmapLogits.ts';
 import createAdam from '../../../extension/src/core/tf/createAdam.ts';
 import setupNodeBackend from '../../../extension/src/node/nodeBackend.ts';
 
@@ -100,6 +101,47 @@ describe('heatmap networks', () => {
       optimizer.dispose();
     },
   );
+
+  it.each(tiny)(
+    '$architecture: the logits view shares the weights and σ(logits) is the output',
+    (config) => {
+      const { model } = createHeatmapModel({ ...config, seed: 3 });
+      const view = withHeatmapLogits(model);
+      expect(view.fromLogits).toBe(true);
+      expect(withHeatmapLogits(model)).toBe(view);
+      const x = tf.randomUniform([1, ...config.inputShape, 1], 0, 1, 'float32', 4);
+      const gap = () =>
+        tf.tidy(() =>
+          Math.max(
+            ...(view.model.predict(x) as tf.Tensor)
+              .sigmoid()
+              .sub(model.predict(x) as tf.Tensor)
+              .abs()
+              .dataSync(),
+          ),
+        );
+      expect(gap()).toBeLessThan(1e-6);
+      // A weight change made through the model is seen by the view (shared variables, no copy).
+      const bias = model.getLayer('heatmap_logits').getWeights()[1]!;
+      model
+        .getLayer('heatmap_logits')
+        .setWeights([model.getLayer('heatmap_logits').getWeights()[0]!, bias.add(3)]);
+      expect(gap()).toBeLessThan(1e-6);
+      x.dispose();
+      model.dispose();
+    },
+  );
+
+  it('a model saved before the logits layer existed (one sigmoid convolution) is read as sigmoid maps', () => {
+    const input = tf.input({ shape: [8, 8, 1] });
+    const output = tf.layers
+      .conv2d({ filters: 2, kernelSize: 1, activation: 'sigmoid', name: 'heatmaps' })
+      .apply(input) as tf.SymbolicTensor;
+    const legacy = tf.model({ inputs: input, outputs: output });
+    const view = withHeatmapLogits(legacy);
+    expect(view).toEqual({ model: legacy, fromLogits: false });
+    legacy.dispose();
+  });
 
   it('UpSampling3D repeats every voxel 2×2×2 and its gradient sums each block', () => {
     const [D, H, W, C] = [2, 3, 2, 2];

@@ -7,7 +7,7 @@
  * axis (width), y along height, z along depth.
  */
 import * as tf from '@tensorflow/tfjs';
-import normaliseHeatmaps from './normaliseHeatmaps.ts';
+import normaliseHeatmaps, { type HeatmapInputOptions } from './normaliseHeatmaps.ts';
 
 /** Normalised centres of `size` cells: (i + 0.5) / size. */
 export function cellCentres(size: number): tf.Tensor1D {
@@ -15,10 +15,13 @@ export function cellCentres(size: number): tf.Tensor1D {
 }
 
 /**
- * @param heatmaps non-negative maps [B, H, W, n] (2D) or [B, D, H, W, n] (3D)
+ * @param heatmaps sigmoid maps [B, H, W, n] (2D) or [B, D, H, W, n] (3D), or their logits (fromLogits)
  * @returns coordinates [B, n, 2] (x, y) or [B, n, 3] (x, y, z), normalised
  */
-export default function integralCoordinates(heatmaps: tf.Tensor): tf.Tensor3D {
+export default function integralCoordinates(
+  heatmaps: tf.Tensor,
+  options: HeatmapInputOptions = {},
+): tf.Tensor3D {
   const rank = heatmaps.rank;
   if (rank !== 4 && rank !== 5) {
     throw new Error(
@@ -27,7 +30,7 @@ export default function integralCoordinates(heatmaps: tf.Tensor): tf.Tensor3D {
   }
   return tf.tidy(() => {
     const spatialAxes = rank === 4 ? [1, 2] : [1, 2, 3];
-    const p = normaliseHeatmaps(heatmaps); // H / γ, sums to 1 per map
+    const p = normaliseHeatmaps(heatmaps, options); // H / γ, sums to 1 per map
     const coords: tf.Tensor[] = [];
     // x is the last spatial axis, then y, then z.
     for (const axis of spatialAxes.slice().reverse()) {

@@ -1,13 +1,14 @@
 /**
- * H_t / γ_t of Eq. 2 computed without an epsilon: each map is first divided by its own maximum, which
- * leaves the ratio unchanged but keeps γ ≥ 1. An additive epsilon (γ + ε) gave the Region Attention loss
- * a degenerate minimum: heatmaps shrunk towards zero made every expected distance ≈ 0, i.e. loss ≈ |δ|
- * (observed on ISBI: self-training collapsed every prediction to the image corner).
+ * H_t / γ_t of Eq. 2, from sigmoid heatmaps or from their logits.
  *
- * The maximum is treated as a constant in the backward pass. The result does not depend on it (any
- * positive divisor gives the same ratio), so the gradient is mathematically unchanged; but the exact
- * derivative through it, −H/peak², overflows float32 once a map's peak drops below ~1e-19 (sigmoid
- * logits below −44), and Inf − Inf then turned every weight into NaN (ISBI self-training, epoch 15).
+ * From logits z (the default for networks built here, see models/heatmapLogits.ts): H/γ = σ(z)/Σσ(z) is
+ * the softmax of log σ(z) = −softplus(−z) over the spatial axes, which stays finite for any z.
+ *
+ * From sigmoid maps (models saved before the logits layer existed): each map is first divided by its
+ * own maximum, which leaves the ratio unchanged but keeps γ ≥ 1. An additive epsilon (γ + ε) gave the
+ * Region Attention loss a degenerate minimum (heatmaps shrunk towards zero made every expected distance
+ * ≈ 0). The maximum is treated as a constant in the backward pass: the ratio does not depend on it, and
+ * its exact derivative, −H/peak², overflows float32 once a peak drops below ~1e-19.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -20,15 +21,37 @@ const stopGradient = tf.customGrad((...inputs) => {
   return { value: x.clone(), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
 });
 
+export interface HeatmapInputOptions {
+  /** The maps are logits z of sigmoid heatmaps σ(z) (default false: the maps are σ(z) ≥ 0). */
+  fromLogits?: boolean;
+}
+
+/** Softmax of log σ(z) over the spatial axes; the maximum is subtracted first (softmax is shift-free). */
+function normaliseLogits(logits: tf.Tensor, spatialAxes: number[]): tf.Tensor {
+  const logSigmoid = logits.neg().softplus().neg();
+  const shifted = logSigmoid.sub(stopGradient(logSigmoid.max(spatialAxes, true)));
+  const weights = shifted.exp();
+  return weights.div(weights.sum(spatialAxes, true));
+}
+
+function normaliseSigmoid(heatmaps: tf.Tensor, spatialAxes: number[]): tf.Tensor {
+  const peak = stopGradient(heatmaps.max(spatialAxes, true).maximum(TINY));
+  const scaled = heatmaps.div(peak);
+  return scaled.div(scaled.sum(spatialAxes, true).maximum(TINY));
+}
+
 /**
- * @param heatmaps non-negative maps [B, ...spatial, n]
+ * @param heatmaps maps [B, ...spatial, n]: sigmoid heatmaps (≥ 0) or, with fromLogits, their logits
  * @returns the maps normalised to sum 1 over the spatial axes (same shape)
  */
-export default function normaliseHeatmaps(heatmaps: tf.Tensor): tf.Tensor {
+export default function normaliseHeatmaps(
+  heatmaps: tf.Tensor,
+  options: HeatmapInputOptions = {},
+): tf.Tensor {
   return tf.tidy(() => {
     const spatialAxes = Array.from({ length: heatmaps.rank - 2 }, (_, i) => i + 1);
-    const peak = stopGradient(heatmaps.max(spatialAxes, true).maximum(TINY));
-    const scaled = heatmaps.div(peak);
-    return scaled.div(scaled.sum(spatialAxes, true).maximum(TINY));
+    return options.fromLogits
+      ? normaliseLogits(heatmaps, spatialAxes)
+      : normaliseSigmoid(heatmaps, spatialAxes);
   });
 }

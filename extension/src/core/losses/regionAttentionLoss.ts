@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { cellCentres } from '../heatmap/integralCoordinates.ts';
-import normaliseHeatmaps from '../heatmap/normaliseHeatmaps.ts';
+import normaliseHeatmaps, { type HeatmapInputOptions } from '../heatmap/normaliseHeatmaps.ts';
 
 /** Squared distance along one axis, shaped to broadcast against [B, ...spatial, n]. */
 function axisDistanceSquared(
@@ -25,10 +25,11 @@ function axisDistanceSquared(
 }
 
 /**
- * @param heatmaps non-negative maps [B, H, W, n] or [B, D, H, W, n]
+ * @param heatmaps sigmoid maps [B, H, W, n] or [B, D, H, W, n], or their logits (fromLogits)
  * @param pseudoLabels [B, n, d] normalised (x, y[, z])
  * @param latentOffsets [B, n] values of |δ_i|, normalised units
  * @param mask [B, n]: 1 counts, 0 excluded
+ * @param options fromLogits: `heatmaps` are logits
  * @returns scalar loss; 0 when no landmark is valid
  */
 export default function regionAttentionLoss(
@@ -36,6 +37,7 @@ export default function regionAttentionLoss(
   pseudoLabels: tf.Tensor3D,
   latentOffsets: tf.Tensor2D,
   mask: tf.Tensor2D,
+  options: HeatmapInputOptions = {},
 ): tf.Scalar {
   return tf.tidy(() => {
     const rank = heatmaps.rank;
@@ -51,7 +53,7 @@ export default function regionAttentionLoss(
         squared = squared === undefined ? term : squared.add(term);
       });
     const distance = squared!.sqrt(); // [B, ...spatial, n], constant w.r.t. the network
-    const expected = normaliseHeatmaps(heatmaps).mul(distance).sum(spatialAxes); // [B, n]
+    const expected = normaliseHeatmaps(heatmaps, options).mul(distance).sum(spatialAxes); // [B, n]
     const perLandmark = latentOffsets.sub(expected).abs();
     return perLandmark.mul(mask).sum().div(mask.sum().maximum(1)) as tf.Scalar;
   });

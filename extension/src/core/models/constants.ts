@@ -9,3 +9,6 @@ export const DEFAULT_CONFIG: Record<Architecture, { depth: number; baseFilters: 
 
 /** Default initial bias of the output logits. */
 export const DEFAULT_OUTPUT_BIAS = -4;
+
+/** Name of the layer whose output is the heatmaps' logits (before the sigmoid) in models built here. */
+export const HEATMAP_LOGITS_LAYER = 'heatmap_logits';

@@ -3,6 +3,7 @@
  * so that two networks built with the same seed have identical initial weights.
  */
 import * as tf from '@tensorflow/tfjs';
+import { HEATMAP_LOGITS_LAYER } from './constants.ts';
 import UpSampling3D from './upSampling3d.ts';
 
 /** Builds layers of one dimensionality with consecutive initialiser seeds. */
@@ -43,15 +44,21 @@ export default function createLayerFactory(rank: 2 | 3, seed: number): LayerFact
       (rank === 2 ? tf.layers.upSampling2d({ size: [2, 2] }) : new UpSampling3D({})).apply(
         x,
       ) as tf.SymbolicTensor,
-    output: (x, landmarks, bias) =>
-      convLayer({
+    // Logits and sigmoid are separate layers so that training and integral coordinates can read the
+    // logits (see heatmapLogits.ts); the model's output stays the sigmoid heatmap.
+    output: (x, landmarks, bias) => {
+      const logits = convLayer({
         filters: landmarks,
         kernelSize: 1,
         padding: 'same',
-        activation: 'sigmoid',
+        activation: 'linear',
         kernelInitializer: tf.initializers.glorotUniform({ seed: next++ }),
         biasInitializer: tf.initializers.constant({ value: bias }),
-        name: 'heatmaps',
-      }).apply(x) as tf.SymbolicTensor,
+        name: HEATMAP_LOGITS_LAYER,
+      }).apply(x) as tf.SymbolicTensor;
+      return tf.layers
+        .activation({ activation: 'sigmoid', name: 'heatmaps' })
+        .apply(logits) as tf.SymbolicTensor;
+    },
   };
 }

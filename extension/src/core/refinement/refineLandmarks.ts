@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import integralCoordinates from '../heatmap/integralCoordinates.ts';
+import withHeatmapLogits from '../models/heatmapLogits.ts';
 import extractPatch from './extractPatch.ts';
 import { imageToPatch, patchToImage, type PatchGeometry } from './patchGeometry.ts';
 import { toLevelPixels, toOriginalFromLevel } from './prepareRefinerImage.ts';
@@ -45,8 +46,9 @@ async function refineOnce(
   const buffer = new Float32Array(n * h * w);
   geometries.forEach((g, l) => extractPatch(image, g, buffer.subarray(l * h * w, (l + 1) * h * w)));
   const coords = tf.tidy(() => {
-    const heat = model.predict(tf.tensor4d(buffer, [n, h, w, 1])) as tf.Tensor4D;
-    const all = integralCoordinates(heat); // [n patches, n channels, 2]
+    const network = withHeatmapLogits(model);
+    const heat = network.model.predict(tf.tensor4d(buffer, [n, h, w, 1])) as tf.Tensor4D;
+    const all = integralCoordinates(heat, { fromLogits: network.fromLogits }); // [n patches, n channels, 2]
     // The diagonal: patch l's own channel l.
     const own = all.mul(tf.eye(n).expandDims(2)).sum(1);
     return own.mul(tf.tensor1d([w, h]));

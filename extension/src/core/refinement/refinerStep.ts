@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import integralCoordinates from '../heatmap/integralCoordinates.ts';
+import withHeatmapLogits from '../models/heatmapLogits.ts';
 import l1CoordinateLoss from '../losses/l1CoordinateLoss.ts';
 import regionAttentionLoss from '../losses/regionAttentionLoss.ts';
 import clipByGlobalNorm from '../tf/clipByGlobalNorm.ts';
@@ -33,15 +34,17 @@ export default function refinerStep(
     const target = tf.tensor3d(
       batch.targets.map(([x, y]) => Array.from({ length: n }, () => [x! / w, y! / h])),
     );
+    const network = withHeatmapLogits(model);
+    const from = { fromLogits: network.fromLogits };
     const lossFn = (): tf.Scalar => {
-      const heat = model.apply(images, { training: true }) as tf.Tensor4D;
-      const l1 = l1CoordinateLoss(integralCoordinates(heat), target, mask);
+      const heat = network.model.apply(images, { training: true }) as tf.Tensor4D;
+      const l1 = l1CoordinateLoss(integralCoordinates(heat, from), target, mask);
       if (regionAttentionWeight === 0) return l1;
       // Eq. 10 with a fixed latent offset of half a patch pixel: pulls the heatmap's mass towards the
       // target, which the L1 on its centre of mass alone does only slowly (the background must fade).
       const delta = tf.fill([b, n], 0.5 / Math.max(h, w)) as tf.Tensor2D;
       return l1.add(
-        regionAttentionLoss(heat, target, delta, mask).mul(regionAttentionWeight),
+        regionAttentionLoss(heat, target, delta, mask, from).mul(regionAttentionWeight),
       ) as tf.Scalar;
     };
     if (clipNorm === undefined) return optimizer.minimize(lossFn, true) as tf.Scalar;

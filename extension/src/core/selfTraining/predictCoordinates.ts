@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import integralCoordinates from '../heatmap/integralCoordinates.ts';
+import withHeatmapLogits from '../models/heatmapLogits.ts';
 
 /**
  * @param images each of the input size (H × W or D × H × W, x fastest), [0, 1]
@@ -30,13 +31,14 @@ export default async function predictCoordinates(
   }
   // Sizes along x, y[, z]: the last spatial axis is x.
   const sizes = inputShape.slice().reverse();
+  const network = withHeatmapLogits(model);
   const out: number[][][] = [];
   for (let start = 0; start < images.length; start += batchSize) {
     const chunk = images.slice(start, start + batchSize);
     const coords = tf.tidy(() => {
       const x = tf.stack(chunk.map((im) => tf.tensor(im, [...inputShape, 1])));
-      const heat = model.predict(x) as tf.Tensor;
-      return integralCoordinates(heat).mul(tf.tensor1d(sizes));
+      const heat = network.model.predict(x) as tf.Tensor;
+      return integralCoordinates(heat, { fromLogits: network.fromLogits }).mul(tf.tensor1d(sizes));
     });
     const values = (await coords.array()) as number[][][];
     coords.dispose();

@@ -12,6 +12,7 @@ import l1CoordinateLoss from '../losses/l1CoordinateLoss.ts';
 import regionAttentionLoss from '../losses/regionAttentionLoss.ts';
 import sampleLatentOffsets from '../losses/sampleLatentOffsets.ts';
 import clipByGlobalNorm from '../tf/clipByGlobalNorm.ts';
+import withHeatmapLogits from '../models/heatmapLogits.ts';
 
 /**
  * One batch entry: image or volume (input intensities), target landmarks (input pixels/voxels, (x, y) or
@@ -79,12 +80,17 @@ export default function trainStep(ctx: StepContext, batch: readonly BatchItem[])
     const deltas = tf.tensor2d(
       sampleLatentOffsets(ctx.rng, batch.length, n, ctx.latentOffset.mean, ctx.latentOffset.sd),
     );
+    const network = withHeatmapLogits(ctx.model);
+    const from = { fromLogits: network.fromLogits };
     const lossFn = () => {
-      const heat = ctx.model.apply(aug.images, { training: true }) as tf.Tensor;
+      const heat = network.model.apply(aug.images, { training: true }) as tf.Tensor;
       let total = tf.scalar(0);
-      if (nL1 > 0)
-        total = total.add(l1CoordinateLoss(integralCoordinates(heat), target, l1Mask).mul(nL1));
-      if (nRa > 0) total = total.add(regionAttentionLoss(heat, target, deltas, raMask).mul(nRa));
+      if (nL1 > 0) {
+        const coords = integralCoordinates(heat, from);
+        total = total.add(l1CoordinateLoss(coords, target, l1Mask).mul(nL1));
+      }
+      if (nRa > 0)
+        total = total.add(regionAttentionLoss(heat, target, deltas, raMask, from).mul(nRa));
       return total.div(Math.max(nL1 + nRa, 1)) as tf.Scalar;
     };
     if (ctx.clipNorm === undefined) return ctx.optimizer.minimize(lossFn, true) as tf.Scalar;
