@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   landmarkAnnotations,
   nextLandmark,
+  srAnnotation,
   toLandmarkSet2D,
   toLandmarkSet3D,
   type PointAnnotation,
 } from '../../../extension/src/ohif/services/landmarkAnnotations.ts';
 import { adjustedText } from '../../../extension/src/ohif/tools/drawAdjusted.ts';
+import { NAME_OFFSET, namePosition } from '../../../extension/src/ohif/tools/drawName.ts';
 
 const point = (
   label: string,
@@ -126,5 +128,62 @@ describe('landmark annotations', () => {
   it('labels X_beta with the deviation in mm, one decimal, as the panel does', () => {
     expect(adjustedText(7.549)).toEqual(['X_β Δ 7.5 mm']);
     expect(adjustedText(undefined)).toEqual(['X_β Δ ? mm']);
+  });
+
+  it('draws a 2D SR landmark at its world point with X_beta mapped the same way', () => {
+    // A 2D image whose pixel (col, row) lies at world (10 + 0.5 col, 20 + 0.25 row, 5).
+    const toWorld = (p: number[]) => [10 + 0.5 * p[0], 20 + 0.25 * p[1], 5];
+    const drawn = srAnnotation(
+      {
+        name: 'Sella',
+        position: [4, 8],
+        status: 'flagged-abnormal',
+        deviationMm: 7.5,
+        adjustedPosition: [6, 12],
+        confidence: 0.4,
+      },
+      2,
+      toWorld,
+    );
+    expect(drawn).toEqual({
+      point: [12, 22, 5],
+      data: {
+        label: 'Sella',
+        landmarkStatus: 'flagged-abnormal',
+        deviationMm: 7.5,
+        confidence: 0.4,
+        originalPoint: [12, 22, 5],
+        adjustedPosition: [6, 12],
+        adjustedPoint: [13, 23, 5],
+      },
+    });
+  });
+
+  it('draws a 3D SR landmark at its patient-mm position and drops X_beta of the wrong size', () => {
+    const drawn = srAnnotation(
+      { name: 'Sella', position: [1, 2, 3], status: 'pseudo-label', adjustedPosition: [4, 5] },
+      3,
+      (p) => p,
+    );
+    expect(drawn?.point).toEqual([1, 2, 3]);
+    expect(drawn?.data.originalPoint).toEqual([1, 2, 3]);
+    expect(drawn?.data).not.toHaveProperty('adjustedPoint');
+  });
+
+  it('draws nothing for a landmark whose position is not finite (no NaN on screen)', () => {
+    const l = { name: 'N', position: [Number.NaN, 2], status: 'manual' as const };
+    expect(srAnnotation(l, 2, (p) => [...p, 0])).toBeUndefined();
+    const inf = { name: 'N', position: [1, 2], status: 'manual' as const };
+    expect(srAnnotation(inf, 2, () => [Infinity, 0, 0])).toBeUndefined();
+    // A non-finite X_beta is dropped, the landmark itself is kept.
+    const badX = { ...inf, adjustedPosition: [Number.NaN, 1] };
+    expect(srAnnotation(badX, 2, (p) => [...p, 0])?.data).not.toHaveProperty('adjustedPoint');
+  });
+
+  it('puts a name at the same offset from its point wherever the point is on the canvas', () => {
+    // Independent of any other label: two points 3 px apart keep their names 3 px apart.
+    expect(namePosition([100, 50])).toEqual([100 + NAME_OFFSET.x, 50 + NAME_OFFSET.y]);
+    expect(namePosition([103, 50])).toEqual([103 + NAME_OFFSET.x, 50 + NAME_OFFSET.y]);
+    expect(NAME_OFFSET.x).toBeGreaterThan(0);
   });
 });

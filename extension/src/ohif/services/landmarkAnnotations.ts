@@ -71,16 +71,13 @@ export function toLandmarkSet2D(
   ref: ImageRef,
   status: LandmarkStatus = 'manual',
 ): LandmarkSet {
-  const landmarks: Landmark[] = [];
-  for (const name of names) {
-    const a = annotations.find((x) => x.data.label === name);
-    if (!a) continue;
+  const landmarks = collectLandmarks(names, annotations, status, (a, name) => {
     const [col, row] = worldToImage(a.data.handles.points[0]);
     if (!Number.isFinite(col) || !Number.isFinite(row)) {
       throw new Error(`landmark ${name} on image ${ref.sopUid}: position is not a number`);
     }
-    landmarks.push(withDeviation(a, { name, position: [col, row], status }));
-  }
+    return [col, row];
+  });
   return {
     studyUid: ref.studyUid,
     seriesUid: ref.seriesUid,
@@ -101,16 +98,13 @@ export function toLandmarkSet3D(
   ref: Omit<ImageRef, 'sopUid'> & { sopUids: string[]; frameOfReferenceUid: string },
   status: LandmarkStatus = 'manual',
 ): LandmarkSet {
-  const landmarks: Landmark[] = [];
-  for (const name of names) {
-    const a = annotations.find((x) => x.data.label === name);
-    if (!a) continue;
+  const landmarks = collectLandmarks(names, annotations, status, (a, name) => {
     const p = a.data.handles.points[0].slice(0, 3);
     if (p.length !== 3 || !p.every(Number.isFinite)) {
       throw new Error(`landmark ${name} in series ${ref.seriesUid}: position is not a 3D point`);
     }
-    landmarks.push(withDeviation(a, { name, position: p, status }));
-  }
+    return p;
+  });
   return {
     studyUid: ref.studyUid,
     seriesUid: ref.seriesUid,
@@ -120,6 +114,21 @@ export function toLandmarkSet3D(
     frameOfReferenceUid: ref.frameOfReferenceUid,
     landmarks,
   };
+}
+
+/** The template's landmarks that have an annotation, in template order, at `position(a)`. */
+function collectLandmarks(
+  names: readonly string[],
+  annotations: readonly PointAnnotation[],
+  status: LandmarkStatus,
+  position: (a: PointAnnotation, name: string) => number[],
+): Landmark[] {
+  const landmarks: Landmark[] = [];
+  for (const name of names) {
+    const a = annotations.find((x) => x.data.label === name);
+    if (a) landmarks.push(withDeviation(a, { name, position: position(a, name), status }));
+  }
+  return landmarks;
 }
 
 /**
@@ -141,4 +150,44 @@ function withDeviation(a: PointAnnotation, base: Landmark): Landmark {
   }
   if (Number.isFinite(confidence)) l.confidence = confidence;
   return l;
+}
+
+/** A landmark of a loaded SR as an annotation: where to put it and the data it carries. */
+export interface SrAnnotation {
+  /** World point (Cornerstone world = DICOM patient mm). */
+  point: number[];
+  data: Partial<PointAnnotation['data']> & { label: string; originalPoint: number[] };
+}
+
+/**
+ * The annotation of one SR landmark, 2D or 3D alike: `toWorld` maps an SR position (2D: image pixels,
+ * SCOORD convention; 3D: patient mm, already world) to a world point. The status, deviation and
+ * confidence come from the SR; `originalPoint` remembers where it was loaded (a later move makes it
+ * "corrected"); X_β is kept as stored and as a world point when it has the landmark's dimension.
+ * Returns undefined for a position that is not finite (nothing non-finite is drawn).
+ */
+export function srAnnotation(
+  landmark: Landmark,
+  dimension: 2 | 3,
+  toWorld: (position: number[]) => number[],
+): SrAnnotation | undefined {
+  const position = landmark.position.slice(0, dimension);
+  if (position.length !== dimension || !position.every(Number.isFinite)) return undefined;
+  const point = [...toWorld(position)];
+  if (!point.every(Number.isFinite)) return undefined;
+  const adjusted = landmark.adjustedPosition;
+  const hasAdjusted = adjusted?.length === dimension && adjusted.every(Number.isFinite);
+  return {
+    point,
+    data: {
+      label: landmark.name,
+      landmarkStatus: landmark.status,
+      deviationMm: landmark.deviationMm,
+      confidence: landmark.confidence,
+      originalPoint: [...point],
+      ...(hasAdjusted
+        ? { adjustedPosition: [...adjusted], adjustedPoint: [...toWorld(adjusted)] }
+        : {}),
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { drawAdjusted } from './drawAdjusted.ts';
+import { drawName } from './drawName.ts';
 import { toolNames } from './toolNames.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -24,8 +25,9 @@ export interface LandmarkToolHooks {
  * at run time, so the class is created in this factory, never at import time).
  *
  * A click places one point labelled with the next unplaced landmark of the active template
- * (`nextLabel`); the label is drawn next to the point unless names are hidden (`display().showNames`);
- * dragging the point or its label corrects it (ProbeTool's handle behaviour). When all landmarks are
+ * (`nextLabel`); the label is drawn next to the point, at a fixed offset (drawName.ts), unless names
+ * are hidden (`display().showNames`); dragging the point corrects it (ProbeTool's handle behaviour).
+ * When all landmarks are
  * placed, further clicks are ignored. For the landmark selected in review, the shape-adjusted position
  * X_β is drawn as a hollow circle joined to the point, with the deviation in mm (drawAdjusted.ts).
  */
@@ -52,9 +54,9 @@ export function createLandmarkTool(cornerstoneTools: any, hooks: LandmarkToolHoo
           ...(defaultToolProps.configuration ?? {}),
           shadow: true,
           preventHandleOutsideImage: true,
-          // ProbeTool draws no text box when this returns undefined.
-          getTextLines: (data: { label?: string }) =>
-            hooks.display().showNames ? [data.label ?? ''] : undefined,
+          // ProbeTool draws no text box when this returns undefined: names are drawn by renderNames,
+          // anchored to their points (drawName.ts says why).
+          getTextLines: () => undefined,
         },
       });
       const base = this.addNewAnnotation;
@@ -74,8 +76,51 @@ export function createLandmarkTool(cornerstoneTools: any, hooks: LandmarkToolHoo
       const render = this.renderAnnotation;
       this.renderAnnotation = (enabledElement: any, svgDrawingHelper: any) => {
         const drawn = render.call(this, enabledElement, svgDrawingHelper);
-        return this.renderAdjusted(enabledElement, svgDrawingHelper) || drawn;
+        const named = this.renderNames(enabledElement, svgDrawingHelper);
+        return this.renderAdjusted(enabledElement, svgDrawingHelper) || named || drawn;
       };
+    }
+
+    /** Our annotations that this viewport shows (ProbeTool's own filter: image or view plane). */
+    shownOn(viewport: any): any[] {
+      const all = cornerstoneTools.annotation.state.getAnnotations(
+        toolNames.LandmarkPoint,
+        viewport.element,
+      );
+      return this.filterInteractableAnnotationsForElement(viewport.element, all ?? []) ?? [];
+    }
+
+    styleOf(viewport: any, annotation: any): any {
+      return {
+        toolGroupId: this.toolGroupId,
+        toolName: this.getToolName(),
+        viewportId: viewport.id,
+        annotationUID: annotation.annotationUID,
+      };
+    }
+
+    /** Each landmark's name beside its point, in its status colour (unless names are hidden). */
+    renderNames(enabledElement: any, svgDrawingHelper: any): boolean {
+      if (!hooks.display().showNames) return false;
+      const { viewport } = enabledElement;
+      const visible = cornerstoneTools.annotation.visibility?.isAnnotationVisible;
+      let drawn = false;
+      for (const annotation of this.shownOn(viewport)) {
+        if (visible && !visible(annotation.annotationUID)) continue;
+        const style = this.getLinkedTextBoxStyle(this.styleOf(viewport, annotation), annotation);
+        if (!style.visibility) continue;
+        const point = viewport.worldToCanvas(annotation.data.handles.points[0]);
+        drawName(
+          cornerstoneTools.drawing,
+          svgDrawingHelper,
+          annotation.annotationUID,
+          annotation.data.label ?? '',
+          point,
+          style,
+        );
+        drawn = true;
+      }
+      return drawn;
     }
 
     /** X_β of the selected review landmark, when it is on this viewport. */
@@ -83,21 +128,11 @@ export function createLandmarkTool(cornerstoneTools: any, hooks: LandmarkToolHoo
       const uid = hooks.display().adjustedFor;
       if (!uid) return false;
       const { viewport } = enabledElement;
-      const all = cornerstoneTools.annotation.state.getAnnotations(
-        toolNames.LandmarkPoint,
-        viewport.element,
-      );
-      const mine = this.filterInteractableAnnotationsForElement(viewport.element, all ?? []) ?? [];
-      const annotation = mine.find((a: any) => a.annotationUID === uid);
+      const annotation = this.shownOn(viewport).find((a: any) => a.annotationUID === uid);
       if (!annotation) return false;
       const { color } = this.getAnnotationStyle({
         annotation,
-        styleSpecifier: {
-          toolGroupId: this.toolGroupId,
-          toolName: this.getToolName(),
-          viewportId: viewport.id,
-          annotationUID: uid,
-        },
+        styleSpecifier: this.styleOf(viewport, annotation),
       });
       return drawAdjusted(cornerstoneTools.drawing, viewport, svgDrawingHelper, annotation, color);
     }

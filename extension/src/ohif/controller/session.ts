@@ -1,0 +1,40 @@
+import type { QueueStatus } from '../services/pacsResultQueue.ts';
+import type { OhifContext } from '../types.ts';
+import type { ViewerAccess } from './viewerAccess.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/** The controller's mutable fields, shared by the concern files of this folder. */
+export interface ControllerFields {
+  /** Landmark names of the template being annotated, or of the loaded SR. */
+  names: string[];
+  annotating: boolean;
+  /** Landmark selected for review. */
+  selected?: string;
+  /** SOP Instance UID of the SR whose landmarks are shown. */
+  loadedSr?: string;
+  /** Landmark names drawn beside the points (all viewports). */
+  showNames: boolean;
+  /** SRs kept in the browser until the PACS accepts them. */
+  queue: QueueStatus;
+  /** The registered landmark tool class (created from the host's ProbeTool). */
+  Tool?: any;
+  /** Re-entrancy guard of syncMprCopies (its own annotation events call it again). */
+  syncing: boolean;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** What every concern of the controller works on. */
+export interface Session {
+  ctx: OhifContext;
+  view: ViewerAccess;
+  state: ControllerFields;
+  /** Tells the panel that the state changed. */
+  notify: () => void;
+}
+
+/** Our extra per-annotation data for review (set when an SR is loaded, and by decisions). */
+export interface ReviewData {
+  /** World point the landmark was loaded at: a move away from it makes it "corrected". */
+  originalPoint?: number[];
+  decision?: 'accepted' | 'rejected';
+}
