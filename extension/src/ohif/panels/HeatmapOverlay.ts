@@ -1,12 +1,14 @@
 /**
  * A semi-transparent heatmap drawn over a 2D Cornerstone viewport: one canvas laid exactly over
- * Cornerstone's own canvas (a sibling of it, no pointer events), redrawn on every IMAGE_RENDERED of that viewport (pan, zoom, resize,
- * window level), positioned with the host's imageToWorldCoords + viewport.worldToCanvas, so it follows
- * the image exactly, clipped to the image. Hidden while the viewport shows another image than the one
- * predicted.
+ * Cornerstone's own canvas (a sibling of it, no pointer events), redrawn on every IMAGE_RENDERED of
+ * that viewport (pan, zoom, resize, window level), positioned with the host's imageToWorldCoords +
+ * viewport.worldToCanvas, so it follows the image exactly, clipped to the image. Dropped (removed,
+ * `onDrop` called) as soon as the viewport no longer shows the predicted image: another slice, series
+ * or study in the viewport, or the viewport itself disabled (watchDisplayedImage).
  */
 import type { CornerstoneLibraries } from '../services/cornerstone.ts';
 import heatmapImageRect from '../services/heatmapImageRect.ts';
+import type { Services } from '../types.ts';
 import type { HeatmapResult } from '../worker/protocol.ts';
 
 export const OVERLAY_TEST_ID = 'landmarks-heatmap-overlay';
@@ -34,27 +36,124 @@ function colourise(result: HeatmapResult): HTMLCanvasElement {
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
+/** What watchDisplayedImage listens to and calls. */
+export interface DisplayedImageWatch {
+  /** The viewport's element (Cornerstone fires its per-viewport events there). */
+  element: EventTarget;
+  /** Cornerstone's event target (ELEMENT_DISABLED is fired there). */
+  eventTarget: EventTarget;
+  /** Cornerstone's `Enums.Events` (event names). */
+  events: Record<string, string>;
+  /** The image id the viewport shows now (undefined when none). */
+  current: () => string | undefined;
+  /** The image id the overlay belongs to. */
+  imageId: string;
+  /** Called on every render while the viewport still shows `imageId`. */
+  redraw: () => void;
+  /** Called once, when the viewport no longer shows `imageId` or is disabled. */
+  drop: () => void;
+  /** OHIF's services: the cornerstoneViewportService says when a viewport gets new data. */
+  services?: Services;
+  viewportId?: string;
+}
+
+/**
+ * Keeps an overlay in step with what a Cornerstone viewport displays, through the events of the host's
+ * Cornerstone (reached via OHIF's extension manager) and OHIF's cornerstoneViewportService, never a
+ * global: IMAGE_RENDERED redraws; a new image in the stack (STACK_NEW_IMAGE, VIEWPORT_NEW_IMAGE_SET),
+ * new viewport data (VIEWPORT_DATA_CHANGED) or the element being disabled drops the overlay when the
+ * displayed image is not `imageId` any more. Returns the function that stops listening.
+ */
+export function watchDisplayedImage(w: DisplayedImageWatch): () => void {
+  let live = true;
+  const stop = () => {
+    live = false;
+    for (const [target, name, fn] of listeners) target.removeEventListener(name, fn);
+    subscription?.unsubscribe();
+  };
+  const drop = () => {
+    if (!live) return;
+    stop();
+    w.drop();
+  };
+  const check = () => {
+    if (live && w.current() !== w.imageId) drop();
+  };
+  const onRendered = () => {
+    if (!live) return;
+    if (w.current() === w.imageId) w.redraw();
+    else drop();
+  };
+  const onDisabled = (evt: Event) => {
+    const detail = (evt as CustomEvent).detail as { element?: unknown } | undefined;
+    if (detail?.element === w.element) drop();
+  };
+  const listeners: Array<[EventTarget, string, (evt: Event) => void]> = [
+    [w.element, w.events.IMAGE_RENDERED!, onRendered],
+    [w.element, w.events.STACK_NEW_IMAGE!, check],
+    [w.element, w.events.VIEWPORT_NEW_IMAGE_SET!, check],
+    [w.eventTarget, w.events.ELEMENT_DISABLED!, onDisabled],
+  ];
+  for (const [target, name, fn] of listeners) if (name) target.addEventListener(name, fn);
+  const service = w.services?.cornerstoneViewportService as
+    | {
+        EVENTS?: Record<string, string>;
+        subscribe?: (e: string, cb: (p: unknown) => void) => { unsubscribe(): void };
+      }
+    | undefined;
+  const changed = service?.EVENTS?.VIEWPORT_DATA_CHANGED;
+  const subscription =
+    changed && service?.subscribe
+      ? service.subscribe(changed, (payload) => {
+          const id = (payload as { viewportId?: string } | undefined)?.viewportId;
+          // Cornerstone sets the new image after this event: look once it is on screen.
+          if (!w.viewportId || !id || id === w.viewportId) queueMicrotask(check);
+        })
+      : undefined;
+  return stop;
+}
+
+/** Optional wiring of an overlay: OHIF's services and what to do when it is dropped. */
+export interface OverlayOptions {
+  services?: Services;
+  viewportId?: string;
+  /** Called once when the overlay removes itself (the displayed image changed). */
+  onDrop?: () => void;
+}
+
 export class HeatmapOverlay {
   readonly canvas: HTMLCanvasElement;
   private readonly source: HTMLCanvasElement;
-  private readonly event: string;
-  private readonly redraw = () => this.draw();
+  private readonly unwatch: () => void;
 
   constructor(
     private readonly libs: CornerstoneLibraries,
     private readonly viewport: any,
     private readonly imageId: string,
     private readonly result: HeatmapResult,
+    options: OverlayOptions = {},
   ) {
     this.source = colourise(result);
     this.canvas = document.createElement('canvas');
     this.canvas.dataset.testid = OVERLAY_TEST_ID;
     this.canvas.dataset.sop = result.sopUid;
     Object.assign(this.canvas.style, { position: 'absolute', pointerEvents: 'none', zIndex: '5' });
-    this.event = libs.cornerstone.Enums.Events.IMAGE_RENDERED;
     // Beside Cornerstone's canvas (same containing block), placed over it in draw().
     this.target().parentElement!.appendChild(this.canvas);
-    viewport.element.addEventListener(this.event, this.redraw);
+    this.unwatch = watchDisplayedImage({
+      element: viewport.element,
+      eventTarget: libs.cornerstone.eventTarget,
+      events: libs.cornerstone.Enums.Events,
+      current: () => viewport.getCurrentImageId?.(),
+      imageId,
+      redraw: () => this.draw(),
+      drop: () => {
+        this.canvas.remove();
+        options.onDrop?.();
+      },
+      services: options.services,
+      viewportId: options.viewportId ?? viewport.id,
+    });
     this.draw();
   }
 
@@ -114,9 +213,9 @@ export class HeatmapOverlay {
     ctx.restore();
   }
 
-  /** Removes the canvas and the listener. */
+  /** Removes the canvas and the listeners. */
   dispose(): void {
-    this.viewport.element.removeEventListener(this.event, this.redraw);
+    this.unwatch();
     this.canvas.remove();
   }
 }
