@@ -8,17 +8,53 @@ import type { LandmarksController } from './controller.ts';
 import type { ModelInfo } from './services/modelBundle.ts';
 import { ModelController } from './services/modelController.ts';
 import { pseudoLabelSet } from './services/pseudoLabelSet.ts';
-import { gatherTrainingSet, type StudyImage, type TrainingSet } from './services/trainingSet.ts';
-import type {
-  PseudoLabelResult,
-  TrainingPreset,
-  TrainingStateSummary,
-  WorkerMessage,
+import {
+  gatherTrainingSet,
+  type KindSet,
+  type StudyImage,
+  type StudyVolume,
+  type TrainingSet,
+} from './services/trainingSet.ts';
+import { MIN_TRAINING_SHAPES } from '../core/shape/index.ts';
+import volumePseudoLabelSet from './volume/volumePseudoLabelSet.ts';
+import {
+  isVolumeItem,
+  type PseudoLabelResult,
+  type StudyItem,
+  type TrainingPreset,
+  type TrainingStateSummary,
+  type WorkerMessage,
 } from './worker/protocol.ts';
 import { WorkerClient, type JobRequest } from './worker/workerClient.ts';
 
 /** SR Algorithm Name of the browser model; the Algorithm Version is the model id (weights' hash). */
 export const MODEL_NAME = 'ohif-landmarks-unet2d';
+/** SR Algorithm Name of the browser's volume (3D U-Net) model. */
+export const MODEL_NAME_3D = 'ohif-landmarks-unet3d';
+
+/** Which studies a run trains on: 2D X-rays, CT/CBCT volumes, or `auto` (see {@link chooseKind}). */
+export type StudyKind = '2d' | '3d';
+
+/** True when the model takes volumes (input [D, H, W]); a model without metadata counts as 2D. */
+const isVolumeModel = (model: ModelInfo): boolean =>
+  model.metadata?.network?.inputShape?.length === 3;
+
+/**
+ * The kind to train: the one asked for, else (auto) 2D when it has enough annotated studies, else 3D
+ * when the volumes have, else 2D (whose worker then says how many annotations are missing).
+ */
+export function chooseKind(set: TrainingSet, asked: StudyKind | 'auto' = 'auto'): StudyKind {
+  if (asked !== 'auto') return asked;
+  if (set.labelled.length >= MIN_TRAINING_SHAPES) return '2d';
+  return set.volumes.labelled.length >= MIN_TRAINING_SHAPES ? '3d' : '2d';
+}
+
+/** The studies of one kind. */
+const kindSet = (set: TrainingSet, kind: StudyKind): KindSet<StudyImage | StudyVolume> =>
+  kind === '3d' ? set.volumes : set;
+
+/** An item as the worker takes it (without the study identity and SR). */
+const strip = ({ study: _s, current: _c, ...item }: StudyImage | StudyVolume): StudyItem => item;
 
 /** One study in the "annotate next" ranking. */
 export interface AnnotateNextItem {
@@ -33,6 +69,8 @@ type Phase = 'idle' | 'scanning' | 'loading' | 'training' | 'pseudo-label' | 'st
 /** Everything the Train panel shows. */
 export interface TrainingState {
   phase: Phase | 'done' | 'cancelled' | 'error';
+  /** Kind of the current run: 2D images or volumes. */
+  kind?: StudyKind;
   backend?: string;
   note?: string;
   labelled?: number;
@@ -63,21 +101,35 @@ const BUSY: readonly string[] = ['scanning', 'loading', 'training', 'pseudo-labe
 
 /** The SR's algorithm identity for a model. */
 export const modelIdentity = (model: ModelInfo): ModelIdentity => ({
-  name: MODEL_NAME,
+  name: modelName(model),
   version: model.id,
   method: 'shape-regulated self-training',
 });
+
+/** The SR Algorithm Name of a model (2D or volume network). */
+const modelName = (model: ModelInfo): string => (isVolumeModel(model) ? MODEL_NAME_3D : MODEL_NAME);
 
 /**
  * True when the image's current SR is a pseudo label written by exactly this model (same Algorithm
  * Name and Version = weights' hash): resumed pseudo-labelling skips it. Annotations are never skipped
  * here because they are not in the unannotated list at all.
  */
-export function labelledByModel(image: StudyImage, model: ModelInfo): boolean {
+export function labelledByModel(image: StudyImage | StudyVolume, model: ModelInfo): boolean {
   const set = image.current?.set;
   return (
-    !!set && !isAnnotation(set) && set.model?.name === MODEL_NAME && set.model.version === model.id
+    !!set &&
+    !isAnnotation(set) &&
+    set.model?.name === modelName(model) &&
+    set.model.version === model.id
   );
+}
+
+/** The unannotated study item (2D image or volume) a worker result is about. */
+function unlabelledItem(set: TrainingSet, item: StudyItem): StudyImage | StudyVolume | undefined {
+  const list: Array<StudyImage | StudyVolume> = isVolumeItem(item)
+    ? set.volumes.unlabelled
+    : set.unlabelled;
+  return list.find((i) => i.sopUid === item.sopUid && i.seriesUid === item.seriesUid);
 }
 
 /**
@@ -96,6 +148,8 @@ export class TrainingController {
   };
   /** Backends chosen in the Train section (undefined = automatic); inference jobs use them too. */
   backends?: BrowserBackend[];
+  /** Kind of studies chosen in the Train section (`train` uses it unless given one). */
+  kind: StudyKind | 'auto' = 'auto';
   readonly client = new WorkerClient();
   readonly models: ModelController;
   private listeners = new Set<() => void>();
@@ -124,16 +178,29 @@ export class TrainingController {
     this.set({ model: m.model, saved: m.training });
   }
 
-  /** Scans the PACS, trains, pseudo-labels the unannotated studies and stores their SRs. */
-  train(preset: TrainingPreset, backends?: BrowserBackend[]): Promise<void> {
+  /**
+   * Scans the PACS, trains one model on the studies of one kind (2D X-rays or CT/CBCT volumes, `kind`;
+   * auto: see {@link chooseKind}), pseudo-labels the unannotated studies of that kind and stores their SRs.
+   */
+  train(
+    preset: TrainingPreset,
+    backends?: BrowserBackend[],
+    kind: StudyKind | 'auto' = this.kind,
+  ): Promise<void> {
     return this.job(async (set) => {
       const pacs = this.landmarks.pacs();
-      const strip = ({ study: _s, current: _c, ...item }: StudyImage) => item;
+      const chosen = chooseKind(set, kind);
+      const items = kindSet(set, chosen);
+      this.set({
+        kind: chosen,
+        labelled: items.labelled.length,
+        unlabelled: items.unlabelled.length,
+      });
       return {
         type: 'train',
-        names: set.names,
-        labelled: set.labelled.map(strip),
-        unlabelled: set.unlabelled.map(strip),
+        names: items.names,
+        labelled: items.labelled.map(strip),
+        unlabelled: items.unlabelled.map(strip),
         wadoRoot: pacs.wadoRoot,
         headers: pacs.headers,
         preset,
@@ -164,16 +231,21 @@ export class TrainingController {
       await this.refreshStatus();
       const model = this.state.model;
       if (!model) throw new Error('no model yet: train one or import a model file');
-      const todo = set.unlabelled.filter((i) => !labelledByModel(i, model));
+      // The stored model's kind decides which studies it can label.
+      const kind: StudyKind = isVolumeModel(model) ? '3d' : '2d';
+      const items = kindSet(set, kind);
+      const todo = items.unlabelled.filter((i) => !labelledByModel(i, model));
       this.set({
-        pseudo: { done: 0, total: todo.length, skipped: set.unlabelled.length - todo.length },
+        kind,
+        labelled: items.labelled.length,
+        unlabelled: items.unlabelled.length,
+        pseudo: { done: 0, total: todo.length, skipped: items.unlabelled.length - todo.length },
       });
       const pacs = this.landmarks.pacs();
-      const strip = ({ study: _s, current: _c, ...item }: StudyImage) => item;
       return {
         type: 'pseudo-label',
         items: todo.map(strip),
-        labelled: set.labelled.map(strip),
+        labelled: items.labelled.map(strip),
         wadoRoot: pacs.wadoRoot,
         headers: pacs.headers,
         ...(backends ? { backends } : {}),
@@ -186,6 +258,9 @@ export class TrainingController {
     if (this.busy) throw new Error('landmarks: training or pseudo-labelling is already running');
     this.set({
       phase: 'scanning',
+      kind: undefined,
+      labelled: undefined,
+      unlabelled: undefined,
       losses: [],
       mres: [],
       error: undefined,
@@ -203,11 +278,7 @@ export class TrainingController {
         this.landmarks.listSrs(uid),
       );
       const req = await request(set);
-      this.set({
-        phase: 'loading',
-        labelled: set.labelled.length,
-        unlabelled: set.unlabelled.length,
-      });
+      this.set({ phase: 'loading' });
       const results: PseudoLabelResult[] = [];
       let storing = Promise.resolve();
       let model: ModelInfo | undefined = this.state.model;
@@ -267,21 +338,22 @@ export class TrainingController {
     r: PseudoLabelResult,
     model: () => ModelInfo | undefined,
   ): Promise<void> {
-    const image = set.unlabelled.find((i) => i.sopUid === r.item.sopUid);
+    const image = unlabelledItem(set, r.item);
     const info = model();
     if (!image || !info) return;
     if (this.state.phase !== 'storing' && this.state.phase !== 'pseudo-label')
       this.set({ phase: 'pseudo-label' });
-    const buffer = writeLandmarkSr(
-      pseudoLabelSet(info.metadata.landmarkNames, r, modelIdentity(info)),
-      {
-        study: image.study,
-        seriesUid: image.current?.sr.seriesUid ?? randomUid(),
-        sopUid: randomUid(),
-        seriesDescription: 'Landmarks (pseudo labels)',
-        ...(image.current ? { predecessor: image.current.sr } : {}),
-      },
-    );
+    const names = info.metadata.landmarkNames;
+    const landmarkSet = isVolumeItem(r.item)
+      ? volumePseudoLabelSet(names, r, modelIdentity(info))
+      : pseudoLabelSet(names, r, modelIdentity(info));
+    const buffer = writeLandmarkSr(landmarkSet, {
+      study: image.study,
+      seriesUid: image.current?.sr.seriesUid ?? randomUid(),
+      sopUid: randomUid(),
+      seriesDescription: 'Landmarks (pseudo labels)',
+      ...(image.current ? { predecessor: image.current.sr } : {}),
+    });
     const outcome = await this.landmarks.storeDicom(buffer);
     this.set({
       stored: (this.state.stored ?? 0) + (outcome === 'stored' ? 1 : 0),
@@ -294,8 +366,7 @@ export class TrainingController {
     return results
       .map((r) => ({
         studyUid: r.item.studyUid,
-        patientName:
-          set.unlabelled.find((i) => i.sopUid === r.item.sopUid)?.study.patientName ?? '',
+        patientName: unlabelledItem(set, r.item)?.study.patientName ?? '',
         mahalanobis: r.mahalanobis,
       }))
       .sort((a, b) => b.mahalanobis - a.mahalanobis);

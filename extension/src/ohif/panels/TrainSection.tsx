@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'react';
-import type { TrainingController, TrainingState } from '../trainingController.ts';
+import type { StudyKind, TrainingController, TrainingState } from '../trainingController.ts';
 
 const button =
   'rounded border border-primary-main px-2 py-1 text-sm text-primary-light hover:bg-primary-dark disabled:opacity-40';
+
+/** auto: 2D X-rays when at least 3 are annotated, else CT/CBCT volumes (trainingController.chooseKind). */
+const KIND_CHOICES: Record<string, string> = { auto: 'auto', '2d': '2D X-ray', '3d': '3D volume' };
 
 const BACKEND_CHOICES: Record<string, string[] | undefined> = {
   auto: undefined,
@@ -52,6 +55,7 @@ export default function TrainSection({
   const state = useTraining(training);
   const [preset, setPreset] = useState('tiny');
   const [backend, setBackend] = useState('auto');
+  const [kind, setKind] = useState(training.kind);
   const busy = training.busy;
   const saved = state.saved;
   const p = state.progress;
@@ -67,6 +71,22 @@ export default function TrainSection({
         >
           <option value="tiny">tiny</option>
           <option value="quick">quick</option>
+        </select>
+        <select
+          data-testid="landmarks-kind"
+          className="bg-black"
+          value={kind}
+          onChange={(e) => {
+            const k = e.target.value as StudyKind | 'auto';
+            setKind(k);
+            training.kind = k;
+          }}
+        >
+          {Object.entries(KIND_CHOICES).map(([k, label]) => (
+            <option key={k} value={k}>
+              {label}
+            </option>
+          ))}
         </select>
         <select
           data-testid="landmarks-backend"
@@ -122,8 +142,9 @@ export default function TrainSection({
           Time backends
         </button>
       </div>
-      <p data-testid="landmarks-train-phase" data-phase={state.phase}>
+      <p data-testid="landmarks-train-phase" data-phase={state.phase} data-kind={state.kind ?? ''}>
         {state.phase}
+        {state.kind ? ` · ${state.kind === '3d' ? '3D volumes' : '2D X-rays'}` : ''}
         {state.labelled !== undefined
           ? ` · ${state.labelled} annotated, ${state.unlabelled} unannotated`
           : ''}

@@ -1,7 +1,7 @@
 import type { LandmarkSrInfo } from '../../dicom/srReader.ts';
 import { isAnnotation } from '../../dicom/srReader.ts';
 import type { StudyIdentity } from '../../dicom/types.ts';
-import type { ImageItem } from '../worker/protocol.ts';
+import type { ImageItem, VolumeItem } from '../worker/protocol.ts';
 import type { PacsAccess } from './landmarkSrStore.ts';
 
 type DicomJson = Record<string, { Value?: unknown[] }>;
@@ -13,11 +13,23 @@ export interface StudyImage extends ImageItem {
   current?: LandmarkSrInfo;
 }
 
-/** Annotated and unannotated 2D studies of the PACS. */
-export interface TrainingSet {
+/** A volume (CT series) of the training set, with the identity its pseudo-label SR will carry. */
+export interface StudyVolume extends VolumeItem {
+  study: StudyIdentity;
+  /** Current 3D landmark SR of the series, if any. */
+  current?: LandmarkSrInfo;
+}
+
+/** Annotated and unannotated studies of one kind; `names` is the template of the first annotation. */
+export interface KindSet<T> {
   names: string[];
-  labelled: StudyImage[];
-  unlabelled: StudyImage[];
+  labelled: T[];
+  unlabelled: T[];
+}
+
+/** Annotated and unannotated 2D studies of the PACS, and (`volumes`) its CT/CBCT volume studies. */
+export interface TrainingSet extends KindSet<StudyImage> {
+  volumes: KindSet<StudyVolume>;
   /** Studies left out, with the reason (no 2D image, no pixel spacing …). */
   skipped: string[];
 }
@@ -45,23 +57,104 @@ export function spacingOf(instance: DicomJson): [number, number] | undefined {
   return row > 0 && col > 0 ? [col, row] : undefined;
 }
 
+function identityOf(s: DicomJson, studyUid: string): StudyIdentity {
+  return {
+    studyUid,
+    patientId: text(s, '00100020'),
+    patientName: text(s, '00100010'),
+    studyDate: text(s, '00080020'),
+    studyTime: text(s, '00080030') || undefined,
+    accessionNumber: text(s, '00080050') || undefined,
+  };
+}
+
 /**
- * Scans the PACS: for each study with a DX/CR image, the first image; a study whose current landmark SR
- * of that image is an annotation (manual/accepted/corrected) is labelled, the others are unlabelled.
- * Landmark order comes from the first annotation (`names`); other annotations are reordered to it,
- * missing names become NaN rows (masked in training).
+ * Files the item under labelled (its current SR is an annotation whose points have `dimension`
+ * coordinates) or unlabelled. Landmark order comes from the kind's first annotation (`names`); other
+ * annotations are reordered to it, missing names become NaN rows (masked in training).
+ */
+function file<T extends { landmarks?: number[][]; current?: LandmarkSrInfo }>(
+  set: KindSet<T>,
+  item: T,
+  dimension: 2 | 3,
+): void {
+  const current = item.current;
+  if (!current || !isAnnotation(current.set) || current.set.dimension !== dimension) {
+    set.unlabelled.push(item);
+    return;
+  }
+  if (set.names.length === 0) set.names = current.set.landmarks.map((l) => l.name);
+  const byName = new Map(current.set.landmarks.map((l) => [l.name, l.position]));
+  const missing = Array.from({ length: dimension }, () => Number.NaN);
+  item.landmarks = set.names.map((n) => byName.get(n)?.slice(0, dimension) ?? missing);
+  set.labelled.push(item);
+}
+
+/** The volume item of a CT series: every instance (QIDO), its frame of reference, its current 3D SR. */
+async function volumeOf(
+  pacs: PacsAccess,
+  study: StudyIdentity,
+  series: DicomJson,
+  srs: LandmarkSrInfo[],
+): Promise<StudyVolume | string> {
+  const { studyUid } = study;
+  const seriesUid = text(series, '0020000E');
+  const instances = await getJson(
+    `${pacs.qidoRoot}/studies/${studyUid}/series/${seriesUid}/instances`,
+    pacs,
+  );
+  if (instances.length < 2)
+    return `study ${studyUid} series ${seriesUid}: a volume needs at least 2 slices, found ${instances.length}`;
+  const frame = text(series, '00200052') || undefined;
+  const current = srs.find(
+    (i) =>
+      i.set.dimension === 3 &&
+      (i.set.seriesUid === seriesUid || (!!frame && i.set.frameOfReferenceUid === frame)),
+  );
+  const sopUids = instances.map((i) => text(i, '00080018'));
+  return {
+    kind: 'volume',
+    studyUid,
+    seriesUid,
+    sopUid: sopUids[0]!,
+    sopUids,
+    sopClassUid: text(instances[0]!, '00080016'),
+    ...(frame ? { frameOfReferenceUid: frame } : {}),
+    study,
+    ...(current ? { current } : {}),
+  };
+}
+
+/**
+ * Scans the PACS: for each study with a DX/CR image, the first image (2D); for each study with a CT
+ * series (and no DX/CR), that series as a volume. A study whose current landmark SR is an annotation
+ * (manual/accepted/corrected) of its kind (SCOORD points for images, SCOORD3D for volumes) is
+ * labelled, the others are unlabelled.
  */
 export async function gatherTrainingSet(
   pacs: PacsAccess,
   listSrs: (studyUid: string) => Promise<LandmarkSrInfo[]>,
   limit = 200,
 ): Promise<TrainingSet> {
-  const out: TrainingSet = { names: [], labelled: [], unlabelled: [], skipped: [] };
+  const out: TrainingSet = {
+    names: [],
+    labelled: [],
+    unlabelled: [],
+    skipped: [],
+    volumes: { names: [], labelled: [], unlabelled: [] },
+  };
   for (const s of await getJson(`${pacs.qidoRoot}/studies?limit=${limit}`, pacs)) {
     const studyUid = text(s, '0020000D');
-    const series = (await getJson(`${pacs.qidoRoot}/studies/${studyUid}/series`, pacs)).find((x) =>
-      ['DX', 'CR'].includes(text(x, '00080060')),
-    );
+    const study = identityOf(s, studyUid);
+    const allSeries = await getJson(`${pacs.qidoRoot}/studies/${studyUid}/series`, pacs);
+    const series = allSeries.find((x) => ['DX', 'CR'].includes(text(x, '00080060')));
+    const ct = allSeries.find((x) => text(x, '00080060') === 'CT');
+    if (!series && ct) {
+      const volume = await volumeOf(pacs, study, ct, await listSrs(studyUid));
+      if (typeof volume === 'string') out.skipped.push(volume);
+      else file(out.volumes, volume, 3);
+      continue;
+    }
     if (!series) continue;
     const seriesUid = text(series, '0020000E');
     const [instance] = await getJson(
@@ -81,24 +174,10 @@ export async function gatherTrainingSet(
       sopUid,
       sopClassUid: text(instance, '00080016'),
       spacingMm,
-      study: {
-        studyUid,
-        patientId: text(s, '00100020'),
-        patientName: text(s, '00100010'),
-        studyDate: text(s, '00080020'),
-        studyTime: text(s, '00080030') || undefined,
-        accessionNumber: text(s, '00080050') || undefined,
-      },
+      study,
       ...(current ? { current } : {}),
     };
-    if (current && isAnnotation(current.set)) {
-      if (out.names.length === 0) out.names = current.set.landmarks.map((l) => l.name);
-      const byName = new Map(current.set.landmarks.map((l) => [l.name, l.position]));
-      item.landmarks = out.names.map((n) => byName.get(n)?.slice(0, 2) ?? [Number.NaN, Number.NaN]);
-      out.labelled.push(item);
-    } else {
-      out.unlabelled.push(item);
-    }
+    file(out, item, 2);
   }
   return out;
 }

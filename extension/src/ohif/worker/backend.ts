@@ -5,9 +5,9 @@
 import * as tf from '@tensorflow/tfjs';
 // Imported here (not only lazily) so its flags exist before the backend is chosen.
 import '@tensorflow/tfjs-backend-wasm';
-import type { TrainingSample } from '../../core/data/types.ts';
+import type { LearningSample } from '../../core/data/types.ts';
 import createHeatmapModel from '../../core/models/createHeatmapModel.ts';
-import { DEFAULT_AUGMENTATION, PRESETS } from '../../core/selfTraining/presets.ts';
+import { DEFAULT_AUGMENTATION, PRESETS, VOLUME_PRESETS } from '../../core/selfTraining/presets.ts';
 import trainLandmarkModel from '../../core/selfTraining/trainLandmarkModel.ts';
 import type { Schedule } from '../../core/selfTraining/types.ts';
 import createAdam from '../../core/tf/createAdam.ts';
@@ -21,11 +21,15 @@ import type { BenchRequest, TrainRequest, WorkerMessage } from './protocol.ts';
 export type Post = (message: DistributiveOmit<WorkerMessage, 'id'>) => void;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
+interface WorkerPreset {
+  schedule: Schedule;
+  inputShape: number[];
+  baseFilters: number;
+  depth: number;
+}
+
 /** Network size and schedule of a preset. `tiny`: seconds on a CPU, for tests and demos. */
-export const WORKER_PRESETS: Record<
-  TrainRequest['preset'],
-  { schedule: Schedule; inputShape: number[]; baseFilters: number; depth: number }
-> = {
+export const WORKER_PRESETS: Record<TrainRequest['preset'], WorkerPreset> = {
   tiny: {
     schedule: {
       pretrainEpochs: 4,
@@ -43,6 +47,14 @@ export const WORKER_PRESETS: Record<
   quick: PRESETS.quick,
 };
 
+/**
+ * The preset of a run: 2D images use {@link WORKER_PRESETS}, volumes the core's 3D U-Net presets
+ * (VOLUME_PRESETS: `tiny` = 16³ input, 4 filters, seconds per epoch on wasm; `quick` = 32³, 8 filters).
+ */
+export function workerPreset(name: TrainRequest['preset'], dimension: 2 | 3 = 2): WorkerPreset {
+  return dimension === 3 ? VOLUME_PRESETS[name] : WORKER_PRESETS[name];
+}
+
 /** Paper §3.3.2: latent offsets |δ| ~ N(0.01, 0.005²) in normalised units. */
 export const LATENT_OFFSET = { mean: 0.01, sd: 0.005 };
 
@@ -58,6 +70,7 @@ export async function startBackend(
   preset: TrainRequest['preset'],
   post: Post,
   failures: string[] = [],
+  dimension: 2 | 3 = 2,
 ): Promise<BrowserBackend> {
   // Multi-threaded wasm runs its pthreads from blob workers whose inline source does not survive
   // bundling (ReferenceError: _scriptDir); tfjs chose 1 thread on 2 cores anyway (shared notes).
@@ -67,7 +80,7 @@ export async function startBackend(
       const backend = await selectBrowserBackend([name], { wasmPaths: wasmPaths() });
       // "Ready" is not enough: WebGPU on SwiftShader inside a worker initialises, then fails in
       // createBuffer during training. One real step of the network proves the backend.
-      await timeSteps(preset, 1);
+      await timeSteps(preset, 1, dimension);
       const note = failures.length ? `${failures.join('; ')}: running on ${backend}` : undefined;
       post({ type: 'backend', backend, ...(note ? { note } : {}) });
       proven = backend;
@@ -94,26 +107,31 @@ export async function inferenceBackend(
   return startBackend(order, 'tiny', post);
 }
 
+/** A deterministic pseudo-random sample of the input size with n landmarks inside it (input units). */
+function benchSample(inputShape: readonly number[], n: number, k: number): LearningSample {
+  const sizes = [...inputShape].reverse(); // x, y[, z]
+  const cells = inputShape.reduce((p, v) => p * v, 1);
+  return {
+    id: `bench-${k}`,
+    image: Float32Array.from({ length: cells }, (_, i) => ((i * 7919 + k) % 255) / 255),
+    landmarks: Array.from({ length: n }, (_, j) =>
+      sizes.map((s, a) => 2 + ((j * (5 - 2 * a)) % Math.max(1, s - 4))),
+    ),
+    spacingMm: sizes.map(() => 1),
+  };
+}
+
 /** Times `steps` training steps of a preset's network on random data (ms per step). */
 export async function timeSteps(
   presetName: TrainRequest['preset'],
   steps: number,
+  dimension: 2 | 3 = 2,
 ): Promise<number[]> {
-  const preset = WORKER_PRESETS[presetName];
-  const [h, w] = preset.inputShape as [number, number];
-  const n = 19;
-  const sample = (k: number): TrainingSample => ({
-    id: `bench-${k}`,
-    image: Float32Array.from({ length: h * w }, (_, i) => ((i * 7919 + k) % 255) / 255),
-    landmarks: Array.from({ length: n }, (_, j) => [
-      4 + ((j * 5) % (w - 8)),
-      4 + ((j * 3) % (h - 8)),
-    ]),
-    spacingMm: [1, 1],
-    letterbox: { scaleX: 1, scaleY: 1, offsetX: 0, offsetY: 0, inputWidth: w, inputHeight: h },
-  });
+  const preset = workerPreset(presetName, dimension);
+  const n = dimension === 3 ? 8 : 19;
+  const sample = (k: number) => benchSample(preset.inputShape, n, k);
   const { model } = createHeatmapModel({
-    architecture: 'unet2d',
+    architecture: dimension === 3 ? 'unet3d' : 'unet2d',
     inputShape: preset.inputShape,
     landmarkCount: n,
     depth: preset.depth,
@@ -150,9 +168,14 @@ export async function timeSteps(
   return times;
 }
 
-/** Times training steps of the tiny network on one backend. */
+/** Times training steps of the tiny network (2D, or the 3D one) on one backend. */
 export async function bench(req: BenchRequest, post: Post): Promise<void> {
-  const backend = await startBackend([req.backend], 'tiny', post);
+  const dimension = req.dimension ?? 2;
+  const backend = await startBackend([req.backend], 'tiny', post, [], dimension);
   if (backend !== req.backend) throw new Error(`backend ${req.backend} is not available here`);
-  post({ type: 'bench', backend: req.backend, msPerStep: await timeSteps('tiny', req.steps) });
+  post({
+    type: 'bench',
+    backend: req.backend,
+    msPerStep: await timeSteps('tiny', req.steps, dimension),
+  });
 }

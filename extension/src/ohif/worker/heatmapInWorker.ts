@@ -16,6 +16,10 @@ export async function heatmap(req: HeatmapRequest, post: Post): Promise<HeatmapR
   const t0 = performance.now();
   await inferenceBackend(req.backends, post);
   const { model, info } = await loadCurrentNetwork();
+  if (info.metadata.network.inputShape.length !== 2)
+    throw new Error(
+      'the stored model is a 3D (volume) model: the heatmap overlay shows 2D models only',
+    );
   const image = await loadRenderedImage(req.wadoRoot, req.headers, req.item);
   const sample = prepareSample(
     req.item.sopUid,
@@ -24,9 +28,10 @@ export async function heatmap(req: HeatmapRequest, post: Post): Promise<HeatmapR
     req.item.spacingMm,
   );
   const p = await predictHeatmaps(model, sample.image);
+  const shape = p.shape as [number, number, number];
   const box = sample.letterbox;
   // Only the cells over the image (the letterbox padding means nothing).
-  const map = heatmapOverlayMap(p.heat, p.shape, req.landmark, {
+  const map = heatmapOverlayMap(p.heat, shape, req.landmark, {
     x0: box.offsetX,
     x1: box.offsetX + image.width * box.scaleX,
     y0: box.offsetY,
@@ -35,12 +40,12 @@ export async function heatmap(req: HeatmapRequest, post: Post): Promise<HeatmapR
   const result: HeatmapResult = {
     sopUid: req.item.sopUid,
     map,
-    width: p.shape[1],
-    height: p.shape[0],
+    width: shape[1],
+    height: shape[0],
     letterbox: sample.letterbox,
     imageWidth: image.width,
     imageHeight: image.height,
-    confidence: heatmapConfidence(p.heat, p.shape, [sample.spacingMm[0]!, sample.spacingMm[1]!]),
+    confidence: heatmapConfidence(p.heat, shape, [sample.spacingMm[0]!, sample.spacingMm[1]!]),
     ms: performance.now() - t0,
   };
   post({ type: 'heatmap', result });

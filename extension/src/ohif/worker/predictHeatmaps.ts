@@ -1,33 +1,41 @@
 /**
- * One forward pass of the network on one letterboxed image: the raw heatmaps (channel last) and the
- * integral coordinates of paper Eq. 2 in INPUT pixels.
+ * One forward pass of the network on one letterboxed image or volume: the heatmaps (channel last) and
+ * the integral coordinates of paper Eq. 2 in INPUT pixels/voxels. Coordinates come from the network's
+ * logits where it has a logits layer (core/models/heatmapLogits.ts: cannot underflow); the returned
+ * maps are the sigmoid heatmaps σ(z) either way.
  */
 import * as tf from '@tensorflow/tfjs';
 import integralCoordinates from '../../core/heatmap/integralCoordinates.ts';
+import withHeatmapLogits from '../../core/models/heatmapLogits.ts';
 
 export interface Prediction {
-  /** Heatmaps [H, W, n], row-major, channel last. */
+  /** Heatmaps [H, W, n] or [D, H, W, n], row-major, channel last, values in [0, 1]. */
   heat: Float32Array;
-  shape: [number, number, number];
-  /** n × 2 (x, y), input pixels, pixel-corner convention. */
+  /** [H, W, n] (images) or [D, H, W, n] (volumes). */
+  shape: number[];
+  /** n × 2 (x, y) or n × 3 (x, y, z), input pixels/voxels, pixel-corner convention. */
   coords: number[][];
 }
 
-/** @param image H × W intensities in [0, 1] (a TrainingSample's image) */
+/** @param image the input's intensities in [0, 1] (a sample's image: H × W or D × H × W, x fastest) */
 export default async function predictHeatmaps(
   model: tf.LayersModel,
   image: Float32Array,
 ): Promise<Prediction> {
-  const [h, w] = model.inputs[0]!.shape.slice(1, 3) as [number, number];
+  const spatial = model.inputs[0]!.shape.slice(1, -1) as number[];
+  const network = withHeatmapLogits(model);
   const [heat, coords] = tf.tidy(() => {
-    const out = model.predict(tf.tensor4d(image, [1, h, w, 1])) as tf.Tensor;
-    return [out, integralCoordinates(out).mul(tf.tensor1d([w, h]))];
+    const out = network.model.predict(tf.tensor(image, [1, ...spatial, 1])) as tf.Tensor;
+    const xy = integralCoordinates(out, { fromLogits: network.fromLogits });
+    return [
+      network.fromLogits ? tf.sigmoid(out) : out,
+      xy.mul(tf.tensor1d([...spatial].reverse())),
+    ];
   });
   try {
-    const n = heat.shape[3]!;
     return {
       heat: (await heat.data()) as Float32Array,
-      shape: [h, w, n],
+      shape: [...spatial, heat.shape[heat.rank - 1]!],
       coords: ((await coords.array()) as number[][][])[0]!,
     };
   } finally {

@@ -21,6 +21,31 @@ export interface ImageItem {
   landmarks?: number[][];
 }
 
+/**
+ * One CT/CBCT series on the PACS (a volume study), fetched by the worker through WADO-RS metadata +
+ * frames and assembled into a [D, H, W] volume. `sopUid` is the first listed instance (the item's key);
+ * `sopUids` every instance (the SR's evidence). Landmarks are patient coordinates in mm (DICOM LPS, as
+ * the SR's SCOORD3D points), n × 3.
+ */
+export interface VolumeItem {
+  kind: 'volume';
+  studyUid: string;
+  seriesUid: string;
+  sopUid: string;
+  sopUids: string[];
+  sopClassUid: string;
+  frameOfReferenceUid?: string;
+  /** Labels (n × 3, patient mm) for annotated volumes; absent for unannotated ones. */
+  landmarks?: number[][];
+}
+
+/** A study item of either kind: a 2D image (no `kind`) or a volume. */
+export type StudyItem = ImageItem | VolumeItem;
+
+/** True for a volume item. */
+export const isVolumeItem = (item: StudyItem): item is VolumeItem =>
+  'kind' in item && item.kind === 'volume';
+
 /** Size of a training run. `tiny` is for tests and demos (seconds), `quick` the CLI's quick preset. */
 export type TrainingPreset = 'tiny' | 'quick';
 
@@ -33,8 +58,9 @@ export interface PacsRoots {
 export interface TrainRequest extends PacsRoots {
   type: 'train';
   names: string[];
-  labelled: ImageItem[];
-  unlabelled: ImageItem[];
+  /** All 2D images or all volumes (one model per kind). */
+  labelled: StudyItem[];
+  unlabelled: StudyItem[];
   preset: TrainingPreset;
   /** Backends to try, in order (default webgpu → webgl → wasm → cpu). */
   backends?: BrowserBackend[];
@@ -52,14 +78,17 @@ export interface BenchRequest {
   type: 'bench';
   backend: BrowserBackend;
   steps: number;
+  /** 3: time the volume network (default 2, the image network). */
+  dimension?: 2 | 3;
 }
 
 /** Pseudo-labels `items` with the model in IndexedDB (no training). */
 export interface PseudoLabelRequest extends PacsRoots {
   type: 'pseudo-label';
-  items: ImageItem[];
-  /** Annotated shapes (original pixels, with spacing): fit a shape model when the model has none. */
-  labelled: ImageItem[];
+  /** Of the stored model's kind (2D images for a 2D model, volumes for a 3D one). */
+  items: StudyItem[];
+  /** Annotated shapes (original pixels with spacing; volumes: patient mm): fit a shape model when the model has none. */
+  labelled: StudyItem[];
   backends?: BrowserBackend[];
 }
 
@@ -90,12 +119,12 @@ type Job =
 
 export type WorkerRequest = (Job & { id: number }) | { type: 'cancel' };
 
-/** Result of pseudo-labelling one unannotated image (paper Eq. 7). */
+/** Result of pseudo-labelling one unannotated image or volume (paper Eq. 7). */
 export interface PseudoLabelResult {
-  item: ImageItem;
-  /** Network prediction X_α, original pixels. */
+  item: StudyItem;
+  /** Network prediction X_α: original pixels (2D, n × 2) or patient mm (volumes, n × 3, LPS). */
   predicted: number[][];
-  /** Shape-adjusted X_β, original pixels. */
+  /** Shape-adjusted X_β, same frame as `predicted`. */
   adjusted: number[][];
   abnormal: boolean[];
   deviationMm: number[];

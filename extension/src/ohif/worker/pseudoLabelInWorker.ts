@@ -1,65 +1,98 @@
 /**
- * Pseudo-labelling in the worker (paper Eq. 7): predict each unannotated image, map the prediction back
- * to original pixels, regulate it in mm with the shape model, and attach the per-landmark heatmap
- * confidence. Runs after training, or alone with the stored (e.g. imported) model.
+ * Pseudo-labelling in the worker (paper Eq. 7), for 2D images and volumes alike: predict each
+ * unannotated item, map the prediction back to original pixels/voxels, regulate it in mm with the shape
+ * model, and return X_α and X_β in the frame the SR stores (2D: original pixels; volumes: patient mm),
+ * with the per-landmark heatmap confidence for images. Runs after training, or alone with the stored
+ * (e.g. imported) model.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { toOriginalPixels } from '../../core/data/computeLetterbox.ts';
-import prepareSample from '../../core/data/prepareSample.ts';
-import type { TrainingSample } from '../../core/data/types.ts';
 import {
   fitShapeModel,
   MIN_TRAINING_SHAPES,
   parseShapeModel,
   regulateShape,
+  type RegulateOptions,
   type ShapeModel,
 } from '../../core/shape/index.ts';
 import heatmapConfidence from '../services/heatmapConfidence.ts';
 import type { ModelInfo } from '../services/modelBundle.ts';
 import { inferenceBackend, type Post } from './backend.ts';
 import { loadCurrentNetwork } from './browserModelStore.ts';
-import loadRenderedImage from './loadRenderedImage.ts';
+import { sampleLoader, type LoadedSample } from './loadStudySample.ts';
 import predictHeatmaps from './predictHeatmaps.ts';
-import type { ImageItem, PseudoLabelRequest, PseudoLabelResult } from './protocol.ts';
+import {
+  isVolumeItem,
+  type PseudoLabelRequest,
+  type PseudoLabelResult,
+  type StudyItem,
+} from './protocol.ts';
 
-/** Pseudo label of one prepared image. */
+/**
+ * The abnormal threshold Z: the paper's 2 mm for images; two INPUT voxels for volumes (as the CLI),
+ * whose input voxels are several mm.
+ */
+export function regulateOptions(inputSpacingMm: readonly number[]): RegulateOptions {
+  return inputSpacingMm.length === 3
+    ? { abnormalThresholdMm: 2 * Math.max(...inputSpacingMm) }
+    : {};
+}
+
+/** Per-landmark confidence and spread of a 2D prediction (none for volumes). */
+function confidenceOf(
+  p: Awaited<ReturnType<typeof predictHeatmaps>>,
+  inputSpacingMm: readonly number[],
+): Pick<PseudoLabelResult, 'confidence' | 'spreadMm'> {
+  if (p.shape.length !== 3) return {};
+  const shape = p.shape as [number, number, number];
+  const c = heatmapConfidence(p.heat, shape, [inputSpacingMm[0]!, inputSpacingMm[1]!]);
+  return { confidence: c.map((l) => l.confidence), spreadMm: c.map((l) => l.spreadMm) };
+}
+
+/** Pseudo label of one loaded item. */
 export async function pseudoLabelOne(
   model: tf.LayersModel,
-  sample: TrainingSample,
-  item: ImageItem,
+  loaded: LoadedSample,
+  item: StudyItem,
   shapeModel: ShapeModel,
 ): Promise<PseudoLabelResult> {
+  const { sample, spacingMm, toResult, frameOfReferenceUid } = loaded;
   const p = await predictHeatmaps(model, sample.image);
   const predicted = toOriginalPixels(p.coords, sample.letterbox);
-  const [sx, sy] = item.spacingMm;
-  const c = heatmapConfidence(p.heat, p.shape, [sample.spacingMm[0]!, sample.spacingMm[1]!]);
   const r = regulateShape(
     shapeModel,
-    predicted.map(([x, y]) => [x! * sx, y! * sy]),
+    predicted.map((q) => q.map((v, a) => v * spacingMm[a]!)),
+    regulateOptions(sample.spacingMm),
   );
   return {
-    item,
-    predicted,
-    adjusted: r.beta.map(([x, y]) => [x! / sx, y! / sy]),
+    item: isVolumeItem(item) && frameOfReferenceUid ? { ...item, frameOfReferenceUid } : item,
+    predicted: toResult(predicted),
+    adjusted: toResult(r.beta.map((q) => q.map((v, a) => v / spacingMm[a]!))),
     abnormal: r.abnormal,
     deviationMm: r.deviationMm,
     mahalanobis: r.mahalanobis,
-    confidence: c.map((l) => l.confidence),
-    spreadMm: c.map((l) => l.spreadMm),
+    ...confidenceOf(p, sample.spacingMm),
   };
 }
 
+/** An annotated item's shape in mm (2D: pixels × spacing; volumes: patient mm), if complete. */
+function shapeMm(item: StudyItem, n: number): number[][] | undefined {
+  const l = item.landmarks;
+  if (l?.length !== n || !l.every((p) => p.every(Number.isFinite))) return undefined;
+  return isVolumeItem(item)
+    ? l
+    : l.map(([x, y]) => [x! * item.spacingMm[0], y! * item.spacingMm[1]]);
+}
+
 /** The model's shape model, or one fitted on the annotated studies (mm) when it has none. */
-export function shapeModelFor(info: ModelInfo, labelled: readonly ImageItem[]): ShapeModel {
+export function shapeModelFor(info: ModelInfo, labelled: readonly StudyItem[]): ShapeModel {
   if (info.shapeModel) return parseShapeModel(info.shapeModel, { source: 'the model' });
-  const shapes = labelled
-    .filter((i) => i.landmarks?.length === info.metadata.landmarkNames.length)
-    .filter((i) => i.landmarks!.every((p) => p.every(Number.isFinite)))
-    .map((i) => i.landmarks!.map(([x, y]) => [x! * i.spacingMm[0], y! * i.spacingMm[1]]));
+  const n = info.metadata.landmarkNames.length;
+  const shapes = labelled.map((i) => shapeMm(i, n)).filter((s): s is number[][] => !!s);
   if (shapes.length < MIN_TRAINING_SHAPES) {
     throw new Error(
       `the model has no shape model and the PACS has ${shapes.length} complete annotations ` +
-        `with its ${info.metadata.landmarkNames.length} landmarks (at least ${MIN_TRAINING_SHAPES} needed)`,
+        `with its ${n} landmarks (at least ${MIN_TRAINING_SHAPES} needed)`,
     );
   }
   return fitShapeModel(shapes, { landmarkNames: info.metadata.landmarkNames });
@@ -75,23 +108,20 @@ export async function pseudoLabel(
   const { model, info } = await loadCurrentNetwork();
   const shapeModel = shapeModelFor(info, req.labelled);
   post({ type: 'stage', stage: 'pseudo-label' });
-  const inputShape = info.metadata.network.inputShape;
-  const results: PseudoLabelResult[] = [];
+  const load = sampleLoader(req, info.metadata.network.inputShape);
+  let done = 0;
   const t0 = performance.now();
   for (const item of req.items) {
     if (signal.aborted) break;
-    const image = await loadRenderedImage(req.wadoRoot, req.headers, item);
-    const sample = prepareSample(item.sopUid, image, inputShape, item.spacingMm);
-    const result = await pseudoLabelOne(model, sample, item, shapeModel);
-    results.push(result);
-    post({ type: 'pseudo-labelled', result, done: results.length, total: req.items.length });
+    const result = await pseudoLabelOne(model, await load(item), item, shapeModel);
+    post({ type: 'pseudo-labelled', result, done: ++done, total: req.items.length });
   }
   post({
     type: 'done',
     status: signal.aborted ? 'cancelled' : 'completed',
     results: [],
     msPerStep: 0,
-    pseudoLabelMsPerImage: results.length ? (performance.now() - t0) / results.length : 0,
+    pseudoLabelMsPerImage: done ? (performance.now() - t0) / done : 0,
     model: info,
   });
 }

@@ -12,8 +12,6 @@
  * resume is exact (same order, RNG state, Adam moments).
  */
 import * as tf from '@tensorflow/tfjs';
-import prepareSample from '../../core/data/prepareSample.ts';
-import type { TrainingSample } from '../../core/data/types.ts';
 import createHeatmapModel from '../../core/models/createHeatmapModel.ts';
 import { METADATA_FORMAT } from '../../core/models/landmarkModelMetadata.ts';
 import type { ResolvedModelConfig } from '../../core/models/types.ts';
@@ -32,11 +30,11 @@ import {
 import createAdam from '../../core/tf/createAdam.ts';
 import { BROWSER_BACKEND_ORDER, type BrowserBackend } from '../../core/tf/selectBrowserBackend.ts';
 import type { ModelInfo } from '../services/modelBundle.ts';
-import { LATENT_OFFSET, startBackend, WORKER_PRESETS, type Post } from './backend.ts';
+import { LATENT_OFFSET, startBackend, workerPreset, type Post } from './backend.ts';
 import { forgetCurrentNetwork, MODEL_URL, saveTrainedModel } from './browserModelStore.ts';
-import loadRenderedImage from './loadRenderedImage.ts';
-import type { ImageItem, PacsRoots, ResumeRequest, TrainRequest } from './protocol.ts';
-import { pseudoLabelOne } from './pseudoLabelInWorker.ts';
+import { loadSamples, sampleLoader, type LoadedSample } from './loadStudySample.ts';
+import { isVolumeItem, type ResumeRequest, type TrainRequest } from './protocol.ts';
+import { pseudoLabelOne, regulateOptions } from './pseudoLabelInWorker.ts';
 import {
   readTraining,
   removeTraining,
@@ -44,19 +42,9 @@ import {
   type StoredTraining,
 } from './trainingStateStore.ts';
 
-async function loadSamples(
-  roots: PacsRoots,
-  items: ImageItem[],
-  inputShape: number[],
-  progress: () => void,
-): Promise<TrainingSample[]> {
-  const out: TrainingSample[] = [];
-  for (const item of items) {
-    const image = await loadRenderedImage(roots.wadoRoot, roots.headers, item);
-    out.push(prepareSample(item.sopUid, image, inputShape, item.spacingMm, item.landmarks));
-    progress();
-  }
-  return out;
+/** 3 when the run trains on volumes (3D U-Net), 2 for images. */
+export function dimensionOf(req: Pick<TrainRequest, 'labelled'>): 2 | 3 {
+  return req.labelled.some(isVolumeItem) ? 3 : 2;
 }
 
 /** Starts a new run (discarding any saved one). */
@@ -95,17 +83,21 @@ async function run(
   stored: StoredTraining | undefined,
 ): Promise<void> {
   forgetCurrentNetwork();
-  const preset = WORKER_PRESETS[req.preset];
+  const dimension = dimensionOf(req);
+  if (req.unlabelled.some((i) => isVolumeItem(i) !== (dimension === 3)))
+    throw new Error('one training run takes either 2D images or volumes, not both');
+  const preset = workerPreset(req.preset, dimension);
   const total = req.labelled.length + req.unlabelled.length;
   let done = 0;
   const tick = () => post({ type: 'loading', done: ++done, total });
-  const labelled = await loadSamples(req, req.labelled, preset.inputShape, tick);
-  const unlabelled = await loadSamples(req, req.unlabelled, preset.inputShape, tick);
+  const load = sampleLoader(req, preset.inputShape);
+  const labelled = await loadSamples(load, req.labelled, tick);
+  const unlabelled = await loadSamples(load, req.unlabelled, tick);
   const order = [...(req.backends ?? BROWSER_BACKEND_ORDER)];
   const failures: string[] = [];
   let saved = stored;
   while (order.length > 0) {
-    const backend = await startBackend(order, req.preset, post, failures);
+    const backend = await startBackend(order, req.preset, post, failures, dimension);
     try {
       return await trainOn(req, { labelled, unlabelled }, saved, backend, post, signal);
     } catch (err) {
@@ -119,8 +111,8 @@ async function run(
 }
 
 interface Samples {
-  labelled: TrainingSample[];
-  unlabelled: TrainingSample[];
+  labelled: LoadedSample[];
+  unlabelled: LoadedSample[];
 }
 
 /** Saves the state of a stopped epoch-call to IndexedDB; posts a checkpoint message. */
@@ -168,9 +160,12 @@ async function trainOn(
   post: Post,
   signal: AbortSignal,
 ): Promise<void> {
-  const preset = WORKER_PRESETS[req.preset];
+  const dimension = dimensionOf(req);
+  const preset = workerPreset(req.preset, dimension);
+  const labelled = data.labelled.map((l) => l.sample);
+  const unlabelled = data.unlabelled.map((l) => l.sample);
   const { model, config } = createHeatmapModel({
-    architecture: 'unet2d',
+    architecture: dimension === 3 ? 'unet3d' : 'unet2d',
     inputShape: preset.inputShape,
     landmarkCount: req.names.length,
     depth: preset.depth,
@@ -199,7 +194,7 @@ async function trainOn(
         result = await trainLandmarkModel(
           model,
           optimizer,
-          { labelled: data.labelled, unlabelled: data.unlabelled, validation: data.labelled },
+          { labelled, unlabelled, validation: labelled },
           {
             method,
             schedule: preset.schedule,
@@ -209,6 +204,7 @@ async function trainOn(
             regulatorFactory: shapeRegulatorFactory({
               landmarkNames: req.names,
               onModel: (m) => (shapeModel = m),
+              ...regulateOptions(labelled[0]!.spacingMm),
             }),
             signal: epochEnd.signal,
             onProgress: (progress) => {
@@ -283,8 +279,8 @@ async function trainOn(
     if (data.unlabelled.length > 0) {
       if (!shapeModel)
         throw new Error('pseudo-labelling needs the shape model of the training run');
-      for (const [i, sample] of data.unlabelled.entries()) {
-        const result = await pseudoLabelOne(model, sample, req.unlabelled[i]!, shapeModel);
+      for (const [i, loaded] of data.unlabelled.entries()) {
+        const result = await pseudoLabelOne(model, loaded, req.unlabelled[i]!, shapeModel);
         labelledCount += 1;
         post({
           type: 'pseudo-labelled',
