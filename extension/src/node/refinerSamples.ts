@@ -4,6 +4,7 @@
  * level is kept, so 150 ISBI images take ~170 MB instead of ~2.8 GB.
  */
 import { normaliseImageId } from '../core/data/landmarkTable.ts';
+import type { GrayImage } from '../core/data/types.ts';
 import prepareRefinerImage from '../core/refinement/prepareRefinerImage.ts';
 import type { RefinerSample } from '../core/refinement/types.ts';
 import { listImages, readImage } from './imageFolder.ts';
@@ -17,6 +18,8 @@ export interface RefinerLoadOptions {
   spacingMm?: number[];
   mmPerPixel: number;
   onImage?: (done: number, total: number, id: string) => void;
+  /** Called with each ORIGINAL image before it is prepared (e.g. to run the coarse network on it). */
+  onOriginal?: (id: string, image: GrayImage) => Promise<void>;
 }
 
 /**
@@ -41,6 +44,7 @@ export default async function loadRefinerSamples(
     if (!spacing)
       throw new Error(`image "${found.id}": no pixel spacing in the file; pass --spacing <mm>`);
     firstSpacing ??= [...spacing];
+    await o.onOriginal?.(found.id, image);
     samples.push({
       id: found.id,
       image: prepareRefinerImage(image, spacing, o.mmPerPixel, `image "${found.id}"`),

@@ -1,18 +1,35 @@
 /**
  * Node driver of the refiner training (`landmarks train --refine` after the coarse network, and
- * `landmarks refine`): reads the labelled images at full resolution, trains the patch network with a
- * progress bar (ETA), and saves it in `<modelDir>/refiner/`. Ctrl-C stops it without saving a refiner
- * (the coarse model is untouched); `landmarks refine` trains it again.
+ * `landmarks refine`): reads the labelled images at full resolution, trains the patch network for a
+ * budget of passes over its patches (refinerStepBudget) with a progress bar (ETA), decides the per-landmark
+ * gate on images the refiner was not trained on, and saves it all in `<modelDir>/refiner/`.
+ *
+ * Gate images: the run's validation images with the coarse network's own estimates (the model in
+ * `<modelDir>` must then exist), or else a held-out part of the labelled images (splitHeldOut) with
+ * coarse-like estimates (truth + training-like offsets). Ctrl-C stops it without saving a refiner (the
+ * coarse model is untouched); `landmarks refine` trains it again.
  */
 import * as tf from '@tensorflow/tfjs';
 import createAdam from '../core/tf/createAdam.ts';
+import createRandom from '../core/data/createRandom.ts';
+import createDetector, { type LandmarkDetector } from '../core/models/createDetector.ts';
 import { REFINER_FORMAT } from '../core/refinement/refinerMetadata.ts';
 import { REFINER_LEARNING_RATE } from '../core/refinement/constants.ts';
 import type { RefinerPreset } from '../core/refinement/presets.ts';
+import coarseLikeEstimates from '../core/refinement/coarseLikeEstimates.ts';
 import createRefinerModel from '../core/refinement/createRefinerModel.ts';
+import measureRefinerGate, { type GateCase } from '../core/refinement/measureRefinerGate.ts';
+import refinerStepBudget from '../core/refinement/refinerStepBudget.ts';
+import splitHeldOut, { type HeldOutPolicy } from '../core/refinement/splitHeldOut.ts';
 import trainRefiner from '../core/refinement/trainRefiner.ts';
 import validateRefinerConfig from '../core/refinement/validateRefinerConfig.ts';
-import type { RefinerMetadata } from '../core/refinement/types.ts';
+import type {
+  RefinerConfig,
+  RefinerGateReport,
+  RefinerMetadata,
+  RefinerSample,
+} from '../core/refinement/types.ts';
+import { loadLandmarkModel } from './modelStore.ts';
 import loadRefinerSamples from './refinerSamples.ts';
 import progressBar from './progressBar.ts';
 import { saveRefiner } from './refinerStore.ts';
@@ -23,12 +40,87 @@ export interface RefinerRunOptions {
   /** Landmarks in original pixels by image id. */
   landmarks: Map<string, number[][]>;
   labelledIds: readonly string[];
+  /** Validation images of the training run: the gate is decided on the coarse model's estimates there. */
+  validationIds?: readonly string[];
+  /** Held-out policy when there are no validation images (default DEFAULT_HELD_OUT). */
+  heldOut?: HeldOutPolicy;
   spacingMm?: number[];
   preset: RefinerPreset;
-  /** Overrides the preset's step count. */
+  /** Overrides the preset's step budget. */
   steps?: number;
   seed: number;
   backend: string;
+}
+
+interface Loaded {
+  train: RefinerSample[];
+  gate: GateCase[];
+  source: RefinerGateReport['source'];
+  spacingMm?: number[];
+}
+
+/** Reads the training images and the gate images (with their coarse or coarse-like estimates). */
+async function loadAll(o: RefinerRunOptions): Promise<Loaded> {
+  const validation = o.validationIds ?? [];
+  const split =
+    validation.length > 0
+      ? { train: [...o.labelledIds], heldOut: [...validation] }
+      : splitHeldOut(o.labelledIds, o.seed, o.heldOut);
+  const ids = [...split.train, ...split.heldOut];
+  const coarse = new Map<string, number[][]>();
+  let detector: LandmarkDetector | undefined;
+  if (validation.length > 0) {
+    const { model, metadata } = await loadLandmarkModel(o.modelDir);
+    detector = createDetector(model, metadata.network.inputShape);
+  }
+  const bar = progressBar('refiner images');
+  bar.start(ids.length, 0, { info: '' });
+  let index = 0; // onOriginal runs once per id, in the order of `ids`: gate images come last
+  let loaded;
+  try {
+    loaded = await loadRefinerSamples({
+      imagesDir: o.imagesDir,
+      ids,
+      landmarks: o.landmarks,
+      spacingMm: o.spacingMm,
+      mmPerPixel: o.preset.mmPerPixel,
+      onImage: (k, _t, id) => bar.update(k, { info: id }),
+      onOriginal: async (id, image) => {
+        if (detector && index >= split.train.length) coarse.set(id, await detector.detect(image));
+        index += 1;
+      },
+    });
+  } finally {
+    bar.stop();
+    detector?.dispose();
+  }
+  const train = loaded.samples.slice(0, split.train.length);
+  const rng = createRandom(o.seed + 7919);
+  const gate = loaded.samples.slice(split.train.length).map((s) => ({
+    id: s.id,
+    image: s.image,
+    truth: s.landmarks,
+    coarse: coarse.get(s.id) ?? coarseLikeEstimates(s.landmarks, s.image, rng, o.preset),
+  }));
+  const source = validation.length > 0 ? 'validation' : 'held-out';
+  return { train, gate, source, spacingMm: loaded.spacingMm };
+}
+
+/** Decides the gate on the held-out cases and writes it into the config; undefined without cases. */
+async function decideGate(
+  model: tf.LayersModel,
+  config: RefinerConfig,
+  loaded: Loaded,
+): Promise<RefinerGateReport | undefined> {
+  if (loaded.gate.length === 0) return undefined;
+  const gate = await measureRefinerGate(model, config, loaded.gate);
+  config.useRefined = gate.useRefined;
+  const kept = gate.useRefined.filter(Boolean).length;
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  process.stdout.write(
+    `refiner gate on ${loaded.gate.length} ${loaded.source} images: refined ${kept}/${gate.useRefined.length} landmarks (MRE ${mean(gate.coarseMreMm).toFixed(2)} mm coarse, ${mean(gate.refinedMreMm).toFixed(2)} mm refined)\n`,
+  );
+  return { source: loaded.source, ids: loaded.gate.map((c) => c.id), ...gate };
 }
 
 /** @returns 'cancelled' when interrupted (nothing saved), 'completed' when `<modelDir>/refiner/` was written */
@@ -37,24 +129,16 @@ export default async function runRefinerTraining(
 ): Promise<'completed' | 'cancelled'> {
   const started = Date.now();
   const p = o.preset;
-  const steps = o.steps ?? p.steps;
-  const loadBar = progressBar('refiner images');
-  loadBar.start(o.labelledIds.length, 0, { info: '' });
-  let loaded;
-  try {
-    loaded = await loadRefinerSamples({
-      imagesDir: o.imagesDir,
-      ids: o.labelledIds,
-      landmarks: o.landmarks,
-      spacingMm: o.spacingMm,
-      mmPerPixel: p.mmPerPixel,
-      onImage: (k, _t, id) => loadBar.update(k, { info: id }),
-    });
-  } finally {
-    loadBar.stop();
-  }
-  const landmarkCount = loaded.samples[0]?.landmarks.length ?? 0;
+  const loaded = await loadAll(o);
+  const landmarkCount = loaded.train[0]?.landmarks.length ?? 0;
   if (landmarkCount === 0) throw new Error('refiner training needs at least one labelled image');
+  const steps =
+    o.steps ??
+    refinerStepBudget(loaded.train.length, landmarkCount, p.batchSize, {
+      passes: p.trainingPasses,
+      minSteps: p.minSteps,
+      maxSteps: p.maxSteps,
+    });
   const config = validateRefinerConfig({
     landmarkCount,
     patchShape: p.patchShape,
@@ -71,12 +155,14 @@ export default async function runRefinerTraining(
   const bar = progressBar('refiner');
   bar.start(steps, 0, { info: '' });
   try {
-    const result = await trainRefiner(model, optimizer, loaded.samples, {
+    const result = await trainRefiner(model, optimizer, loaded.train, {
       patchShape: config.patchShape,
       mmPerPixel: config.mmPerPixel,
       steps,
       batchSize: p.batchSize,
       offsetSdMm: p.offsetSdMm,
+      offsetTailSdMm: p.offsetTailSdMm,
+      offsetTailFraction: p.offsetTailFraction,
       seed: o.seed,
       signal: controller.signal,
       onProgress: (s) => bar.update(s.step, { info: `loss ${s.loss.toFixed(4)}` }),
@@ -88,22 +174,27 @@ export default async function runRefinerTraining(
       );
       return 'cancelled';
     }
+    const gate = await decideGate(model, config, loaded);
     const metadata: RefinerMetadata = {
       format: REFINER_FORMAT,
       version: 1,
       config,
       network,
       training: {
-        images: loaded.samples.length,
+        images: loaded.train.length,
         steps,
         batchSize: p.batchSize,
         offsetSdMm: p.offsetSdMm,
+        offsetTailSdMm: p.offsetTailSdMm,
+        offsetTailFraction: p.offsetTailFraction,
+        trainingPasses: (steps * p.batchSize) / (loaded.train.length * landmarkCount),
         seed: o.seed,
         seconds: Math.round((Date.now() - started) / 1000),
         backend: o.backend,
         finalLoss: result.finalLoss,
         spacingMm: loaded.spacingMm,
       },
+      ...(gate ? { gate } : {}),
     };
     await saveRefiner(o.modelDir, model, metadata);
     process.stdout.write(`refiner saved in ${o.modelDir}/refiner (${steps} steps)\n`);

@@ -16,6 +16,8 @@ export const DEFAULT_REFINER_TRAINING: Omit<
   'patchShape' | 'mmPerPixel' | 'steps' | 'onProgress' | 'signal'
 > = {
   offsetSdMm: 3,
+  offsetTailSdMm: 0,
+  offsetTailFraction: 0,
   batchSize: 16,
   seed: 1,
   rotationDeg: 5,

@@ -3,14 +3,20 @@ import type { PresetName } from '../selfTraining/presets.ts';
 /** Refiner schedule per training preset; `refine` says whether `landmarks train` runs it by default. */
 export interface RefinerPreset {
   refine: boolean;
-  steps: number;
+  /** Step budget (refinerStepBudget): passes over the (image, landmark) patches, within [min, max]. */
+  trainingPasses: number;
+  minSteps: number;
+  maxSteps: number;
   batchSize: number;
   patchShape: number[];
   mmPerPixel: number;
   depth: number;
   baseFilters: number;
-  /** Training patches are centred on truth + N(0, offsetSdMm²) per axis: about the coarse error. */
+  /** Training patches are centred on truth + offset: N(0, offsetSdMm²) per axis, about the coarse error… */
   offsetSdMm: number;
+  /** …or, with probability offsetTailFraction, N(0, offsetTailSdMm²): the coarse errors' tail. */
+  offsetTailSdMm: number;
+  offsetTailFraction: number;
 }
 
 /**
@@ -22,32 +28,44 @@ export interface RefinerPreset {
 export const REFINER_PRESETS: Record<PresetName, RefinerPreset> = {
   tiny: {
     refine: false,
-    steps: 40,
+    trainingPasses: 1,
+    minSteps: 40,
+    maxSteps: 40,
     batchSize: 8,
     patchShape: [32, 32],
     mmPerPixel: 0.8,
     depth: 3,
     baseFilters: 4,
     offsetSdMm: 3,
+    offsetTailSdMm: 0,
+    offsetTailFraction: 0,
   },
   quick: {
     refine: true,
-    steps: 600,
+    trainingPasses: 20,
+    minSteps: 400,
+    maxSteps: 3000,
     batchSize: 16,
     patchShape: [64, 64],
     mmPerPixel: 0.5,
     depth: 3,
     baseFilters: 8,
     offsetSdMm: 4,
+    offsetTailSdMm: 8,
+    offsetTailFraction: 0.2,
   },
   paper: {
     refine: true,
-    steps: 4000,
+    trainingPasses: 40,
+    minSteps: 1000,
+    maxSteps: 12000,
     batchSize: 16,
     patchShape: [64, 64],
     mmPerPixel: 0.5,
     depth: 4,
     baseFilters: 16,
     offsetSdMm: 4,
+    offsetTailSdMm: 8,
+    offsetTailFraction: 0.2,
   },
 };

@@ -2,7 +2,9 @@
  * Inference of the coarse-to-fine refinement: for every landmark, a patch centred on its current
  * estimate is cut from the image, the patch network's channel for that landmark gives integral
  * coordinates (Eq. 2) in the patch, and these are mapped back to original pixels. Pass k is centred on
- * pass k−1's result. All n patches of a pass go through the network as one batch.
+ * pass k−1's result. All n patches of a pass go through the network as one batch. Landmarks the gate
+ * turns off (`useRefined[l] === false`, decided on held-out images: decideRefinerGate) keep the coarse
+ * estimate.
  */
 import * as tf from '@tensorflow/tfjs';
 import integralCoordinates from '../heatmap/integralCoordinates.ts';
@@ -21,6 +23,8 @@ export interface RefineOptions {
   passes: number;
   /** Image name quoted in errors. */
   name?: string;
+  /** The gate (RefinerConfig.useRefined): landmark l keeps its coarse estimate where entry l is false. */
+  useRefined?: readonly boolean[];
 }
 
 function geometryAt(centre: number[], image: RefinerImage, o: RefineOptions): PatchGeometry {
@@ -83,10 +87,15 @@ export default async function refineLandmarks(
     if (!(Number.isFinite(p[0]) && Number.isFinite(p[1])))
       throw new Error(`${name}: coarse landmark ${l + 1} is not finite ([${p}])`);
   });
+  const gate = options.useRefined;
+  if (gate && gate.length !== n)
+    throw new Error(`${name}: the refiner's gate has ${gate.length} entries for ${n} landmarks`);
   let centres = coarse.map((p) => toLevelPixels(p, image));
   for (let pass = 0; pass < options.passes; pass++)
     centres = await refineOnce(model, image, centres, options);
-  return centres.map((p) => toOriginalFromLevel(p, image));
+  return centres.map((p, l) =>
+    gate?.[l] === false ? [coarse[l]![0]!, coarse[l]![1]!] : toOriginalFromLevel(p, image),
+  );
 }
 
 /** Patch-pixel position of an original-pixel point in the patch a pass centred on `centre` would cut. */

@@ -20,6 +20,11 @@ export interface RefinerConfig {
   baseFilters: number;
   /** Seed of the weight initialisers. Default 0. */
   seed: number;
+  /**
+   * The gate, one entry per landmark: false keeps the coarse estimate of that landmark (refinement did
+   * not lower its error on held-out images, see decideRefinerGate). Absent: every landmark is refined.
+   */
+  useRefined?: boolean[];
 }
 
 /** What callers may pass: landmarkCount is required, the rest has defaults. */
@@ -62,8 +67,16 @@ export interface RefinerTrainingOptions {
   /** Patch geometry; must match the model's input. */
   patchShape: number[];
   mmPerPixel: number;
-  /** Training patches are centred on truth + offset, offset ~ N(0, offsetSdMm²) per axis (mm). */
+  /**
+   * Training patches are centred on truth + offset (mm, per axis): with probability 1 − offsetTailFraction
+   * offset ~ N(0, offsetSdMm²), else N(0, offsetTailSdMm²) (a heavier tail, like the coarse network's
+   * errors); clipped so that the truth stays at least an eighth of the field inside the patch.
+   */
   offsetSdMm: number;
+  /** SD of the tail component of the offset mixture, mm. Default 0 (no tail). */
+  offsetTailSdMm: number;
+  /** Weight of the tail component, in [0, 1]. Default 0. */
+  offsetTailFraction: number;
   /** Optimiser steps. */
   steps: number;
   /** Patches per step (random image, random landmark). */
@@ -83,6 +96,22 @@ export interface RefinerTrainingOptions {
   signal?: AbortSignal;
 }
 
+/** What the gate was decided on (refiner.json `gate`). */
+export interface RefinerGateReport {
+  /** 'validation': the coarse network's estimates on the training run's validation images;
+   * 'held-out': labelled images kept out of refiner training, coarse-like estimates = truth + offsets drawn
+   * like the training offsets. */
+  source: 'validation' | 'held-out';
+  /** Image ids the gate was decided on. */
+  ids: string[];
+  /** Per landmark: mean radial error (mm) of the coarse and of the refined estimates, and the cases. */
+  coarseMreMm: number[];
+  refinedMreMm: number[];
+  cases: number[];
+  /** The decision (same as config.useRefined). */
+  useRefined: boolean[];
+}
+
 /** Serialised refiner description (refiner.json beside the network). */
 export interface RefinerMetadata {
   format: 'landmarks-refiner';
@@ -94,6 +123,10 @@ export interface RefinerMetadata {
     steps: number;
     batchSize: number;
     offsetSdMm: number;
+    offsetTailSdMm?: number;
+    offsetTailFraction?: number;
+    /** Passes over the (image, landmark) patches that set the step count (refinerStepBudget). */
+    trainingPasses?: number;
     seed: number;
     seconds: number;
     backend?: string;
@@ -101,4 +134,6 @@ export interface RefinerMetadata {
     /** Millimetres per ORIGINAL pixel of the training images (x, y): the default at inference. */
     spacingMm?: number[];
   };
+  /** How the gate (config.useRefined) was decided; absent when no images were held out. */
+  gate?: RefinerGateReport;
 }

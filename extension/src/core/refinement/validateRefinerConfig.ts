@@ -17,6 +17,7 @@ export default function validateRefinerConfig(config: RefinerConfigInput): Refin
     baseFilters: config.baseFilters ?? DEFAULT_REFINER_CONFIG.baseFilters,
     seed: config.seed ?? DEFAULT_REFINER_CONFIG.seed,
   };
+  if (config.useRefined !== undefined) out.useRefined = [...config.useRefined];
   if (out.patchShape.length !== 2)
     throw new Error(`refiner patchShape must be [H, W], got [${out.patchShape}]`);
   out.patchShape.forEach((s) => positiveInteger(s, 'patchShape entries'));
@@ -27,5 +28,13 @@ export default function validateRefinerConfig(config: RefinerConfigInput): Refin
   positiveInteger(out.depth, 'depth');
   positiveInteger(out.baseFilters, 'baseFilters');
   if (!Number.isInteger(out.seed)) throw new Error(`refiner seed must be an integer`);
+  if (
+    out.useRefined !== undefined &&
+    (out.useRefined.length !== out.landmarkCount ||
+      !out.useRefined.every((v) => typeof v === 'boolean'))
+  )
+    throw new Error(
+      `refiner useRefined must hold ${out.landmarkCount} true/false entries, got [${out.useRefined}]`,
+    );
   return out;
 }
