@@ -16,6 +16,7 @@ import selectBrowserBackend, {
   type BrowserBackend,
 } from '../../core/tf/selectBrowserBackend.ts';
 import type { BenchRequest, TrainRequest, WorkerMessage } from './protocol.ts';
+import verifyVolumeBackend from './verifyVolumeBackend.ts';
 
 /** Posts one message of the current job (the job's id is added by the caller's closure). */
 export type Post = (message: DistributiveOmit<WorkerMessage, 'id'>) => void;
@@ -81,6 +82,7 @@ export async function startBackend(
       // "Ready" is not enough: WebGPU on SwiftShader inside a worker initialises, then fails in
       // createBuffer during training. One real step of the network proves the backend.
       await timeSteps(preset, 1, dimension);
+      if (dimension === 3) await verifyVolumeBackend();
       const note = failures.length ? `${failures.join('; ')}: running on ${backend}` : undefined;
       post({ type: 'backend', backend, ...(note ? { note } : {}) });
       proven = backend;
