@@ -1,4 +1,5 @@
 import { HP_2D, HP_MPR, MODE_ID, PANEL_ID, ROUTE_NAME } from '../../extension/src/ohif/id.ts';
+import { hotkeyCustomization } from './hotkeys.ts';
 import isValidMode from './isValidMode.ts';
 
 /** The built-in mode we extend for its tool groups, toolbar and viewports. */
@@ -20,6 +21,9 @@ interface ModeInstance {
 /** What OHIF passes to a mode's onModeEnter (the part we use). */
 interface EnterArgs {
   commandsManager: { runCommand(name: string, options?: Record<string, unknown>): unknown };
+  servicesManager?: {
+    services: { customizationService?: { setCustomizations(c: Record<string, unknown>): void } };
+  };
   [key: string]: unknown;
 }
 
@@ -60,10 +64,14 @@ export function buildMode(basic: ModeInstance, extensionKey: string): ModeInstan
   const baseEnter = basic.onModeEnter as ((this: unknown, args: EnterArgs) => void) | undefined;
   return {
     ...basic,
-    /** Basic's tool groups first, then our landmark tool is added to them. */
+    /**
+     * Basic's tool groups first, then our landmark tool is added to them; our hotkeys join the host's
+     * bindings (OHIF reads them right after onModeEnter).
+     */
     onModeEnter(this: unknown, args: EnterArgs) {
       baseEnter?.call(this, args);
       args.commandsManager.runCommand('landmarksInitTools');
+      args.servicesManager?.services.customizationService?.setCustomizations(hotkeyCustomization());
     },
     id: MODE_ID,
     routeName: ROUTE_NAME,

@@ -4,13 +4,15 @@
  * review queue of pseudo-labelled studies (worst first, filter by landmark) -> accept one, correct one,
  * reject one -> the new SR revision in Orthanc says so; the selected flagged landmark shows X_β (hollow
  * marker, line, deviation in mm equal to the SR's), "Use adjusted" saves it at X_β, the Names toggle
- * hides the labels; a CT volume opens in three MPR views.
+ * hides the labels; names stay beside their points after SR load, pan and zoom; review keys and
+ * Shift+L are OHIF hotkeys bound by the mode; a CT volume opens in three MPR views.
  * Fails on any console error. Screenshots go to artifacts/e2e/ (gitignored, kept by CI).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CEPHALOGRAM } from '../../extension/src/ohif/templates.ts';
+import { NAME_OFFSET } from '../../extension/src/ohif/tools/drawName.ts';
 import { ctStudy, dxStudy, stow, type TestStudy } from '../../scripts/serveDemoStudies.ts';
 import { openSession, type Session } from './support/browser.ts';
 import { imageToScreen, screenScale } from './support/geometry.ts';
@@ -30,6 +32,70 @@ const POLL = { timeout: 30_000 };
 const NAVIGATION = { timeout: 120_000, waitUntil: 'domcontentloaded' as const };
 const DX_SIZE = { width: 320, height: 256 };
 const NAMES = CEPHALOGRAM.landmarks;
+
+/** One landmark of the 2D viewport: its point and its name's box, canvas CSS pixels. */
+interface NameAndPoint {
+  name: string;
+  point: [number, number];
+  /** [left, top, width, height] of the name's SVG text group; null when no name is drawn. */
+  box: [number, number, number, number] | null;
+}
+
+/**
+ * Reads, in the page, each landmark's point on the canvas (the host Cornerstone's worldToCanvas of
+ * the annotation, the same position as its handle) and the box of the SVG text group that shows its
+ * name. Uses the host's debugging globals (window.cornerstone*), which only the test touches.
+ */
+function namesAndPoints(page: Session['page']): Promise<NameAndPoint[]> {
+  return page.evaluate(() => {
+    /* eslint-disable @typescript-eslint/no-explicit-any */
+    const w = window as any;
+    const vp = w.cornerstone
+      .getRenderingEngines()
+      .map((e: any) => e.getViewport('landmarks-2d'))
+      .find(Boolean);
+    if (!vp) return [];
+    const imageId = vp.getCurrentImageId();
+    const svg: SVGSVGElement | null = vp.element.querySelector('svg');
+    const origin = (vp.canvas as HTMLCanvasElement).getBoundingClientRect();
+    return (w.cornerstoneTools.annotation.state.getAllAnnotations() as any[])
+      .filter(
+        (a) => a.metadata.toolName === 'LandmarkPoint' && a.metadata.referencedImageId === imageId,
+      )
+      .map((a) => {
+        const [x, y] = vp.worldToCanvas(a.data.handles.points[0]) as number[];
+        const groups = Array.from(
+          svg?.querySelectorAll(`g[data-annotation-uid="${a.annotationUID}"]`) ?? [],
+        );
+        const g = groups.find((e) => e.textContent === a.data.label);
+        const r = g?.getBoundingClientRect();
+        return {
+          name: String(a.data.label),
+          point: [x, y] as [number, number],
+          box: r
+            ? ([r.left - origin.left, r.top - origin.top, r.width, r.height] as [
+                number,
+                number,
+                number,
+                number,
+              ])
+            : null,
+        };
+      });
+    /* eslint-enable @typescript-eslint/no-explicit-any */
+  });
+}
+
+/** Every name starts NAME_OFFSET.x px right of its point and its line of text is level with it. */
+async function expectNamesBesidePoints(page: Session['page']): Promise<void> {
+  const all = await namesAndPoints(page);
+  expect(all.length).toBeGreaterThan(0);
+  for (const { name, point, box } of all) {
+    if (!box) throw new Error(`no name drawn for ${name}`);
+    expect(Math.abs(box[0] - (point[0] + NAME_OFFSET.x)), name).toBeLessThan(3);
+    expect(Math.abs(box[1] + box[3] / 2 - point[1]), name).toBeLessThan(6);
+  }
+}
 
 describe('OHIF viewer with the landmarks extension and mode', () => {
   let stack: Stack;
@@ -270,6 +336,58 @@ describe('OHIF viewer with the landmarks extension and mode', () => {
     await page.getByTestId('landmarks-queue-refresh').click();
     await expect.poll(() => items.count(), { timeout: 30_000 }).toBe(1);
     expect(await items.nth(0).getAttribute('data-study')).toBe(review2.studyUid);
+    expect(session.errors).toEqual([]);
+  });
+
+  it('keeps every landmark name beside its point after SR load, pan and zoom; Shift+L hides them', async () => {
+    const { page } = session;
+    // The reviewed study's SR is loaded: 19 names drawn at once (where they used to drift).
+    await expect.poll(async () => (await namesAndPoints(page)).length, POLL).toBe(19);
+    await expectNamesBesidePoints(page);
+    const before = (await namesAndPoints(page))[0].point;
+    const canvas = await page
+      .locator('[data-viewportid="landmarks-2d"] canvas')
+      .first()
+      .boundingBox();
+    if (!canvas) throw new Error('no 2D viewport');
+    const [cx, cy] = [canvas.x + canvas.width / 2, canvas.y + canvas.height / 2];
+    // Pan: middle-button drag by (60, 40) CSS px (the basic mode's Pan binding).
+    await page.mouse.move(cx, cy);
+    await page.mouse.down({ button: 'middle' });
+    await page.mouse.move(cx + 30, cy + 20, { steps: 4 });
+    await page.mouse.move(cx + 60, cy + 40, { steps: 4 });
+    await page.mouse.up({ button: 'middle' });
+    await expect
+      .poll(async () => (await namesAndPoints(page))[0].point[0] - before[0], POLL)
+      .toBeGreaterThan(30);
+    await expectNamesBesidePoints(page);
+    // Zoom out: right-button drag upwards (the basic mode's Zoom binding): the points crowd together.
+    const spread = async () => {
+      const xs = (await namesAndPoints(page)).map((n) => n.point[0]);
+      return Math.max(...xs) - Math.min(...xs);
+    };
+    const wide = await spread();
+    await page.mouse.move(cx, cy);
+    await page.mouse.down({ button: 'right' });
+    await page.mouse.move(cx, cy - 60, { steps: 4 });
+    await page.mouse.move(cx, cy - 120, { steps: 4 });
+    await page.mouse.up({ button: 'right' });
+    await expect.poll(spread, POLL).toBeLessThan(0.8 * wide);
+    await expectNamesBesidePoints(page);
+    await shot('43-names-after-pan-zoom');
+    // Shift+L: OHIF's hotkey runs landmarksToggleNames.
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Shift+L');
+    await expect
+      .poll(async () => (await namesAndPoints(page)).filter((n) => n.box).length, POLL)
+      .toBe(0);
+    expect(await page.getByTestId('landmarks-names-toggle').isChecked()).toBe(false);
+    await page.keyboard.press('Shift+L');
+    await expect
+      .poll(async () => (await namesAndPoints(page)).filter((n) => n.box).length, POLL)
+      .toBe(19);
+    // Back to the fitted view for the tests after this one.
+    await page.keyboard.press('Space');
     expect(session.errors).toEqual([]);
   });
 

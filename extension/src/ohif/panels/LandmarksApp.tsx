@@ -88,7 +88,6 @@ function Panel({ context }: { context: PanelContext }) {
         state={state}
         studyUid={study?.StudyInstanceUID}
         landmarkNames={template.landmarks}
-        commandsManager={context.commandsManager}
         run={run}
       />
     </div>

@@ -87,10 +87,12 @@ export default function ModelSection({
   const models = training.models;
   const busy = training.busy || s.busy !== undefined;
   const names = t.model?.metadata.landmarkNames ?? [];
+  // The same command as the Shift+H hotkey (errors land in the section's state).
   const toggleHeatmap = () =>
-    s.heatmap
-      ? models.hideHeatmap()
-      : models.showHeatmap(context, landmark === '' ? undefined : Number(landmark));
+    context.commandsManager.runCommand(
+      'landmarksToggleHeatmap',
+      landmark === '' ? {} : { landmark: Number(landmark) },
+    );
   return (
     <section className="space-y-1 p-2 text-sm" data-testid="landmarks-model-section">
       <h3 className="font-semibold">Model</h3>

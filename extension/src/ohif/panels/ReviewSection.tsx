@@ -2,13 +2,9 @@ import { useEffect, useState } from 'react';
 import type { AnnotationState } from '../controller.ts';
 import type { ReviewItem } from '../services/reviewQueue.ts';
 import { STATUS_COLOURS } from '../services/reviewQueue.ts';
-import type { CommandsManager } from '../types.ts';
 
 const button =
   'rounded border border-primary-main px-2 py-1 text-sm text-primary-light hover:bg-primary-dark disabled:opacity-40';
-
-/** Keyboard shortcuts of the review (Shift + key, so they never collide with OHIF's own hotkeys). */
-export const REVIEW_KEYS = { accept: 'A', reject: 'X', next: 'N' } as const;
 
 /** sessionStorage key of the landmark to select after opening a study from the queue. */
 const PENDING_KEY = 'ohif-landmarks-review-select';
@@ -56,7 +52,7 @@ function SelectedLandmark({
         disabled={!row.hasAdjusted}
         onClick={() => run('landmarksUseAdjusted')}
       >
-        Use adjusted
+        Use adjusted (⇧U)
       </button>
     </div>
   );
@@ -66,20 +62,19 @@ function SelectedLandmark({
  * Review: the queue of studies with flagged-abnormal landmarks (worst deviation first, filterable by
  * landmark); opening one selects its worst flagged landmark (X_β drawn, deviation shown). For the
  * study on screen, its SR landmarks with stored and reviewed status.
- * Accept (Shift+A), reject (Shift+X), next flagged (Shift+N); drag a point to correct it; "Save SR"
- * writes a new revision.
+ * Accept (Shift+A), reject (Shift+X), next flagged (Shift+N), use adjusted (Shift+U): OHIF hotkeys
+ * bound by the mode to the same commands as the buttons (mode/src/hotkeys.ts); drag a point to
+ * correct it; "Save SR" (Shift+S) writes a new revision.
  */
 export default function ReviewSection({
   state,
   studyUid,
   landmarkNames,
-  commandsManager,
   run,
 }: {
   state: AnnotationState;
   studyUid?: string;
   landmarkNames: string[];
-  commandsManager: CommandsManager;
   run: (name: string, options?: Record<string, unknown>) => Promise<unknown>;
 }) {
   const [queue, setQueue] = useState<ReviewItem[] | undefined>();
@@ -88,29 +83,6 @@ export default function ReviewSection({
     run('landmarksReviewQueue', filter ? { landmark: filter } : {}).then((q) =>
       setQueue(q as ReviewItem[]),
     );
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (!e.shiftKey || e.ctrlKey || e.altKey || e.metaKey) return;
-      const el = e.target as HTMLElement | null;
-      if (el && ['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName)) return;
-      const key = e.key.toUpperCase();
-      const command =
-        key === REVIEW_KEYS.accept
-          ? 'landmarksAccept'
-          : key === REVIEW_KEYS.reject
-            ? 'landmarksReject'
-            : key === REVIEW_KEYS.next
-              ? 'landmarksNextFlagged'
-              : undefined;
-      if (!command) return;
-      e.preventDefault();
-      e.stopPropagation();
-      void run(command);
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [commandsManager, run]);
 
   // After the page navigated to a queued study: select its worst flagged landmark once the SR is drawn.
   useEffect(() => {

@@ -2,9 +2,10 @@
 
 /**
  * Where a landmark's name sits relative to its point, canvas (CSS) pixels: the top-left corner of the
- * text, right of the point and half a line above it, so the line of text is level with the point.
+ * text group, right of the point and raised so that a 14 px line of text (drawn one 1.2 em line below
+ * the corner) is level with the point.
  */
-export const NAME_OFFSET = { x: 8, y: -9 } as const;
+export const NAME_OFFSET = { x: 8, y: -12 } as const;
 
 /** `textUID` of the name's SVG text group (one per annotation; X_β uses 'adjusted-text'). */
 export const NAME_TEXT_UID = 'landmark-name';
