@@ -1,6 +1,8 @@
 /**
  * Node driver of `landmarks refine`: (re)trains only the refiner of an existing model folder. The
  * patch geometry and schedule come from `--preset`, or else from the preset the model was trained with.
+ * The gate is decided on the model's coarse estimates on `--validation` images when given, else on a
+ * held-out part of the labelled images (runRefinerTraining).
  */
 import { readFileSync } from 'node:fs';
 import { parseLandmarkTable } from '../core/data/landmarkTable.ts';
@@ -23,7 +25,7 @@ export interface RefineCommandOptions {
 
 /** @returns 'cancelled' when interrupted, 'completed' when `<model>/refiner/` was written */
 export default async function runRefineCommand(
-  o: RefineCommandOptions & { labelledIds: string[] },
+  o: RefineCommandOptions & { labelledIds: string[]; validationIds?: string[] },
 ): Promise<'completed' | 'cancelled'> {
   const { model, metadata } = await loadLandmarkModel(o.model);
   model.dispose();
@@ -45,6 +47,7 @@ export default async function runRefineCommand(
     imagesDir: o.images,
     landmarks: table.rows,
     labelledIds: o.labelledIds,
+    validationIds: o.validationIds,
     spacingMm: o.spacing === undefined ? undefined : [o.spacing, o.spacing],
     preset,
     steps: o.steps,

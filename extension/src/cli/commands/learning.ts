@@ -16,6 +16,7 @@ import runTraining, { type TrainCommandOptions } from '../../node/runTraining.ts
 import predictFolder from '../../node/predictFolder.ts';
 import setupNodeBackend, { type NodeBackend } from '../../node/nodeBackend.ts';
 import runRefineCommand, { type RefineCommandOptions } from '../../node/refinerCommand.ts';
+import { registerModelCommands } from './model.ts';
 
 function positiveInteger(value: string): number {
   const n = Number(value);
@@ -194,6 +195,10 @@ function registerRefine(program: Command): void {
     .requiredOption('--landmarks <csv>', 'landmark table image,x1,y1,... in pixels')
     .requiredOption('--labelled <ids.txt>', 'ids of labelled training images')
     .option(
+      '--validation <ids.txt>',
+      'ids of labelled images the refiner is not trained on: the per-landmark gate is decided on the model’s coarse estimates there (default: a held-out 20 % of --labelled with coarse-like offsets)',
+    )
+    .option(
       '--spacing <mm>',
       'pixel spacing in mm (DICOM files carry their own)',
       positiveNumber('--spacing'),
@@ -204,24 +209,30 @@ function registerRefine(program: Command): void {
         'patch size and schedule (default: the model’s preset)',
       ).choices(['quick', 'paper', 'tiny']),
     )
-    .option('--steps <n>', 'training steps (default: the preset’s)', positiveInteger)
+    .option(
+      '--steps <n>',
+      'training steps (default: the preset’s budget of passes over the patches)',
+      positiveInteger,
+    )
     .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 1)
     .addOption(backendOption())
-    .action(async (o: RefineCommandOptions & { backend: NodeBackend }) => {
+    .action(async (o: RefineCommandOptions & { validation?: string; backend: NodeBackend }) => {
       const backend = await setupNodeBackend(o.backend);
       const status = await runRefineCommand({
         ...o,
         labelledIds: readIds(o.labelled)!,
+        validationIds: readIds(o.validation),
         backend,
       });
       if (status === 'cancelled') process.exitCode = 130;
     });
 }
 
-/** Registers `train`, `predict`, `refine` and `evaluate`. */
+/** Registers `train`, `predict`, `refine`, `evaluate` and `model unpack`. */
 export function registerLearningCommands(program: Command): void {
   registerTrain(program);
   registerPredict(program);
   registerRefine(program);
   registerEvaluate(program);
+  registerModelCommands(program);
 }
