@@ -270,8 +270,11 @@ describe('model export/import, pseudo-label with an imported model, resume, heat
     await page.waitForTimeout(500);
     await check();
     await shot('38-model-heatmap-resized');
-    await page.getByTestId('landmarks-heatmap').click();
-    await expect.poll(() => overlay.count()).toBe(0);
+    // Shift+H (an OHIF hotkey bound by the mode to landmarksToggleHeatmap) hides it.
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Shift+H');
+    await expect.poll(() => overlay.count(), { timeout: 30_000 }).toBe(0);
+    expect(await page.getByTestId('landmarks-heatmap').getAttribute('data-on')).toBe('false');
     expect(session.errors).toEqual([]);
   });
 });
