@@ -40,7 +40,11 @@ const extension = {
   getCommandsModule: (ctx: OhifContext) =>
     commandsModule(ctx, controllerFor(ctx), trainingFor(ctx)),
   getHangingProtocolModule,
-  onModeExit: () => controller?.dispose(),
+  /** Releases Cornerstone listeners, the result queue's timer and the heatmap overlay. */
+  onModeExit: () => {
+    controller?.dispose();
+    training?.models.hideHeatmap();
+  },
 };
 
 export default extension;

@@ -16,6 +16,12 @@ function useStore<S>(store: { state: S; subscribe(l: () => void): () => void }):
   return state;
 }
 
+/** Mean of the finite confidences, two decimals; a dash when there is none (no NaN on screen). */
+function meanConfidence(values: number[]): string {
+  const finite = values.filter(Number.isFinite);
+  return finite.length ? (finite.reduce((a, b) => a + b, 0) / finite.length).toFixed(2) : '–';
+}
+
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 
 /** The loaded model's metadata and training summary (all fields from the model's own metadata). */
@@ -208,10 +214,7 @@ export default function ModelSection({
       {s.heatmap && (
         <p data-testid="landmarks-heatmap-info" data-ms={s.heatmap.ms.toFixed(0)}>
           heatmap {s.heatmap.ms.toFixed(0)} ms · mean confidence{' '}
-          {(
-            s.heatmap.confidence.reduce((a, b) => a + b, 0) /
-            Math.max(1, s.heatmap.confidence.length)
-          ).toFixed(2)}
+          {meanConfidence(s.heatmap.confidence)}
         </p>
       )}
       {s.error && (

@@ -6,6 +6,10 @@ import { STATUS_COLOURS } from '../services/reviewQueue.ts';
 const button =
   'rounded border border-primary-main px-2 py-1 text-sm text-primary-light hover:bg-primary-dark disabled:opacity-40';
 
+/** A number with `digits` decimals, or a dash when it is not finite (no NaN on screen). */
+const fixed = (v: number | undefined, digits: number): string =>
+  v !== undefined && Number.isFinite(v) ? v.toFixed(digits) : '–';
+
 /** sessionStorage key of the landmark to select after opening a study from the queue. */
 const PENDING_KEY = 'ohif-landmarks-review-select';
 
@@ -39,11 +43,11 @@ function SelectedLandmark({
       <span className="font-semibold">{row.name}</span>
       {row.deviationMm !== undefined && (
         <span data-testid="landmarks-deviation" data-mm={row.deviationMm}>
-          Δ {row.deviationMm.toFixed(1)} mm from the shape model
+          Δ {fixed(row.deviationMm, 1)} mm from the shape model
         </span>
       )}
       {row.confidence !== undefined && (
-        <span className="text-gray-400">conf. {row.confidence.toFixed(2)}</span>
+        <span className="text-gray-400">conf. {fixed(row.confidence, 2)}</span>
       )}
       <button
         type="button"
@@ -144,7 +148,7 @@ export default function ReviewSection({
               className="w-full text-left hover:bg-primary-dark"
               onClick={() => open(item)}
             >
-              {item.patientName || item.studyUid} · worst {item.worstMm.toFixed(1)} mm ·{' '}
+              {item.patientName || item.studyUid} · worst {fixed(item.worstMm, 1)} mm ·{' '}
               {item.flagged.length} flagged
             </button>
           </li>
@@ -195,7 +199,7 @@ export default function ReviewSection({
                     {r.status === r.stored ? r.status : `${r.stored} → ${r.status}`}
                   </td>
                   <td className="text-right">
-                    {r.deviationMm !== undefined ? `${r.deviationMm.toFixed(1)} mm` : ''}
+                    {r.deviationMm !== undefined ? `${fixed(r.deviationMm, 1)} mm` : ''}
                   </td>
                 </tr>
               ))}
