@@ -22,8 +22,17 @@ export interface RefinerPreset {
 /**
  * `tiny`: off by default (a seconds-long smoke run; `--refine` turns it on with a few steps);
  * `quick` and `paper`: on. 64 × 64 patches at 0.5 mm (a 32 mm field) for coarse errors of a few mm.
- * CPU cost of one step (batch 16, wasm, 1 thread, measured on a loaded machine): 64², 8 filters ≈ 0.8 s
- * (quick: 600 steps ≈ 8 min); 64², 16 filters, depth 3 ≈ 1.7 s. Accuracy on ISBI not yet measured.
+ *
+ * Budget (refinerStepBudget): `trainingPasses` over the (image, landmark) patches of the images the
+ * refiner trains on (the labelled ones less the ~20 % held out for the gate), within [minSteps, maxSteps].
+ * CPU cost of one step (batch 16, wasm, one thread; measured on a loaded 2-core machine): 64², 8
+ * filters, depth 3 ≈ 0.8 s; 64², 16 filters, depth 3 ≈ 1.7 s. So `quick` (20 passes, 400–3000 steps):
+ * ISBI 20 labels (16 training images × 19 landmarks) → 400 steps ≈ 5–6 CPU min; 150 labels (120 × 19)
+ * → 2,850 steps ≈ 38 CPU min (the cap, 3,000 steps, ≈ 40 min, is reached at 127 training images).
+ * `paper` (40 passes, depth 4, 16 filters, ≤ 12,000 steps) is hours of CPU at 150 labels.
+ *
+ * Offsets: N(0, 4²) mm per axis with a 20 % tail of N(0, 8²): the ISBI coarse network's errors have a
+ * per-axis SD of 4.2–4.8 mm and 15–21 % of them above 8 mm (session 2, 20 and 150 labels).
  */
 export const REFINER_PRESETS: Record<PresetName, RefinerPreset> = {
   tiny: {
