@@ -88,7 +88,8 @@ export interface TrainingState {
   queued?: number;
   flagged?: number;
   annotateNext: AnnotateNextItem[];
-  bench: Array<{ backend: string; msPerStep?: number; error?: string }>;
+  /** Per backend: median ms per training step of the tiny 2D or 3D network, or why it failed. */
+  bench: Array<{ backend: string; dimension?: 2 | 3; msPerStep?: number; error?: string }>;
   /** The model in IndexedDB, and the resumable training run (from the worker's status). */
   model?: ModelInfo;
   saved?: TrainingStateSummary;
@@ -383,16 +384,24 @@ export class TrainingController {
     this.set({ model: m.model, saved: m.training });
   }
 
-  /** Times `steps` training steps of the tiny network on each backend in turn. */
-  async bench(backends: BrowserBackend[] = ['webgpu', 'webgl', 'wasm'], steps = 3): Promise<void> {
+  /**
+   * Times `steps` training steps of the tiny network on each backend in turn: the 3D U-Net when the
+   * Train section's kind is 3D (each backend is then also checked against cpu for 3D, see
+   * worker/verifyVolumeBackend.ts), else the 2D one.
+   */
+  async bench(
+    backends: BrowserBackend[] = ['webgpu', 'webgl', 'wasm'],
+    steps = 3,
+    dimension: 2 | 3 = this.kind === '3d' ? 3 : 2,
+  ): Promise<void> {
     const rows: TrainingState['bench'] = [];
     for (const backend of backends) {
-      const m = await this.client.run({ type: 'bench', backend, steps });
+      const m = await this.client.run({ type: 'bench', backend, steps, dimension });
       if (m.type === 'bench') {
         const sorted = [...m.msPerStep].sort((a, b) => a - b);
-        rows.push({ backend, msPerStep: sorted[Math.floor(sorted.length / 2)] });
+        rows.push({ backend, dimension, msPerStep: sorted[Math.floor(sorted.length / 2)] });
       } else if (m.type === 'error') {
-        rows.push({ backend, error: m.message });
+        rows.push({ backend, dimension, error: m.message });
       }
       this.set({ bench: [...rows] });
     }

@@ -59,7 +59,7 @@ function frame(k: number): Uint8Array {
 /** A client that serves `slices` (metadata in the given order) and their frames. */
 function fakeClient(slices: NaturalDataset[]): PacsClient {
   const byUid = new Map(slices.map((s) => [String(s.SOPInstanceUID), s]));
-  return {
+  const client: Pick<PacsClient, 'url' | 'seriesMetadata' | 'frames'> = {
     url: 'fake',
     seriesMetadata: async (study, series) => {
       if (study !== STUDY || series !== SERIES) throw new Error(`no series ${series}`);
@@ -70,7 +70,8 @@ function fakeClient(slices: NaturalDataset[]): PacsClient {
       if (!byUid.has(sop)) throw new Error(`no instance ${sop}`);
       return [frame(k)];
     },
-  } as unknown as PacsClient;
+  };
+  return client as PacsClient;
 }
 
 const item: VolumeItem = {

@@ -245,9 +245,13 @@ export default function TrainSection({
                 key={b.backend}
                 data-testid="landmarks-bench-row"
                 data-backend={b.backend}
+                data-dimension={b.dimension ?? 2}
                 data-ms={b.msPerStep ?? ''}
               >
-                <td>{b.backend}</td>
+                <td>
+                  {b.backend}
+                  {b.dimension === 3 ? ' (3D)' : ''}
+                </td>
                 <td>{b.msPerStep !== undefined ? `${b.msPerStep.toFixed(0)} ms/step` : b.error}</td>
               </tr>
             ))}
