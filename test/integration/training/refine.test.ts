@@ -235,6 +235,7 @@ describe('coarse-to-fine refinement on generated cephalograms', () => {
     expect(a.training).toMatchObject({ images: 6, steps: 5 });
     expect(a.gate.source).toBe('held-out');
     expect(a.gate.ids).toHaveLength(2);
+    expect(a.gate.cases).toEqual(Array(19).fill(8)); // 4 coarse-like draws per held-out image
     expect(a.gate.useRefined).toHaveLength(19);
     expect(a.config.useRefined).toEqual(a.gate.useRefined);
     expect((await loadRefiner(heldOutDir))!.metadata.config.useRefined).toEqual(a.gate.useRefined);
