@@ -90,6 +90,7 @@ export function createLandmarkTool(cornerstoneTools: any, hooks: LandmarkToolHoo
       return this.filterInteractableAnnotationsForElement(viewport.element, all ?? []) ?? [];
     }
 
+    /** The style specifier Cornerstone resolves an annotation's colours and text style with. */
     styleOf(viewport: any, annotation: any): any {
       return {
         toolGroupId: this.toolGroupId,
