@@ -159,6 +159,13 @@ export class ModelController {
         viewport,
         imageId,
         m.result,
+        {
+          services: ctx.servicesManager.services,
+          onDrop: () => {
+            this.overlay = undefined;
+            this.set({ heatmap: undefined });
+          },
+        },
       );
       this.set({
         heatmap: {
