@@ -137,7 +137,7 @@ export default function TrainSection({
           className={button}
           data-testid="landmarks-bench"
           disabled={busy}
-          onClick={() => run('landmarksBenchBackends')}
+          onClick={() => run('landmarksBenchBackends', { backends: BACKEND_CHOICES[backend] })}
         >
           Time backends
         </button>
