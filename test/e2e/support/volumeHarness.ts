@@ -41,6 +41,8 @@ export function browserHarness(prepare: (stack: Stack) => Promise<void>): Harnes
     shot: (name) =>
       need(session, 'browser session').page.screenshot({
         path: path.join(ARTIFACTS, `${name}.png`),
+        // A starved headless page (load 12 on 2 cores) timed out waiting for fonts at 30 s.
+        timeout: 120_000,
       }),
   };
 }
