@@ -110,6 +110,8 @@ export default async function runTraining(o: RunOptions): Promise<'completed' | 
     imagesDir: o.images,
     landmarks: table.rows,
     labelledIds: o.labelledIds,
+    // The gate is then decided on the coarse network's own estimates for the validation images.
+    validationIds: o.validationIds,
     spacingMm: o.spacing === undefined ? undefined : [o.spacing, o.spacing],
     preset,
     steps: o.refineSteps,

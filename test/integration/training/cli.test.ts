@@ -172,7 +172,9 @@ describe('landmarks train / predict / evaluate', () => {
     expect(description).toMatchObject({
       format: 'landmarks-refiner',
       config: { landmarkCount: 19, patchShape: [32, 32], mmPerPixel: 0.8, passes: 2 },
-      training: { images: 6, steps: 6, spacingMm: [1.6, 1.6] },
+      // 2 of the 6 labelled images are held out to decide the per-landmark gate.
+      training: { images: 4, steps: 6, spacingMm: [1.6, 1.6] },
+      gate: { source: 'held-out' },
     });
     const predict = async (out: string, ...extra: string[]) => {
       await landmarks(
