@@ -95,6 +95,8 @@ describe('training and pseudo-labelling in the browser', () => {
 
   it('times a training step on each browser backend', async () => {
     const { page } = session;
+    // "Time backends" times the backend chosen above (wasm for training); auto times all three.
+    await page.getByTestId('landmarks-backend').selectOption('auto');
     await page.getByTestId('landmarks-bench').click();
     const rows = page.getByTestId('landmarks-bench-row');
     await expect.poll(() => rows.count(), { timeout: 240_000, interval: 1000 }).toBe(3);
