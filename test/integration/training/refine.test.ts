@@ -136,15 +136,17 @@ describe('coarse-to-fine refinement on generated cephalograms', () => {
 
     // The gate, decided on three other images with coarse-like estimates at the test's error level:
     // refinement helps most landmarks there.
-    const gateImages = [401, 402, 403].map(makeCase);
+    const gateImages = [401, 402, 403].map(makeCase).map((c) => ({
+      id: c.id,
+      image: prepareRefinerImage(c.image, SPACING, CONFIG.mmPerPixel),
+      truth: c.truth,
+    }));
     const gateRng = createRandom(5);
     const gate = await measureRefinerGate(
       model,
       CONFIG,
       gateImages.map((c) => ({
-        id: c.id,
-        image: prepareRefinerImage(c.image, SPACING, CONFIG.mmPerPixel),
-        truth: c.truth,
+        ...c,
         coarse: c.truth.map(([x, y]) => [
           x! + (gateRng.normal() * COARSE_SD_MM) / SPACING[0],
           y! + (gateRng.normal() * COARSE_SD_MM) / SPACING[1],
@@ -162,12 +164,7 @@ describe('coarse-to-fine refinement on generated cephalograms', () => {
     const exact = await measureRefinerGate(
       model,
       CONFIG,
-      gateImages.map((c) => ({
-        id: c.id,
-        image: prepareRefinerImage(c.image, SPACING, CONFIG.mmPerPixel),
-        truth: c.truth,
-        coarse: c.truth,
-      })),
+      gateImages.map((c) => ({ ...c, coarse: c.truth })),
     );
     expect(exact.useRefined).toEqual(Array(19).fill(false));
 
