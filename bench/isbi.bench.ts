@@ -64,10 +64,29 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '1' },
     jobs: { type: 'string', default: '2' },
     'rows-json': { type: 'string' },
+    input: { type: 'string' },
+    filters: { type: 'string' },
+    depth: { type: 'string' },
+    lr: { type: 'string' },
+    'train-mre': { type: 'boolean', default: false },
+    curve: { type: 'string' },
   },
 });
-const preset = PRESETS[args.preset as 'quick' | 'paper'];
-if (!preset) throw new Error(`--preset must be quick or paper, got ${args.preset}`);
+const named = PRESETS[args.preset as 'quick' | 'paper'];
+if (!named) throw new Error(`--preset must be quick or paper, got ${args.preset}`);
+/** The preset with the command line's network and learning-rate overrides (accuracy studies). */
+const preset = {
+  ...named,
+  inputShape: args.input ? args.input.split('x').map(Number) : named.inputShape,
+  baseFilters: args.filters ? Number(args.filters) : named.baseFilters,
+  depth: args.depth ? Number(args.depth) : named.depth,
+  schedule: {
+    ...named.schedule,
+    learningRate: args.lr ? Number(args.lr) : named.schedule.learningRate,
+  },
+};
+if (preset.inputShape.length !== 2 || preset.inputShape.some((v) => !(v > 0) || v % 16 !== 0))
+  throw new Error(`--input must be HxW with multiples of 16, got ${args.input}`);
 const SPACING_MM = 0.1;
 const seed = Number(args.seed);
 const lines: string[] = [];
@@ -185,6 +204,31 @@ async function predictTest(model: tf.LayersModel, test: TrainingSample[]) {
   return test.map((s, i) => toOriginalPixels(predicted[i]!, s.letterbox));
 }
 
+/**
+ * Test1 MRE of the current weights, computed synchronously inside a progress callback (the training
+ * loop cannot move on while it runs, so every image sees the same weights). Diagnostic only: it never
+ * selects a checkpoint.
+ */
+function learningCurvePoint(
+  model: tf.LayersModel,
+  test: TrainingSample[],
+  truth: Map<string, number[][]>,
+) {
+  const network = withHeatmapLogits(model);
+  const sizes = tf.tensor1d(preset.inputShape.slice().reverse());
+  const predicted = test.map((s) => {
+    const xy = tf.tidy(() => {
+      const heat = network.model.predict(tf.tensor(s.image, [1, ...preset.inputShape, 1]));
+      return integralCoordinates(heat as tf.Tensor, { fromLogits: network.fromLogits }).mul(sizes);
+    });
+    const values = (xy.arraySync() as number[][][])[0]!;
+    xy.dispose();
+    return toOriginalPixels(values, s.letterbox);
+  });
+  sizes.dispose();
+  return evaluate(predicted, test, truth).mreMm;
+}
+
 function evaluate(
   predictedPx: number[][][],
   test: TrainingSample[],
@@ -259,6 +303,7 @@ async function accuracyRowsFor(
     selfTrainEpochs: Math.max(1, Math.round(preset.schedule.selfTrainEpochs * scale)),
     finetuneEpochs: Math.max(1, Math.round(preset.schedule.finetuneEpochs * scale)),
   };
+  const curveEvery = args.curve === undefined ? 0 : Number(args.curve);
   const options = (method: Method) => ({
     method,
     schedule,
@@ -271,10 +316,15 @@ async function accuracyRowsFor(
         process.stderr.write(
           `${k} ${method} pseudo labels: ${p.pseudoLabels.excluded}/${p.pseudoLabels.total} excluded\n`,
         );
-      else if (p.step === p.steps)
+      else if (p.step === p.steps) {
         process.stderr.write(
           `${k} ${method} ${p.stage} ${p.epoch + 1}/${p.epochs} loss ${p.loss.toFixed(4)}\n`,
         );
+        if (curveEvery > 0 && (p.epoch + 1) % curveEvery === 0)
+          process.stderr.write(
+            `${k} ${method} curve ${p.stage} epoch ${p.epoch + 1} steps ${p.stepsDone}: Test1 MRE ${learningCurvePoint(model, testSamples, truth)?.toFixed(2)} mm\n`,
+          );
+      }
     },
   });
   const { model } = createHeatmapModel({
@@ -309,6 +359,14 @@ async function accuracyRowsFor(
     options('supervised'),
   );
   const pretrainCpuMin = cpuMinutes(cpu);
+  if (args['train-mre']) {
+    // Error on the labelled images themselves (no augmentation): near the Test1 error means the network
+    // underfits (budget/capacity), far below it means it overfits the labelled set.
+    const seen = await predictTest(model, labelled);
+    const truthPx = labelled.map((s) => toOriginalPixels(s.landmarks!, s.letterbox));
+    const o = evaluate(seen, labelled, new Map(labelled.map((s, i) => [s.id, truthPx[i]!])));
+    process.stderr.write(`${k} supervised: MRE on the labelled images ${o.mreMm?.toFixed(2)} mm\n`);
+  }
   const pretrainWeights = model.getWeights().map((w) => w.clone());
   const pretrainOptimizer = await snapshotOptimizer(optimizer);
   const epochsText = (st: typeof pre.state) => {
@@ -387,9 +445,13 @@ async function loadIsbi() {
 function runChildren(counts: number[]): Promise<AccuracyRow[]> {
   const dir = path.join(args.cache!, 'rows');
   mkdirSync(dir, { recursive: true });
-  const passOn = ['data', 'preset', 'methods', 'epochs', 'test-limit', 'cache', 'seed'] as const;
+  const passOn = [
+    ...['data', 'preset', 'methods', 'epochs', 'test-limit', 'cache', 'seed'],
+    ...['input', 'filters', 'depth', 'lr', 'curve'],
+  ] as const;
   const common = passOn.flatMap((o) => (args[o] === undefined ? [] : [`--${o}`, String(args[o])]));
   if (args.transductive) common.push('--transductive');
+  if (args['train-mre']) common.push('--train-mre');
   return Promise.all(
     counts.map(
       (k) =>
