@@ -94,7 +94,7 @@ export default function commandsModule(
     landmarksToggleNames: guarded('Landmark names', () =>
       controller.setShowNames(!controller.getState().showNames),
     ),
-    /** Shows the heatmap overlay of the displayed image (all landmarks, or `landmark`), or hides it. */
+    /** Shows the heatmap overlay of the displayed image or volume (all MPR views; all landmarks, or `landmark`), or hides it. */
     landmarksToggleHeatmap: guarded('Heatmap overlay', ({ landmark }: { landmark?: number }) =>
       training.models.state.heatmap
         ? training.models.hideHeatmap()

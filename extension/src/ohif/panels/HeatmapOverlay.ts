@@ -8,29 +8,20 @@
  */
 import type { CornerstoneLibraries } from '../services/cornerstone.ts';
 import heatmapImageRect from '../services/heatmapImageRect.ts';
+import heatmapRgba from '../services/heatmapRgba.ts';
 import type { Services } from '../types.ts';
 import type { HeatmapResult } from '../worker/protocol.ts';
 
 export const OVERLAY_TEST_ID = 'landmarks-heatmap-overlay';
 
-/** Values below this are left transparent (the map's far tail is noise). */
-const FLOOR = 0.05;
-/** Opacity at the map's maximum. */
-const ALPHA = 0.6;
-
-/** The map as an RGBA canvas: red → yellow with rising value, alpha proportional to the value. */
+/** The map as an RGBA canvas (services/heatmapRgba.ts colours). */
 function colourise(result: HeatmapResult): HTMLCanvasElement {
   const source = document.createElement('canvas');
   source.width = result.width;
   source.height = result.height;
   const ctx = source.getContext('2d')!;
   const image = ctx.createImageData(result.width, result.height);
-  result.map.forEach((v, i) => {
-    if (!(v >= FLOOR)) return;
-    image.data[4 * i] = 255;
-    image.data[4 * i + 1] = Math.round(255 * v);
-    image.data[4 * i + 3] = Math.round(255 * ALPHA * Math.min(1, v));
-  });
+  heatmapRgba(result.map, image.data);
   ctx.putImageData(image, 0, 0);
   return source;
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ModelInfo } from '../services/modelBundle.ts';
-import type { ModelPanelState } from '../services/modelController.ts';
+import type { HeatmapState, ModelPanelState } from '../services/modelController.ts';
 import type { TrainingController, TrainingState } from '../trainingController.ts';
 import type { OhifContext } from '../types.ts';
 
@@ -20,6 +20,34 @@ function useStore<S>(store: { state: S; subscribe(l: () => void): () => void }):
 function meanConfidence(values: number[]): string {
   const finite = values.filter(Number.isFinite);
   return finite.length ? (finite.reduce((a, b) => a + b, 0) / finite.length).toFixed(2) : '–';
+}
+
+/** A number with `digits` decimals, or a dash when it is not finite (no NaN or Infinity on screen). */
+const fixedOrDash = (v: number | undefined, digits: number) =>
+  v !== undefined && Number.isFinite(v) ? v.toFixed(digits) : '–';
+
+/** Per landmark of the heatmap on screen: confidence (mass within 2 mm) and RMS spread, mm. */
+function ConfidenceTable({ heatmap, names }: { heatmap: HeatmapState; names: string[] }) {
+  return (
+    <table data-testid="landmarks-heatmap-confidence" className="w-full text-xs">
+      <thead>
+        <tr className="text-gray-400">
+          <th className="text-left">landmark</th>
+          <th className="text-right">confidence</th>
+          <th className="text-right">spread mm</th>
+        </tr>
+      </thead>
+      <tbody>
+        {heatmap.confidence.map((c, i) => (
+          <tr key={i} data-testid="landmarks-heatmap-confidence-row">
+            <td>{names[i] ?? `#${i + 1}`}</td>
+            <td className="text-right">{fixedOrDash(c, 2)}</td>
+            <td className="text-right">{fixedOrDash(heatmap.spreadMm[i], 1)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
@@ -73,7 +101,8 @@ function Summary({ model }: { model: ModelInfo }) {
 /**
  * Model: which model is stored (trained here, imported from a file or a URL), its training summary;
  * export as one bundle file; import from a file or an allowed URL; pseudo-label the unannotated studies
- * with it (no training); toggle the heatmap overlay of the displayed image.
+ * with it (no training); toggle the heatmap overlay of the displayed image, or of the displayed volume
+ * in all MPR views, with each landmark's confidence.
  */
 export default function ModelSection({
   training,
@@ -212,10 +241,19 @@ export default function ModelSection({
         </p>
       )}
       {s.heatmap && (
-        <p data-testid="landmarks-heatmap-info" data-ms={s.heatmap.ms.toFixed(0)}>
-          heatmap {s.heatmap.ms.toFixed(0)} ms · mean confidence{' '}
-          {meanConfidence(s.heatmap.confidence)}
-        </p>
+        <>
+          <p
+            data-testid="landmarks-heatmap-info"
+            data-kind={s.heatmap.kind}
+            data-ms={s.heatmap.ms.toFixed(0)}
+            data-worker-ms={s.heatmap.workerMs.toFixed(0)}
+            data-views={s.heatmap.views}
+          >
+            {s.heatmap.kind === '3d' ? `volume heatmap (${s.heatmap.views} views)` : 'heatmap'}{' '}
+            {s.heatmap.ms.toFixed(0)} ms · mean confidence {meanConfidence(s.heatmap.confidence)}
+          </p>
+          <ConfidenceTable heatmap={s.heatmap} names={names} />
+        </>
       )}
       {s.error && (
         <p role="alert" className="text-red-400" data-testid="landmarks-model-error">

@@ -1,9 +1,11 @@
 /**
  * The Model section's actions: export the stored model as one bundle file (download), import a bundle
- * from a file or an allowed URL, and the heatmap overlay of the displayed 2D image. The worker does the
- * tfjs work (worker/modelJobs.ts, worker/heatmapInWorker.ts); this class only moves text and pixels.
+ * from a file or an allowed URL, and the heatmap overlay of the displayed 2D image or volume (in all
+ * MPR views). The worker does the tfjs work (worker/modelJobs.ts, worker/heatmapInWorker.ts,
+ * worker/volumeHeatmapInWorker.ts); this class only moves text and pixels.
  */
 import { HeatmapOverlay } from '../panels/HeatmapOverlay.ts';
+import { displayedVolumeId, VolumeHeatmapOverlay } from '../panels/VolumeHeatmapOverlay.ts';
 import type { LandmarksController } from '../controller.ts';
 import type { TrainingController } from '../trainingController.ts';
 import type { OhifContext } from '../types.ts';
@@ -19,14 +21,32 @@ export interface ModelPanelState {
   /** Last export / import: file size (bytes) and time (ms, in the worker). */
   exported?: { fileName: string; bytes: number; ms: number };
   imported?: { bytes: number; ms: number };
-  heatmap?: { sopUid: string; ms: number; confidence: number[] };
+  /** The overlay shown: 2D image or volume, its key, times and per-landmark confidence. */
+  heatmap?: HeatmapState;
   error?: string;
+}
+
+/** What the panel shows of the heatmap overlay on screen. */
+export interface HeatmapState {
+  kind: '2d' | '3d';
+  /** SOP Instance UID (2D) or Series Instance UID (volume) of what was predicted. */
+  key: string;
+  /** Click to overlay on screen, ms (main thread). */
+  ms: number;
+  /** Time inside the worker (fetch + predict + maps), ms. */
+  workerMs: number;
+  /** Per landmark: mass within 2 mm (at least one network pixel/voxel), [0, 1]. */
+  confidence: number[];
+  /** Per landmark: RMS spread of the heatmap, mm (Infinity for an empty map). */
+  spreadMm: number[];
+  /** Viewports with an overlay (1 for 2D; the MPR views showing the volume). */
+  views: number;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export class ModelController {
   state: ModelPanelState = {};
-  private overlay?: HeatmapOverlay;
+  private overlays: Array<HeatmapOverlay | VolumeHeatmapOverlay> = [];
   private listeners = new Set<() => void>();
 
   constructor(
@@ -109,21 +129,22 @@ export class ModelController {
     });
   }
 
-  /** The active 2D viewport, its image id and the image as the worker fetches it. */
-  private displayed(ctx: OhifContext): { viewport: any; imageId: string; item: ImageItem } {
+  /** The active viewport: a 2D image (stack) or a volume (orthographic MPR view). */
+  private active(ctx: OhifContext): any {
     const { viewportGridService, cornerstoneViewportService } = ctx.servicesManager.services;
     const id = viewportGridService?.getActiveViewportId();
-    const viewport = id
-      ? (cornerstoneViewportService as any)?.getCornerstoneViewport?.(id)
-      : undefined;
+    return id ? (cornerstoneViewportService as any)?.getCornerstoneViewport?.(id) : undefined;
+  }
+
+  /** The active 2D viewport, its image id and the image as the worker fetches it. */
+  private displayed(ctx: OhifContext, viewport: any): { imageId: string; item: ImageItem } {
     const imageId: string | undefined = viewport?.getCurrentImageId?.();
-    if (!viewport || !imageId || viewport.type === 'orthographic')
-      throw new Error('the heatmap overlay needs a 2D image on screen');
+    if (!viewport || !imageId)
+      throw new Error('the heatmap overlay needs a 2D image or a CT/CBCT volume on screen');
     const meta = getCornerstone(ctx.extensionManager).cornerstone.metaData.get('instance', imageId);
     const spacing = (meta?.PixelSpacing ?? meta?.ImagerPixelSpacing) as number[] | undefined;
     if (!meta?.SOPInstanceUID) throw new Error(`image ${imageId}: no instance metadata`);
     return {
-      viewport,
       imageId,
       item: {
         studyUid: meta.StudyInstanceUID,
@@ -136,51 +157,108 @@ export class ModelController {
     };
   }
 
-  /** Predicts the displayed image and draws the overlay (max over landmarks, or one landmark). */
+  /** Common part of a heatmap request: the PACS roots, the landmark and the backends. */
+  private request(landmark?: number) {
+    const pacs = this.landmarks.pacs();
+    return {
+      wadoRoot: pacs.wadoRoot,
+      headers: pacs.headers,
+      ...(landmark !== undefined ? { landmark } : {}),
+      ...(this.training.backends ? { backends: this.training.backends } : {}),
+    };
+  }
+
+  /**
+   * Predicts what the active viewport shows and draws the overlay (max over landmarks, or one
+   * landmark): the displayed 2D image, or, for a volume, the displayed series in every MPR view
+   * showing it.
+   */
   showHeatmap(ctx: OhifContext, landmark?: number): Promise<unknown> {
     return this.act('heatmap', async () => {
-      const { viewport, imageId, item } = this.displayed(ctx);
-      const pacs = this.landmarks.pacs();
+      const viewport = this.active(ctx);
+      if (viewport?.type === 'orthographic') return this.showVolumeHeatmap(ctx, viewport, landmark);
+      const { imageId, item } = this.displayed(ctx, viewport);
       const t0 = performance.now();
       const m = await this.client.ask(
-        {
-          type: 'heatmap',
-          item,
-          wadoRoot: pacs.wadoRoot,
-          headers: pacs.headers,
-          ...(landmark !== undefined ? { landmark } : {}),
-          ...(this.training.backends ? { backends: this.training.backends } : {}),
-        },
+        { type: 'heatmap', item, ...this.request(landmark) },
         'heatmap',
       );
       this.hideHeatmap();
-      this.overlay = new HeatmapOverlay(
-        getCornerstone(ctx.extensionManager),
-        viewport,
-        imageId,
-        m.result,
-        {
+      this.overlays = [
+        new HeatmapOverlay(getCornerstone(ctx.extensionManager), viewport, imageId, m.result, {
           services: ctx.servicesManager.services,
-          onDrop: () => {
-            this.overlay = undefined;
-            this.set({ heatmap: undefined });
-          },
-        },
-      );
+          onDrop: () => this.dropped(),
+        }),
+      ];
       this.set({
         heatmap: {
-          sopUid: item.sopUid,
+          kind: '2d',
+          key: item.sopUid,
           ms: performance.now() - t0,
+          workerMs: m.result.ms,
           confidence: m.result.confidence.map((c) => c.confidence),
+          spreadMm: m.result.confidence.map((c) => c.spreadMm),
+          views: 1,
         },
       });
     });
   }
 
-  /** Removes the overlay (if any). */
+  /** The volume overlay in every viewport of the grid that shows the active viewport's volume. */
+  private async showVolumeHeatmap(ctx: OhifContext, viewport: any, landmark?: number) {
+    const { viewportGridService, cornerstoneViewportService, displaySetService } =
+      ctx.servicesManager.services;
+    const volumeId = displayedVolumeId(viewport);
+    const displaySetUid = viewportGridService?.getState().viewports.get(viewport.id)
+      ?.displaySetInstanceUIDs?.[0];
+    const displaySet = displaySetUid
+      ? displaySetService?.getDisplaySetByUID(displaySetUid)
+      : undefined;
+    if (!volumeId || !displaySet)
+      throw new Error(`viewport ${String(viewport.id)}: no volume loaded yet for the heatmap`);
+    const item = { studyUid: displaySet.StudyInstanceUID, seriesUid: displaySet.SeriesInstanceUID };
+    const t0 = performance.now();
+    const m = await this.client.ask(
+      { type: 'volume-heatmap', item, ...this.request(landmark) },
+      'volume-heatmap',
+    );
+    this.hideHeatmap();
+    const ids = [...(viewportGridService?.getState().viewports.keys() ?? [])];
+    const views = ids
+      .map((id) => (cornerstoneViewportService as any)?.getCornerstoneViewport?.(id))
+      .filter((vp: any) => vp?.type === 'orthographic' && displayedVolumeId(vp) === volumeId);
+    const libs = getCornerstone(ctx.extensionManager);
+    this.overlays = views.map(
+      (vp: any) =>
+        new VolumeHeatmapOverlay(libs, vp, volumeId, m.result, {
+          services: ctx.servicesManager.services,
+          onDrop: () => this.dropped(),
+        }),
+    );
+    this.set({
+      heatmap: {
+        kind: '3d',
+        key: item.seriesUid,
+        ms: performance.now() - t0,
+        workerMs: m.result.ms,
+        confidence: m.result.confidence.map((c) => c.confidence),
+        spreadMm: m.result.confidence.map((c) => c.spreadMm),
+        views: views.length,
+      },
+    });
+  }
+
+  /** One overlay removed itself (its viewport shows something else): forget it; the last one clears. */
+  private dropped(): void {
+    this.overlays = this.overlays.filter((o) => o.canvas.isConnected);
+    if (this.overlays.length === 0 && this.state.heatmap) this.set({ heatmap: undefined });
+  }
+
+  /** Removes the overlays (if any). */
   hideHeatmap(): void {
-    this.overlay?.dispose();
-    this.overlay = undefined;
+    const overlays = this.overlays;
+    this.overlays = [];
+    overlays.forEach((o) => o.dispose());
     if (this.state.heatmap) this.set({ heatmap: undefined });
   }
 }

@@ -8,6 +8,7 @@ import type { Letterbox } from '../../core/data/types.ts';
 import type { BrowserBackend } from '../../core/tf/selectBrowserBackend.ts';
 import type { Stage, TrainingProgress } from '../../core/selfTraining/types.ts';
 import type { LandmarkConfidence } from '../services/heatmapConfidence.ts';
+import type { Affine3 } from '../services/volumeHeatmapGrid.ts';
 import type { ModelInfo, ModelSource } from '../services/modelBundle.ts';
 
 /** One 2D image on the PACS, fetched by the worker as WADO-RS rendered PNG. */
@@ -100,12 +101,24 @@ export interface HeatmapRequest extends PacsRoots {
   backends?: BrowserBackend[];
 }
 
+/**
+ * Heatmaps of one volume (a CT/CBCT series, loaded and letterboxed as training and pseudo-labelling
+ * load it) with the 3D model in IndexedDB. `landmark`: one map (index) instead of the max.
+ */
+export interface VolumeHeatmapRequest extends PacsRoots {
+  type: 'volume-heatmap';
+  item: Pick<VolumeItem, 'studyUid' | 'seriesUid'>;
+  landmark?: number;
+  backends?: BrowserBackend[];
+}
+
 type Job =
   | TrainRequest
   | ResumeRequest
   | BenchRequest
   | PseudoLabelRequest
   | HeatmapRequest
+  | VolumeHeatmapRequest
   | { type: 'model-status' }
   | { type: 'export-model' }
   | {
@@ -171,6 +184,33 @@ export interface HeatmapResult {
   ms: number;
 }
 
+/**
+ * Heatmap of one volume on the network's grid (input voxels, [D, H, W]) with the maps between the grid
+ * and patient mm (DICOM LPS = Cornerstone world; services/volumeHeatmapGrid.ts).
+ */
+export interface VolumeHeatmapResult {
+  studyUid: string;
+  seriesUid: string;
+  /** D × H × W values in [0, 1], x fastest (services/heatmapOverlayMap.ts); 0 outside the volume. */
+  map: Float32Array;
+  /** [D, H, W] of the grid. */
+  dims: [number, number, number];
+  /** Grid (continuous input voxels, cell i covering [i, i+1)) → patient mm. */
+  gridToPatient: Affine3;
+  /** Patient mm → grid (the inverse). */
+  patientToGrid: Affine3;
+  /** Millimetres per grid voxel along x, y, z. */
+  voxelMm: [number, number, number];
+  /** Centre of the map's largest cell, patient mm. */
+  peakPatient: [number, number, number];
+  /** Per landmark (3D heatmapConfidence: mass within 2 mm or one grid voxel, RMS spread in mm). */
+  confidence: LandmarkConfidence[];
+  /** Time of the request inside the worker (fetch + assemble + predict + maps), ms. */
+  ms: number;
+  /** Of which the forward pass, ms. */
+  predictMs: number;
+}
+
 type Reply =
   | { type: 'backend'; backend: BrowserBackend; note?: string }
   | { type: 'loading'; done: number; total: number }
@@ -193,6 +233,7 @@ type Reply =
   | { type: 'exported'; text: string; fileName: string; ms: number }
   | { type: 'imported'; model: ModelInfo; ms: number }
   | { type: 'heatmap'; result: HeatmapResult }
+  | { type: 'volume-heatmap'; result: VolumeHeatmapResult }
   | { type: 'error'; message: string };
 
 export type WorkerMessage = Reply & { id: number };
@@ -205,5 +246,6 @@ export const FINAL_TYPES: ReadonlySet<WorkerMessage['type']> = new Set([
   'exported',
   'imported',
   'heatmap',
+  'volume-heatmap',
   'error',
 ]);

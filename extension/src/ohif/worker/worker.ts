@@ -9,6 +9,7 @@ import { heatmap } from './heatmapInWorker.ts';
 import { discardTraining, exportModel, importModel, modelStatus } from './modelJobs.ts';
 import type { WorkerMessage, WorkerRequest } from './protocol.ts';
 import { pseudoLabel } from './pseudoLabelInWorker.ts';
+import { volumeHeatmap } from './volumeHeatmapInWorker.ts';
 import { resume, train } from './trainInWorker.ts';
 
 let running: AbortController | undefined;
@@ -27,6 +28,8 @@ function start(req: Job, post: Post, signal: AbortSignal): Promise<unknown> {
       return pseudoLabel(req, post, signal);
     case 'heatmap':
       return heatmap(req, post);
+    case 'volume-heatmap':
+      return volumeHeatmap(req, post);
     case 'model-status':
       return modelStatus(post);
     case 'export-model':
@@ -48,7 +51,10 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   }
   const post: Post = (m) => {
     const message = { ...m, id: req.id } as WorkerMessage;
-    const transfer = message.type === 'heatmap' ? [message.result.map.buffer as ArrayBuffer] : [];
+    const transfer =
+      message.type === 'heatmap' || message.type === 'volume-heatmap'
+        ? [message.result.map.buffer as ArrayBuffer]
+        : [];
     self.postMessage(message, { transfer });
   };
   const fail = (err: unknown) =>

@@ -1,0 +1,97 @@
+/**
+ * Samples a volume heatmap (grid D × H × W, x fastest, values in [0, 1]) on the plane a viewport shows:
+ * sample (i, j) sits at canvas (i + 0.5, j + 0.5)·step CSS px, mapped to grid coordinates by the
+ * canvas → grid affine (services/volumeHeatmapGrid.ts). Trilinear between cell centres (the centre of
+ * cell k is k + 0.5); within the grid box [0, W] × [0, H] × [0, D] but beyond the outermost centres the
+ * edge value is kept; outside the box the value is 0 (nothing is drawn outside the volume).
+ *
+ * Hand-written (no library does trilinear lookups on a Float32Array grid): one pass over the samples.
+ * Trilinear keeps a map's maximum at a cell centre, so the brightest sample lies over the brightest
+ * cell's centre (the e2e test relies on that).
+ */
+import type { Affine3 } from './volumeHeatmapGrid.ts';
+
+/** What one plane sampling produces: `cols × rows` values, row-major. */
+export interface PlaneSamples {
+  cols: number;
+  rows: number;
+  values: Float32Array;
+}
+
+/** Trilinear value of `map` at continuous grid point (x, y, z); 0 outside the grid box. */
+export function trilinear(
+  map: ArrayLike<number>,
+  dims: readonly [number, number, number],
+  x: number,
+  y: number,
+  z: number,
+): number {
+  const [d, h, w] = dims;
+  if (!(x >= 0 && x <= w && y >= 0 && y <= h && z >= 0 && z <= d)) return 0;
+  const axis = (v: number, size: number): [number, number, number] => {
+    const c = Math.min(Math.max(v - 0.5, 0), size - 1);
+    const i0 = Math.min(Math.floor(c), size - 1);
+    const i1 = Math.min(i0 + 1, size - 1);
+    return [i0, i1, c - i0];
+  };
+  const [x0, x1, fx] = axis(x, w);
+  const [y0, y1, fy] = axis(y, h);
+  const [z0, z1, fz] = axis(z, d);
+  const at = (zi: number, yi: number, xi: number) => map[(zi * h + yi) * w + xi]!;
+  const lerp = (a: number, b: number, f: number) => a + (b - a) * f;
+  const plane = (zi: number) =>
+    lerp(lerp(at(zi, y0, x0), at(zi, y0, x1), fx), lerp(at(zi, y1, x0), at(zi, y1, x1), fx), fy);
+  return lerp(plane(z0), plane(z1), fz);
+}
+
+/**
+ * @param map grid values, D × H × W, x fastest
+ * @param dims [D, H, W]
+ * @param toGrid canvas CSS px (cx, cy, 0) → grid
+ * @param width canvas width, CSS px
+ * @param height canvas height, CSS px
+ * @param step CSS px between samples (≥ 1)
+ */
+export default function volumeHeatmapPlane(
+  map: ArrayLike<number>,
+  dims: readonly [number, number, number],
+  toGrid: Affine3,
+  width: number,
+  height: number,
+  step: number,
+): PlaneSamples {
+  if (map.length !== dims[0] * dims[1] * dims[2])
+    throw new Error(`volumeHeatmapPlane: ${map.length} values for a [${dims.join(', ')}] grid`);
+  if (!(step >= 1)) throw new Error(`volumeHeatmapPlane: step ${step} is below 1 px`);
+  const cols = Math.max(0, Math.ceil(width / step));
+  const rows = Math.max(0, Math.ceil(height / step));
+  const values = new Float32Array(cols * rows);
+  const { origin: o, axes } = toGrid;
+  const [u, v] = axes;
+  for (let j = 0; j < rows; j++) {
+    const cy = (j + 0.5) * step;
+    for (let i = 0; i < cols; i++) {
+      const cx = (i + 0.5) * step;
+      const value = trilinear(
+        map,
+        dims,
+        o[0] + cx * u[0]! + cy * v[0]!,
+        o[1] + cx * u[1]! + cy * v[1]!,
+        o[2] + cx * u[2]! + cy * v[2]!,
+      );
+      values[j * cols + i] = Number.isFinite(value) ? value : 0;
+    }
+  }
+  return { cols, rows, values };
+}
+
+/** The centre (grid coordinates, x y z) of the largest cell of a D × H × W map (first one on ties). */
+export function peakCell(
+  map: ArrayLike<number>,
+  dims: readonly [number, number, number],
+): [number, number, number] {
+  const [, h, w] = dims;
+  let best = 0;
+  for (let i = 1; i < map.length; i++) if (map[i]! > map[best]!) best = i;
+  return [(best % w) + 0.5, (Math.floor(best / w) % h) + 0.5, Math.floor(best / (w * h)) + 0.5];
+}
