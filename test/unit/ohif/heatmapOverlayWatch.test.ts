@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { watchDisplayedImage } from '../../../extension/src/ohif/panels/HeatmapOverlay.ts';
+import { displayedVolumeId } from '../../../extension/src/ohif/panels/VolumeHeatmapOverlay.ts';
 import type { Services } from '../../../extension/src/ohif/types.ts';
 
 const EVENTS = {
@@ -111,5 +112,67 @@ describe('heatmap overlay follows the displayed image', () => {
     t.fire(t.element, EVENTS.STACK_NEW_IMAGE);
     expect(t.calls).toEqual({ redraw: 0, drop: 0 });
     expect(t.service.count).toBe(0);
+  });
+});
+
+describe('volume heatmap overlay follows the displayed volume (MPR views)', () => {
+  /** A fake volume viewport: getVolumeId answers the volume it shows, or throws while it has none. */
+  function volumeSetup() {
+    const element = new EventTarget();
+    const service = viewportService();
+    const shown = { volumeId: 'cornerstoneStreamingImageVolume:ds-1' as string | undefined };
+    const viewport = {
+      getVolumeId: () => {
+        if (!shown.volumeId) throw new Error('No actors found');
+        return shown.volumeId;
+      },
+    };
+    const calls = { redraw: 0, drop: 0 };
+    watchDisplayedImage({
+      element,
+      eventTarget: new EventTarget(),
+      events: EVENTS,
+      current: () => displayedVolumeId(viewport),
+      imageId: 'cornerstoneStreamingImageVolume:ds-1',
+      redraw: () => (calls.redraw += 1),
+      drop: () => (calls.drop += 1),
+      services: { cornerstoneViewportService: service } as Services,
+      viewportId: 'mpr-sagittal',
+    });
+    const render = () => element.dispatchEvent(new CustomEvent(EVENTS.IMAGE_RENDERED));
+    return { service, shown, calls, render };
+  }
+
+  it('displayedVolumeId: the volume id, or undefined for a stack, an empty or a throwing viewport', () => {
+    expect(displayedVolumeId({ getVolumeId: () => 'v:1' })).toBe('v:1');
+    expect(displayedVolumeId({ getVolumeId: () => '' })).toBeUndefined();
+    expect(displayedVolumeId({ getCurrentImageId: () => 'wadors:x' })).toBeUndefined();
+    expect(
+      displayedVolumeId({
+        getVolumeId: () => {
+          throw new Error('no actor');
+        },
+      }),
+    ).toBeUndefined();
+    expect(displayedVolumeId(undefined)).toBeUndefined();
+  });
+
+  it('redraws on every render of the same volume (slice scroll, camera change)', () => {
+    const t = volumeSetup();
+    t.render();
+    t.render();
+    expect(t.calls).toEqual({ redraw: 2, drop: 0 });
+  });
+
+  it('drops when OHIF puts another volume (series or study) in its viewport, or none', async () => {
+    const t = volumeSetup();
+    t.shown.volumeId = 'cornerstoneStreamingImageVolume:ds-2';
+    t.service.emit({ viewportId: 'mpr-sagittal' });
+    await Promise.resolve();
+    expect(t.calls).toEqual({ redraw: 0, drop: 1 });
+    const u = volumeSetup();
+    u.shown.volumeId = undefined;
+    u.render();
+    expect(u.calls).toEqual({ redraw: 0, drop: 1 });
   });
 });
