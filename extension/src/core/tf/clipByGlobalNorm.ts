@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import sumTensors from './sumTensors.ts';
 
 /**
  * Scales all gradients by min(1, maxNorm / ‖g‖₂) (global norm): the 1/γ factors of Eq. 2 and Eq. 10
@@ -11,7 +12,7 @@ export default function clipByGlobalNorm(
   grads: tf.NamedTensorMap,
   maxNorm: number,
 ): tf.NamedTensorMap | undefined {
-  const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => g.square().sum())));
+  const norm = tf.sqrt(sumTensors(Object.values(grads).map((g) => g.square().sum())));
   if (!Number.isFinite(norm.dataSync()[0]!)) return undefined;
   const scale = tf.minimum(1, tf.div(maxNorm, norm.add(1e-12)));
   const out: tf.NamedTensorMap = {};

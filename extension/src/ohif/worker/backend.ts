@@ -1,6 +1,7 @@
 /**
- * Backend choice inside the worker (webgpu → webgl → wasm → cpu, proven by one real training step) and
- * the per-backend step timing of the panel's "Time backends" button.
+ * Backend choice inside the worker (webgpu → webgl → wasm → cpu; a backend must read results back
+ * correctly, run one real training step, and compute a fixed batch's loss and gradient norm as the cpu
+ * backend does) and the per-backend step timing of the panel's "Time backends" button.
  */
 import * as tf from '@tensorflow/tfjs';
 // Imported here (not only lazily) so its flags exist before the backend is chosen.
@@ -11,12 +12,13 @@ import { DEFAULT_AUGMENTATION, PRESETS, VOLUME_PRESETS } from '../../core/selfTr
 import trainLandmarkModel from '../../core/selfTraining/trainLandmarkModel.ts';
 import type { Schedule } from '../../core/selfTraining/types.ts';
 import createAdam from '../../core/tf/createAdam.ts';
-import selectBrowserBackend, {
+import {
   BROWSER_BACKEND_ORDER,
+  startBrowserBackend,
   type BrowserBackend,
 } from '../../core/tf/selectBrowserBackend.ts';
 import type { BenchRequest, TrainRequest, WorkerMessage } from './protocol.ts';
-import verifyVolumeBackend from './verifyVolumeBackend.ts';
+import verifyTrainingBackend, { type BackendCheck } from './verifyTrainingBackend.ts';
 
 /** Posts one message of the current job (the job's id is added by the caller's closure). */
 export type Post = (message: DistributiveOmit<WorkerMessage, 'id'>) => void;
@@ -78,11 +80,14 @@ export async function startBackend(
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   for (const name of order ?? BROWSER_BACKEND_ORDER) {
     try {
-      const backend = await selectBrowserBackend([name], { wasmPaths: wasmPaths() });
-      // "Ready" is not enough: WebGPU on SwiftShader inside a worker initialises, then fails in
-      // createBuffer during training. One real step of the network proves the backend.
+      // Includes the synchronous read-back check: without it, WebGPU where Chromium has no WebGPU
+      // interop (SwiftShader without Vulkan) reads every loss as 0 and then loses its device.
+      await startBrowserBackend(name, { wasmPaths: wasmPaths() });
+      const backend = name;
+      // "Ready" is not enough: one real step of the network proves that it runs, the fixed batch
+      // (verifyTrainingBackend) that it computes the same loss and gradient as cpu.
       await timeSteps(preset, 1, dimension);
-      if (dimension === 3) await verifyVolumeBackend();
+      if (backend !== 'cpu') logCheck(await verifyTrainingBackend(dimension));
       const note = failures.length ? `${failures.join('; ')}: running on ${backend}` : undefined;
       post({ type: 'backend', backend, ...(note ? { note } : {}) });
       proven = backend;
@@ -92,6 +97,17 @@ export async function startBackend(
     }
   }
   throw new Error(`no TensorFlow.js backend can run here: ${failures.join('; ')}`);
+}
+
+/** One console line per proven backend: what it computed against cpu (for users and the e2e tests). */
+function logCheck(c: BackendCheck): void {
+  const f = (v: number) => v.toPrecision(7);
+  const e = (v: number) => v.toExponential(1);
+  console.info(
+    `landmarks: ${c.backend} ${c.dimension}D training check: loss ${f(c.loss)} (cpu ${f(c.cpu.loss)}, ` +
+      `relative difference ${e(c.relativeDifference.loss)}), gradient norm ${f(c.gradientNorm)} ` +
+      `(cpu ${f(c.cpu.gradientNorm)}, ${e(c.relativeDifference.gradientNorm)})`,
+  );
 }
 
 /**
