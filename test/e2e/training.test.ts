@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CEPHALOGRAM } from '../../extension/src/ohif/templates.ts';
 import { dxStudy, stow, type TestStudy } from '../../scripts/serveDemoStudies.ts';
-import { openSession, type Session } from './support/browser.ts';
+import { checkLine, openSession, type Session } from './support/browser.ts';
 import { manualLabelSr } from './support/manualLabels.ts';
 import { landmarkSrsInPacs } from './support/pacs.ts';
 import { startStack, type Stack } from './support/stack.ts';
@@ -93,17 +93,31 @@ describe('training and pseudo-labelling in the browser', () => {
     expect(session.errors).toEqual([]);
   });
 
-  it('times a training step on each browser backend', async () => {
+  it('times a training step on each browser backend, WebGPU included, each checked against cpu', async () => {
     const { page } = session;
     // "Time backends" times the backend chosen above (wasm for training); auto times all three.
     await page.getByTestId('landmarks-backend').selectOption('auto');
     await page.getByTestId('landmarks-bench').click();
     const rows = page.getByTestId('landmarks-bench-row');
-    await expect.poll(() => rows.count(), { timeout: 240_000, interval: 1000 }).toBe(3);
+    // WebGPU on SwiftShader takes seconds per step of the tiny network (3 steps + the proof step).
+    await expect.poll(() => rows.count(), { timeout: 420_000, interval: 1000 }).toBe(3);
     const table = await page.getByTestId('landmarks-bench-table').textContent();
     console.log(`browser training step, tiny network: ${table}`);
     await shot('22-backends');
-    expect(Number(await rows.nth(2).getAttribute('data-ms'))).toBeGreaterThan(0);
+    for (const backend of ['webgpu', 'webgl', 'wasm']) {
+      const row = page.locator(`[data-testid="landmarks-bench-row"][data-backend="${backend}"]`);
+      expect(await row.count(), `${backend} row`).toBe(1);
+      expect(
+        Number(await row.getAttribute('data-ms')),
+        `${backend}: ${await row.textContent()}`,
+      ).toBeGreaterThan(0);
+    }
+    // Each backend proved itself before timing: the fixed batch's loss and gradient norm as on cpu.
+    for (const backend of ['webgpu', 'webgl', 'wasm']) {
+      const check = checkLine(session.log, backend, 2);
+      expect(check.loss, check.line).toBeLessThanOrEqual(1e-4);
+      expect(check.gradientNorm, check.line).toBeLessThanOrEqual(1e-4);
+    }
     expect(session.errors).toEqual([]);
   });
 });

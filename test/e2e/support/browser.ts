@@ -1,6 +1,6 @@
 /**
  * Headless Debian Chromium through playwright-core, with the flags from ../shared/notes (WebGL and
- * WebGPU on SwiftShader) and a fresh profile. Collects console errors and page errors so tests can
+ * WebGPU on SwiftShader, plus Vulkan for the GPU process, see FLAGS) and a fresh profile. Collects console errors and page errors so tests can
  * fail on any of them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +23,13 @@ const FLAGS = [
   '--use-webgpu-adapter=swiftshader',
   '--enable-unsafe-swiftshader',
   '--ignore-gpu-blocklist',
+  // Vulkan (SwiftShader) for the GPU process's Skia: without it Chromium 156 runs Skia on GL
+  // (chrome://gpu: "Skia Backend: GaneshGL", "Vulkan: Disabled"), a WebGPU canvas on the SwiftShader
+  // adapter cannot be drawn into a 2D canvas, and tfjs' synchronous WebGPU read-back (which does just
+  // that) returns zeros and then loses the device, so the worker rejects WebGPU. With Skia on Vulkan
+  // ("GaneshVulkan") the read-back is exact and WebGPU trains (2D and 3D). Only the tests get this:
+  // users' browsers run on their own GPU and flags.
+  '--use-vulkan=swiftshader',
 ];
 
 /** A browser session with the problems it saw. */
@@ -64,4 +71,30 @@ export async function openSession(viewport = { width: 1400, height: 900 }): Prom
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** What the worker logged when it proved a backend (worker/backend.ts: "… training check: …"). */
+export interface BackendCheckLine {
+  line: string;
+  /** Relative difference of the fixed batch's loss to the cpu backend's. */
+  loss: number;
+  /** Relative difference of its global gradient norm to the cpu backend's. */
+  gradientNorm: number;
+}
+
+/**
+ * The last "landmarks: <backend> <d>D training check" console line of a session, with its relative
+ * differences to cpu; throws when the worker never logged one for that backend.
+ */
+export function checkLine(
+  log: readonly string[],
+  backend: string,
+  dimension: 2 | 3,
+): BackendCheckLine {
+  const prefix = `landmarks: ${backend} ${dimension}D training check:`;
+  const line = [...log].reverse().find((l) => l.includes(prefix));
+  if (!line) throw new Error(`no "${prefix}" line in the console log`);
+  const m = /relative difference ([^)]+)\), gradient norm [^(]+\(cpu [^,]+, ([^)]+)\)/.exec(line);
+  if (!m) throw new Error(`cannot read the differences in: ${line}`);
+  return { line, loss: Number(m[1]), gradientNorm: Number(m[2]) };
 }

@@ -1,9 +1,9 @@
 /**
  * The synchronous read-back check of the browser backend selection: tfjs' WebGPU backend reads
- * `dataSync` through a WebGPU → 2D canvas copy that returns zeros where Chromium has no WebGPU interop
- * (headless Chromium 156 on SwiftShader without Vulkan), so training would read every loss as 0. Here a
- * Node backend (wasm) is given the same fault: reads of tensors of 1,000 elements or more (the size
- * from which WebGPU computes on the GPU) come back as zeros.
+ * `dataSync` through a WebGPU → 2D canvas copy that returns zeros where Chromium cannot share the two
+ * (headless Chromium 156, SwiftShader adapter, Skia on GL), so training would read every loss as 0.
+ * Here a Node backend (wasm) is given the same fault: reads of tensors of 1,000 elements or more (the
+ * size from which WebGPU computes on the GPU) come back as zeros.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';

@@ -10,11 +10,12 @@ const ELEMENTS = 4096;
 /**
  * Throws when a synchronous read (`dataSync`) of a tensor computed on the active backend does not give
  * its values. Training reads each step's loss with dataSync; tfjs' WebGPU backend implements that by
- * copying the buffer into a WebGPU canvas and drawing it into a 2D canvas, which needs Chromium's
- * "WebGPU interop". Where that is disabled (headless Chromium 156 on the SwiftShader adapter without
- * Vulkan compositing) the read returns zeros without an error and the device is lost right after
- * ("A valid external Instance reference no longer exists"); every later upload then fails with
- * "createBuffer failed, size (N) is too large for the implementation when mappedAtCreation == true".
+ * copying the buffer into a WebGPU canvas and drawing it into a 2D canvas. Where Chromium cannot share
+ * the WebGPU canvas with its 2D canvas (headless Chromium 156, WebGPU on the SwiftShader adapter, Skia
+ * on GL: the default without --use-vulkan) the read returns zeros without an error and the device is
+ * lost right after ("A valid external Instance reference no longer exists"); every later upload then
+ * fails with "createBuffer failed, size (N) is too large for the implementation when mappedAtCreation
+ * == true".
  * The check computes 2·x + 1 for x = 0.5, 1.5, … (exact in float32) and compares every element.
  */
 export default function verifySyncReadback(): void {
@@ -32,7 +33,7 @@ export default function verifySyncReadback(): void {
     throw new Error(
       `synchronous read-back on ${backend} is wrong (element ${bad}: ${values[bad]}, expected ` +
         `${2 * x[bad]! + 1}): this browser cannot read ${backend} results back synchronously ` +
-        `(in Chromium: WebGPU interop is off, as on the SwiftShader software adapter without Vulkan)`,
+        `(seen in Chromium with WebGPU on the SwiftShader software adapter and Skia on GL)`,
     );
   }
 }

@@ -72,9 +72,9 @@ export async function resume(req: ResumeRequest, post: Post, signal: AbortSignal
 }
 
 /**
- * Loads the images, then trains; when a backend fails part-way (WebGPU on SwiftShader inside a worker
- * fails in createBuffer after some steps), continues on the next backend of the order from the last
- * saved epoch, with a visible note.
+ * Loads the images, then trains; when a backend fails part-way (e.g. a lost WebGPU device: every later
+ * buffer upload then throws "createBuffer failed … mappedAtCreation"), continues on the next backend of
+ * the order from the last saved epoch, with a visible note.
  */
 async function run(
   req: TrainRequest,
