@@ -4,10 +4,11 @@
  * (wasm) and pseudo-labels the fourth, whose landmarks are then drawn in the axial, sagittal and coronal
  * views. The Heatmap button (one landmark selected) overlays that landmark's map in every view. Checked
  * independently of the overlay code with the host's Cornerstone (camera and worldToCanvas, through the
- * debugging globals only the test touches): pixels drawn in each view; with the view's plane through
- * the map's peak (the worker's peak cell centre, patient mm) the brightest overlay pixel lies on the
- * peak's canvas position; with the plane through the landmark, the brightest pixel lies near the
- * landmark's annotation. A mouse-wheel slice scroll redraws the overlay with another plane; Shift+H
+ * debugging globals only the test touches): in each view, with its plane through the map's peak (the
+ * worker's peak cell centre, patient mm), pixels are drawn, only over the volume's footprint (the
+ * projection of the volume box the test wrote), and the peak's canvas position shows the largest value;
+ * with the plane through the landmark, the annotation lies on drawn map (the distance from the
+ * brightest pixels is reported). A mouse-wheel slice scroll redraws the overlay with another plane; Shift+H
  * removes all three. Fails on any console error or a NaN in the panel. Screenshots
  * artifacts/e2e/6x-volume-heatmap-*.png (whole page and each view).
  */
@@ -18,11 +19,13 @@ import { CBCT } from '../../extension/src/ohif/templates.ts';
 import { STEP } from '../../extension/src/ohif/panels/VolumeHeatmapOverlay.ts';
 import { ARTIFACTS, browserHarness } from './support/volumeHarness.ts';
 import {
+  alphaAt,
   cbctStudy,
   landmarkWorld,
   manualSr,
   pointInView,
   readOverlay,
+  volumeFootprint,
 } from './support/volumeHeatmapHarness.ts';
 
 const VIEWS = ['mpr-axial', 'mpr-sagittal', 'mpr-coronal'] as const;
@@ -70,14 +73,16 @@ describe('volume heatmap overlay in the three MPR views', () => {
       .toMatch(/done|error/);
     expect(await page.getByTestId('landmarks-train-error').count()).toBe(0);
     expect(await page.getByTestId('landmarks-stored').textContent()).toContain('stored 1');
-    // The stored pseudo-label SR is drawn back in every view after a reload.
+    // The stored pseudo-label SR is drawn back after a reload: each view on the landmark's plane
+    // shows its name (a view only draws the landmarks on the slice it shows).
     await page.goto(url(), { timeout: 120_000 });
+    await expect.poll(() => landmarkWorld(page, NAME), { timeout: 120_000 }).toBeDefined();
+    const landmark = (await landmarkWorld(page, NAME))!;
     for (const id of VIEWS) {
+      await pointInView(page, id, landmark, true);
       await expect
-        .poll(() => page.locator(`[data-viewportid="${id}"] svg`).getByText(NAME).count(), {
-          timeout: 120_000,
-        })
-        .toBe(1);
+        .poll(() => page.locator(`[data-viewportid="${id}"] svg`).getByText(NAME).count(), POLL)
+        .toBeGreaterThanOrEqual(1);
     }
     expect(errors).toEqual([]);
   });
@@ -86,9 +91,17 @@ describe('volume heatmap overlay in the three MPR views', () => {
     const { page, errors } = session();
     await page.getByTestId('landmarks-heatmap-landmark').selectOption(String(LANDMARK));
     await page.getByTestId('landmarks-heatmap').click();
+    // Loading the 42 slices and predicting takes ~17 s at load 5; minutes on a starved machine.
+    const error = page.getByTestId('landmarks-model-error');
     await expect
-      .poll(() => page.getByTestId('landmarks-heatmap').getAttribute('data-on'), POLL)
-      .toBe('true');
+      .poll(
+        async () =>
+          (await error.count()) > 0 ||
+          (await page.getByTestId('landmarks-heatmap').getAttribute('data-on')) === 'true',
+        { timeout: 300_000, interval: 500 },
+      )
+      .toBe(true);
+    expect(await error.allTextContents()).toEqual([]);
     const info = page.getByTestId('landmarks-heatmap-info');
     expect(await info.getAttribute('data-kind')).toBe('3d');
     expect(await info.getAttribute('data-views')).toBe('3');
@@ -111,43 +124,38 @@ describe('volume heatmap overlay in the three MPR views', () => {
       expect(first, `overlay of ${id}`).toBeDefined();
       const peak = first!.peak;
       expect(peak.every(Number.isFinite)).toBe(true);
-      // The canvas size of one network voxel (the map's resolution), for the landmark check.
-      const voxelPx =
-        distance(
-          (await pointInView(page, id, peak, false)).canvas,
-          (await pointInView(page, id, [peak[0]! + first!.voxelMm[0]!, peak[1]!, peak[2]!], false))
-            .canvas,
-        ) ||
-        distance(
-          (await pointInView(page, id, peak, false)).canvas,
-          (await pointInView(page, id, [peak[0]!, peak[1]! + first!.voxelMm[1]!, peak[2]!], false))
-            .canvas,
-        );
 
-      // Plane through the map's peak: the brightest pixel is drawn where the peak is.
+      // Plane through the map's peak: drawn only over the volume (its footprint, from the geometry
+      // the test wrote), and the peak's canvas position shows (nearly) the largest value; the edge
+      // smoothing of the upscaled samples may take a few alpha levels off a peak at the volume's edge.
       const atPeak = await pointInView(page, id, peak, true);
       expect(Math.abs(atPeak.offPlaneMm)).toBeLessThan(1e-3);
       await redrawn(id, first!.draws);
       const p = (await readOverlay(page, id))!;
       expect(p.count).toBeGreaterThan(0);
-      const peakError = distance(p.brightest, atPeak.canvas);
+      const foot = await volumeFootprint(page, id);
+      const margin = STEP + 2;
+      expect(p.box[0]).toBeGreaterThanOrEqual(foot[0] - margin);
+      expect(p.box[1]).toBeGreaterThanOrEqual(foot[1] - margin);
+      expect(p.box[2]).toBeLessThanOrEqual(foot[2] + margin);
+      expect(p.box[3]).toBeLessThanOrEqual(foot[3] + margin);
+      const peakAlpha = await alphaAt(page, id, atPeak.canvas);
+      expect(peakAlpha).toBeGreaterThanOrEqual(p.maxAlpha - 16);
       await viewShot(id, `61-volume-heatmap-${id}-peak`);
 
-      // Plane through the landmark: its map is bright near the annotation.
+      // Plane through the landmark: the annotation lies on drawn map; how far the brightest pixels
+      // are from it depends on the model (reported, not asserted: the tiny model's maps are diffuse).
       const atLandmark = await pointInView(page, id, landmark!, true);
       await redrawn(id, p.draws);
       const l = (await readOverlay(page, id))!;
-      expect(l.count).toBeGreaterThan(0);
-      const landmarkError = distance(l.brightest, atLandmark.canvas);
+      expect(await alphaAt(page, id, atLandmark.canvas)).toBeGreaterThan(0);
       await viewShot(id, `62-volume-heatmap-${id}-landmark`);
       console.log(
-        `${id}: ${p.count} px drawn; brightest ${peakError.toFixed(1)} px from the peak; at the ` +
-          `landmark plane ${landmarkError.toFixed(1)} px from ${NAME} (one network voxel = ` +
-          `${voxelPx.toFixed(1)} px); redraw ${l.drawMs.toFixed(1)} ms (mean ${l.meanDrawMs.toFixed(1)} ms ` +
-          `over ${l.draws})`,
+        `${id}: ${p.count} px drawn inside the volume's footprint; alpha ${peakAlpha} at the peak ` +
+          `(max ${p.maxAlpha}); brightest ${distance(p.brightest, atPeak.canvas).toFixed(1)} px from ` +
+          `the peak, ${distance(l.brightest, atLandmark.canvas).toFixed(1)} px from ${NAME} on its ` +
+          `plane; redraw ${l.drawMs.toFixed(1)} ms (mean ${l.meanDrawMs.toFixed(1)} ms over ${l.draws})`,
       );
-      expect(peakError).toBeLessThanOrEqual(2 * STEP + 2);
-      expect(Number.isFinite(landmarkError)).toBe(true);
     }
     expect(errors).toEqual([]);
   });

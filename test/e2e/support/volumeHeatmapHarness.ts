@@ -162,6 +162,8 @@ export interface OverlayPixels {
   maxAlpha: number;
   /** Centroid of the pixels with the largest alpha, CSS px of the canvas. */
   brightest: [number, number];
+  /** [left, top, right, bottom] of the pixels with alpha > 0, CSS px of the canvas. */
+  box: [number, number, number, number];
   /** Sum of alpha over the canvas (changes when another plane is drawn). */
   alphaSum: number;
   draws: number;
@@ -180,12 +182,20 @@ export function readOverlay(page: Page, viewportId: string): Promise<OverlayPixe
     if (!c) return undefined;
     const { data, width, height } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
     let [count, maxAlpha, alphaSum] = [0, 0, 0];
+    let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
     for (let i = 0; i < width * height; i++) {
       const a = data[4 * i + 3]!;
       if (a === 0) continue;
       count += 1;
       alphaSum += a;
       maxAlpha = Math.max(maxAlpha, a);
+      const [x, y] = [i % width, Math.floor(i / width)];
+      [x0, y0, x1, y1] = [
+        Math.min(x0, x),
+        Math.min(y0, y),
+        Math.max(x1, x + 1),
+        Math.max(y1, y + 1),
+      ];
     }
     let [sx, sy, k] = [0, 0, 0];
     for (let i = 0; i < width * height; i++) {
@@ -200,6 +210,7 @@ export function readOverlay(page: Page, viewportId: string): Promise<OverlayPixe
       count,
       maxAlpha,
       brightest: [sx / k / scale, sy / k / scale] as [number, number],
+      box: [x0 / scale, y0 / scale, x1 / scale, y1 / scale] as [number, number, number, number],
       alphaSum,
       draws: Number(c.dataset.draws ?? 0),
       drawMs: num(c.dataset.drawMs),
@@ -208,4 +219,43 @@ export function readOverlay(page: Page, viewportId: string): Promise<OverlayPixe
       voxelMm: (c.dataset.voxelMm ?? '').split(',').map(Number),
     };
   }, viewportId);
+}
+
+/** Alpha of the overlay of `viewportId` at a canvas point (CSS px); 0 outside the canvas. */
+export function alphaAt(page: Page, viewportId: string, point: [number, number]): Promise<number> {
+  return page.evaluate(
+    ({ viewportId, point }) => {
+      const c = document.querySelector<HTMLCanvasElement>(
+        `canvas[data-testid="landmarks-volume-heatmap-overlay"][data-viewport="${viewportId}"]`,
+      );
+      if (!c) return 0;
+      const s = c.width / c.getBoundingClientRect().width;
+      const [x, y] = [Math.floor(point[0] * s), Math.floor(point[1] * s)];
+      if (x < 0 || y < 0 || x >= c.width || y >= c.height) return 0;
+      return c.getContext('2d')!.getImageData(x, y, 1, 1).data[3]!;
+    },
+    { viewportId, point },
+  );
+}
+
+/**
+ * The volume's footprint on a view's canvas (CSS px, [left, top, right, bottom]): the canvas
+ * positions of the eight corners of the volume's box (patient mm, identity axes as written by
+ * cbctStudy), which an orthographic view projects onto its plane.
+ */
+export async function volumeFootprint(
+  page: Page,
+  viewportId: string,
+): Promise<[number, number, number, number]> {
+  const lo = ORIGIN.map((o, a) => o - SIZE.spacingMm[a]! / 2);
+  const extent = [SIZE.width, SIZE.height, SIZE.depth].map((n, a) => n * SIZE.spacingMm[a]!);
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let k = 0; k < 8; k++) {
+    const corner = lo.map((l, a) => l + ((k >> a) & 1) * extent[a]!);
+    const { canvas } = await pointInView(page, viewportId, corner, false);
+    xs.push(canvas[0]);
+    ys.push(canvas[1]);
+  }
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
 }

@@ -199,6 +199,19 @@ describe('sampling the map on a viewport plane', () => {
     expect(trilinear(zy, [2, 2, 1], 0.5, 0.5, 1.25)).toBeCloseTo(7.5, 12);
   });
 
+  it('clipped to a box (the volume inside the letterbox): edge value up to its faces, 0 beyond', () => {
+    // W=4 cells, values 0 (padding), 5, 7, 0 (padding); the volume spans x in [1, 3].
+    const map = [0, 5, 7, 0];
+    const box = { lo: [1, 0, 0] as const, hi: [3, 1, 1] as const };
+    expect(trilinear(map, [1, 1, 4], 1.2, 0.5, 0.5, box)).toBe(5);
+    expect(trilinear(map, [1, 1, 4], 2, 0.5, 0.5, box)).toBe(6);
+    expect(trilinear(map, [1, 1, 4], 2.9, 0.5, 0.5, box)).toBe(7);
+    expect(trilinear(map, [1, 1, 4], 0.9, 0.5, 0.5, box)).toBe(0);
+    expect(trilinear(map, [1, 1, 4], 3.1, 0.5, 0.5, box)).toBe(0);
+    // Without the box the padding blends in at the edge.
+    expect(trilinear(map, [1, 1, 4], 1.2, 0.5, 0.5)).toBeCloseTo(3.5, 12);
+  });
+
   // D=2, H=3, W=4, value of (z, y, x) = 100z + 10y + x: every cell distinct.
   const dims: [number, number, number] = [2, 3, 4];
   const map = Float32Array.from({ length: 24 }, (_, i) => {

@@ -4,8 +4,8 @@
  * viewport (Cornerstone renders after every scroll, pan, zoom, rotation or other camera change), by
  * sampling the network-grid map on the plane the viewport shows now: canvas CSS px → world
  * (viewport.canvasToWorld) → grid (services/volumeHeatmapGrid.ts), trilinear, every STEP px
- * (services/volumeHeatmapPlane.ts), scaled up smoothly. Nothing is drawn outside the volume (the map
- * is 0 there). Dropped (removed, `onDrop` called) as soon as the viewport shows another volume or is
+ * (services/volumeHeatmapPlane.ts), scaled up smoothly. Nothing is drawn outside the volume (sampling
+ * is clipped to the volume's box in the grid). Dropped (removed, `onDrop` called) as soon as the viewport shows another volume or is
  * disabled (watchDisplayedImage with the viewport's volume id as the key).
  */
 import type { CornerstoneLibraries } from '../services/cornerstone.ts';
@@ -117,6 +117,7 @@ export class VolumeHeatmapOverlay {
       w,
       h,
       STEP,
+      this.result.volumeBox,
     );
     if (this.source.width !== cols) this.source.width = cols;
     if (this.source.height !== rows) this.source.height = rows;

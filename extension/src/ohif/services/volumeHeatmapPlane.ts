@@ -2,8 +2,10 @@
  * Samples a volume heatmap (grid D × H × W, x fastest, values in [0, 1]) on the plane a viewport shows:
  * sample (i, j) sits at canvas (i + 0.5, j + 0.5)·step CSS px, mapped to grid coordinates by the
  * canvas → grid affine (services/volumeHeatmapGrid.ts). Trilinear between cell centres (the centre of
- * cell k is k + 0.5); within the grid box [0, W] × [0, H] × [0, D] but beyond the outermost centres the
- * edge value is kept; outside the box the value is 0 (nothing is drawn outside the volume).
+ * cell k is k + 0.5) of the cells inside a box (the volume inside the letterbox; default the whole grid
+ * [0, W] × [0, H] × [0, D]); between the outermost centres and the box's faces the edge value is kept;
+ * outside the box the value is 0 (nothing is drawn outside the volume, and the zero padding around it
+ * never bleeds into its edge).
  *
  * Hand-written (no library does trilinear lookups on a Float32Array grid): one pass over the samples.
  * Trilinear keeps a map's maximum at a cell centre, so the brightest sample lies over the brightest
@@ -18,25 +20,46 @@ export interface PlaneSamples {
   values: Float32Array;
 }
 
-/** Trilinear value of `map` at continuous grid point (x, y, z); 0 outside the grid box. */
+/**
+ * A box of the grid (continuous coordinates, x y z): the volume inside the letterbox. Only cells whose
+ * centre lies inside count, and nothing is drawn outside it.
+ */
+export interface GridBox {
+  lo: readonly [number, number, number];
+  hi: readonly [number, number, number];
+}
+
+/** The whole grid as a box. */
+export const wholeGrid = (dims: readonly [number, number, number]): GridBox => ({
+  lo: [0, 0, 0],
+  hi: [dims[2], dims[1], dims[0]],
+});
+
+/**
+ * Trilinear value of `map` at continuous grid point (x, y, z) between the centres of the cells inside
+ * `box` (the edge value kept up to the box's faces); 0 outside the box.
+ */
 export function trilinear(
   map: ArrayLike<number>,
   dims: readonly [number, number, number],
   x: number,
   y: number,
   z: number,
+  box: GridBox = wholeGrid(dims),
 ): number {
   const [d, h, w] = dims;
-  if (!(x >= 0 && x <= w && y >= 0 && y <= h && z >= 0 && z <= d)) return 0;
-  const axis = (v: number, size: number): [number, number, number] => {
-    const c = Math.min(Math.max(v - 0.5, 0), size - 1);
-    const i0 = Math.min(Math.floor(c), size - 1);
-    const i1 = Math.min(i0 + 1, size - 1);
-    return [i0, i1, c - i0];
+  const p = [x, y, z];
+  if (!p.every((v, a) => v >= box.lo[a]! && v <= box.hi[a]!)) return 0;
+  const axis = (a: number, size: number): [number, number, number] => {
+    const first = Math.max(0, Math.ceil(box.lo[a]! - 0.5));
+    const last = Math.min(size - 1, Math.floor(box.hi[a]! - 0.5));
+    const c = Math.min(Math.max(p[a]! - 0.5, first), last);
+    const i0 = Math.min(Math.floor(c), last);
+    return [i0, Math.min(i0 + 1, last), c - i0];
   };
-  const [x0, x1, fx] = axis(x, w);
-  const [y0, y1, fy] = axis(y, h);
-  const [z0, z1, fz] = axis(z, d);
+  const [x0, x1, fx] = axis(0, w);
+  const [y0, y1, fy] = axis(1, h);
+  const [z0, z1, fz] = axis(2, d);
   const at = (zi: number, yi: number, xi: number) => map[(zi * h + yi) * w + xi]!;
   const lerp = (a: number, b: number, f: number) => a + (b - a) * f;
   const plane = (zi: number) =>
@@ -51,6 +74,7 @@ export function trilinear(
  * @param width canvas width, CSS px
  * @param height canvas height, CSS px
  * @param step CSS px between samples (≥ 1)
+ * @param box the part of the grid to draw (default: all of it)
  */
 export default function volumeHeatmapPlane(
   map: ArrayLike<number>,
@@ -59,6 +83,7 @@ export default function volumeHeatmapPlane(
   width: number,
   height: number,
   step: number,
+  box: GridBox = wholeGrid(dims),
 ): PlaneSamples {
   if (map.length !== dims[0] * dims[1] * dims[2])
     throw new Error(`volumeHeatmapPlane: ${map.length} values for a [${dims.join(', ')}] grid`);
@@ -78,6 +103,7 @@ export default function volumeHeatmapPlane(
         o[0] + cx * u[0]! + cy * v[0]!,
         o[1] + cx * u[1]! + cy * v[1]!,
         o[2] + cx * u[2]! + cy * v[2]!,
+        box,
       );
       values[j * cols + i] = Number.isFinite(value) ? value : 0;
     }

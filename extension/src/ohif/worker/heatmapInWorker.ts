@@ -18,7 +18,7 @@ export async function heatmap(req: HeatmapRequest, post: Post): Promise<HeatmapR
   const { model, info } = await loadCurrentNetwork();
   if (info.metadata.network.inputShape.length !== 2)
     throw new Error(
-      'the stored model is a 3D (volume) model: the heatmap overlay shows 2D models only',
+      `image ${req.item.sopUid}: the stored model is a 3D (volume) model; open a CT/CBCT volume to see its heatmap`,
     );
   const image = await loadRenderedImage(req.wadoRoot, req.headers, req.item);
   const sample = prepareSample(

@@ -9,6 +9,7 @@ import type { BrowserBackend } from '../../core/tf/selectBrowserBackend.ts';
 import type { Stage, TrainingProgress } from '../../core/selfTraining/types.ts';
 import type { LandmarkConfidence } from '../services/heatmapConfidence.ts';
 import type { Affine3 } from '../services/volumeHeatmapGrid.ts';
+import type { GridBox } from '../services/volumeHeatmapPlane.ts';
 import type { ModelInfo, ModelSource } from '../services/modelBundle.ts';
 
 /** One 2D image on the PACS, fetched by the worker as WADO-RS rendered PNG. */
@@ -195,6 +196,8 @@ export interface VolumeHeatmapResult {
   map: Float32Array;
   /** [D, H, W] of the grid. */
   dims: [number, number, number];
+  /** Where the volume lies in the grid (continuous grid coordinates): the overlay is clipped to it. */
+  volumeBox: GridBox;
   /** Grid (continuous input voxels, cell i covering [i, i+1)) → patient mm. */
   gridToPatient: Affine3;
   /** Patient mm → grid (the inverse). */

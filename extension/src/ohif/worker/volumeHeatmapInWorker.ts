@@ -50,18 +50,18 @@ export async function volumeHeatmap(
   const p = await predictHeatmaps(model, sample.image);
   const predictMs = performance.now() - t1;
   const dims = p.shape.slice(0, 3) as [number, number, number];
-  const map = heatmapOverlayMap(
-    p.heat,
-    p.shape,
-    req.landmark,
-    volumeRegion(sample.letterbox, volume),
-  );
+  const region = volumeRegion(sample.letterbox, volume);
+  const map = heatmapOverlayMap(p.heat, p.shape, req.landmark, region);
   const toPatient = gridToPatient(sample.letterbox, volume);
   const result: VolumeHeatmapResult = {
     studyUid: req.item.studyUid,
     seriesUid: req.item.seriesUid,
     map,
     dims,
+    volumeBox: {
+      lo: [region.x0, region.y0, region.z0!],
+      hi: [region.x1, region.y1, region.z1!],
+    },
     gridToPatient: toPatient,
     patientToGrid: patientToGrid(sample.letterbox, volume),
     voxelMm: sample.spacingMm.slice(0, 3) as [number, number, number],
