@@ -115,6 +115,7 @@ describe('training and pseudo-labelling in the browser', () => {
     // Each backend proved itself before timing: the fixed batch's loss and gradient norm as on cpu.
     for (const backend of ['webgpu', 'webgl', 'wasm']) {
       const check = checkLine(session.log, backend, 2);
+      console.log(check.line);
       expect(check.loss, check.line).toBeLessThanOrEqual(1e-4);
       expect(check.gradientNorm, check.line).toBeLessThanOrEqual(1e-4);
     }
