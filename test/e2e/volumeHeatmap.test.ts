@@ -8,9 +8,9 @@
  * worker's peak cell centre, patient mm), pixels are drawn, only over the volume's footprint (the
  * projection of the volume box the test wrote), and the peak's canvas position shows the largest value;
  * with the plane through the landmark, the annotation lies on drawn map (the distance from the
- * brightest pixels is reported). A mouse-wheel slice scroll redraws the overlay with another plane; Shift+H
- * removes all three. Fails on any console error or a NaN in the panel. Screenshots
- * artifacts/e2e/6x-volume-heatmap-*.png (whole page and each view).
+ * brightest pixels is reported). A mouse-wheel slice scroll redraws the overlay with another plane;
+ * Shift+H removes all three and shows them again; the panel button removes them. Fails on any console
+ * error or a NaN in the panel. Screenshots artifacts/e2e/6x-volume-heatmap-*.png (page and each view).
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -107,7 +107,8 @@ describe('volume heatmap overlay in the three MPR views', () => {
     expect(await info.getAttribute('data-views')).toBe('3');
     console.log(
       `volume heatmap: click → overlays ${await info.getAttribute('data-ms')} ms, worker ` +
-        `${await info.getAttribute('data-worker-ms')} ms (${await info.textContent()})`,
+        `${await info.getAttribute('data-worker-ms')} ms of which predict ` +
+        `${await info.getAttribute('data-predict-ms')} ms (${await info.textContent()})`,
     );
     // Per-landmark confidence in the panel: one row per template landmark, numbers or a dash.
     const rows = page.getByTestId('landmarks-heatmap-confidence-row');
@@ -160,7 +161,7 @@ describe('volume heatmap overlay in the three MPR views', () => {
     expect(errors).toEqual([]);
   });
 
-  it('redraws another plane on a mouse-wheel slice scroll; Shift+H removes every overlay', async () => {
+  it('redraws another plane on a mouse-wheel slice scroll; Shift+H and the button toggle every overlay', async () => {
     const { page, errors } = session();
     const id = 'mpr-axial';
     const before = (await readOverlay(page, id))!;
@@ -178,14 +179,31 @@ describe('volume heatmap overlay in the three MPR views', () => {
         `${after.alphaSum}; redraw ${after.drawMs.toFixed(1)} ms (mean ${after.meanDrawMs.toFixed(1)} ms)`,
     );
     await shot('63-volume-heatmap-scrolled');
-    // Shift+H (the mode's hotkey for landmarksToggleHeatmap) hides the overlays of all three views.
+    // Shift+H (the mode's hotkey for landmarksToggleHeatmap) hides the overlays of all three views,
+    // and shows them again (all landmarks: the hotkey names none; the worker's backend is warm now).
+    const button = page.getByTestId('landmarks-heatmap');
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Shift+H');
     await expect
       .poll(() => page.getByTestId('landmarks-volume-heatmap-overlay').count(), POLL)
       .toBe(0);
-    expect(await page.getByTestId('landmarks-heatmap').getAttribute('data-on')).toBe('false');
+    expect(await button.getAttribute('data-on')).toBe('false');
     await shot('64-volume-heatmap-off');
+    await page.keyboard.press('Shift+H');
+    await expect.poll(() => button.getAttribute('data-on'), { timeout: 300_000 }).toBe('true');
+    expect(await page.getByTestId('landmarks-volume-heatmap-overlay').count()).toBe(3);
+    const info = page.getByTestId('landmarks-heatmap-info');
+    console.log(
+      `volume heatmap again (warm, all landmarks): click → overlays ${await info.getAttribute('data-ms')} ms, ` +
+        `worker ${await info.getAttribute('data-worker-ms')} ms of which predict ` +
+        `${await info.getAttribute('data-predict-ms')} ms`,
+    );
+    await shot('65-volume-heatmap-all-landmarks');
+    // The panel button hides them too.
+    await button.click();
+    await expect
+      .poll(() => page.getByTestId('landmarks-volume-heatmap-overlay').count(), POLL)
+      .toBe(0);
     expect(errors).toEqual([]);
   });
 });

@@ -141,12 +141,13 @@ export function pointInView(
   );
 }
 
-/** The world point (patient mm) of the landmark annotation called `name` (any view's copy). */
+/** The world point (patient mm) of the landmark annotation called `name` (any view's copy); undefined until drawn. */
 export function landmarkWorld(page: Page, name: string): Promise<number[] | undefined> {
   return page.evaluate((name) => {
     /* eslint-disable @typescript-eslint/no-explicit-any */
     const w = window as any;
-    const a = (w.cornerstoneTools.annotation.state.getAllAnnotations() as any[]).find(
+    const all = w.cornerstoneTools?.annotation?.state?.getAllAnnotations?.() as any[] | undefined;
+    const a = (all ?? []).find(
       (x) => x.metadata?.toolName === 'LandmarkPoint' && x.data?.label === name,
     );
     return a ? [...(a.data.handles.points[0] as number[])] : undefined;

@@ -247,6 +247,7 @@ export default function ModelSection({
             data-kind={s.heatmap.kind}
             data-ms={s.heatmap.ms.toFixed(0)}
             data-worker-ms={s.heatmap.workerMs.toFixed(0)}
+            data-predict-ms={s.heatmap.predictMs?.toFixed(0)}
             data-views={s.heatmap.views}
           >
             {s.heatmap.kind === '3d' ? `volume heatmap (${s.heatmap.views} views)` : 'heatmap'}{' '}

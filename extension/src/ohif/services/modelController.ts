@@ -35,6 +35,8 @@ export interface HeatmapState {
   ms: number;
   /** Time inside the worker (fetch + predict + maps), ms. */
   workerMs: number;
+  /** Of which the network's forward pass, ms (volumes; absent for 2D). */
+  predictMs?: number;
   /** Per landmark: mass within 2 mm (at least one network pixel/voxel), [0, 1]. */
   confidence: number[];
   /** Per landmark: RMS spread of the heatmap, mm (Infinity for an empty map). */
@@ -241,6 +243,7 @@ export class ModelController {
         key: item.seriesUid,
         ms: performance.now() - t0,
         workerMs: m.result.ms,
+        predictMs: m.result.predictMs,
         confidence: m.result.confidence.map((c) => c.confidence),
         spreadMm: m.result.confidence.map((c) => c.spreadMm),
         views: views.length,
