@@ -80,10 +80,11 @@ export async function startBackend(
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   for (const name of order ?? BROWSER_BACKEND_ORDER) {
     try {
-      // Includes the synchronous read-back check: without it, WebGPU where Chromium has no WebGPU
-      // interop (SwiftShader without Vulkan) reads every loss as 0 and then loses its device.
+      // Includes the synchronous read-back check: without it, WebGPU where Chromium cannot draw a
+      // WebGPU canvas into a 2D canvas (SwiftShader adapter, Skia on GL) reads every loss as 0 and
+      // then loses its device.
       await startBrowserBackend(name, { wasmPaths: wasmPaths() });
-      const backend = name;
+      const backend: BrowserBackend = name;
       // "Ready" is not enough: one real step of the network proves that it runs, the fixed batch
       // (verifyTrainingBackend) that it computes the same loss and gradient as cpu.
       await timeSteps(preset, 1, dimension);
