@@ -35,6 +35,62 @@ export const wholeGrid = (dims: readonly [number, number, number]): GridBox => (
   hi: [dims[2], dims[1], dims[0]],
 });
 
+/** Per axis (x, y, z): the box's faces and the first and last cell whose centre lies inside. */
+interface Bounds {
+  lo: number[];
+  hi: number[];
+  first: number[];
+  last: number[];
+}
+
+function boundsOf(dims: readonly [number, number, number], box: GridBox): Bounds {
+  const sizes = [dims[2], dims[1], dims[0]];
+  return {
+    lo: [...box.lo],
+    hi: [...box.hi],
+    first: sizes.map((_, a) => Math.max(0, Math.ceil(box.lo[a]! - 0.5))),
+    last: sizes.map((n, a) => Math.min(n - 1, Math.floor(box.hi[a]! - 0.5))),
+  };
+}
+
+/** Lower cell index and weight along one axis (clamped between the first and last cell centres). */
+function axisCell(v: number, first: number, last: number): [number, number] {
+  const c = Math.min(Math.max(v - 0.5, first), last);
+  const i0 = Math.min(Math.floor(c), last);
+  return [i0, c - i0];
+}
+
+/** Trilinear lookup with precomputed bounds (no allocation per sample beyond the axis pairs). */
+function lookup(
+  map: ArrayLike<number>,
+  h: number,
+  w: number,
+  b: Bounds,
+  x: number,
+  y: number,
+  z: number,
+): number {
+  if (!(x >= b.lo[0]! && x <= b.hi[0]! && y >= b.lo[1]! && y <= b.hi[1]!)) return 0;
+  if (!(z >= b.lo[2]! && z <= b.hi[2]!)) return 0;
+  const [x0, fx] = axisCell(x, b.first[0]!, b.last[0]!);
+  const [y0, fy] = axisCell(y, b.first[1]!, b.last[1]!);
+  const [z0, fz] = axisCell(z, b.first[2]!, b.last[2]!);
+  const x1 = Math.min(x0 + 1, b.last[0]!);
+  const y1 = Math.min(y0 + 1, b.last[1]!);
+  const z1 = Math.min(z0 + 1, b.last[2]!);
+  const r00 = (z0 * h + y0) * w;
+  const r01 = (z0 * h + y1) * w;
+  const r10 = (z1 * h + y0) * w;
+  const r11 = (z1 * h + y1) * w;
+  const v00 = map[r00 + x0]! + (map[r00 + x1]! - map[r00 + x0]!) * fx;
+  const v01 = map[r01 + x0]! + (map[r01 + x1]! - map[r01 + x0]!) * fx;
+  const v10 = map[r10 + x0]! + (map[r10 + x1]! - map[r10 + x0]!) * fx;
+  const v11 = map[r11 + x0]! + (map[r11 + x1]! - map[r11 + x0]!) * fx;
+  const p0 = v00 + (v01 - v00) * fy;
+  const p1 = v10 + (v11 - v10) * fy;
+  return p0 + (p1 - p0) * fz;
+}
+
 /**
  * Trilinear value of `map` at continuous grid point (x, y, z) between the centres of the cells inside
  * `box` (the edge value kept up to the box's faces); 0 outside the box.
@@ -47,24 +103,7 @@ export function trilinear(
   z: number,
   box: GridBox = wholeGrid(dims),
 ): number {
-  const [d, h, w] = dims;
-  const p = [x, y, z];
-  if (!p.every((v, a) => v >= box.lo[a]! && v <= box.hi[a]!)) return 0;
-  const axis = (a: number, size: number): [number, number, number] => {
-    const first = Math.max(0, Math.ceil(box.lo[a]! - 0.5));
-    const last = Math.min(size - 1, Math.floor(box.hi[a]! - 0.5));
-    const c = Math.min(Math.max(p[a]! - 0.5, first), last);
-    const i0 = Math.min(Math.floor(c), last);
-    return [i0, Math.min(i0 + 1, last), c - i0];
-  };
-  const [x0, x1, fx] = axis(0, w);
-  const [y0, y1, fy] = axis(1, h);
-  const [z0, z1, fz] = axis(2, d);
-  const at = (zi: number, yi: number, xi: number) => map[(zi * h + yi) * w + xi]!;
-  const lerp = (a: number, b: number, f: number) => a + (b - a) * f;
-  const plane = (zi: number) =>
-    lerp(lerp(at(zi, y0, x0), at(zi, y0, x1), fx), lerp(at(zi, y1, x0), at(zi, y1, x1), fx), fy);
-  return lerp(plane(z0), plane(z1), fz);
+  return lookup(map, dims[1], dims[2], boundsOf(dims, box), x, y, z);
 }
 
 /**
@@ -93,17 +132,19 @@ export default function volumeHeatmapPlane(
   const values = new Float32Array(cols * rows);
   const { origin: o, axes } = toGrid;
   const [u, v] = axes;
+  const bounds = boundsOf(dims, box);
   for (let j = 0; j < rows; j++) {
     const cy = (j + 0.5) * step;
     for (let i = 0; i < cols; i++) {
       const cx = (i + 0.5) * step;
-      const value = trilinear(
+      const value = lookup(
         map,
-        dims,
+        dims[1],
+        dims[2],
+        bounds,
         o[0] + cx * u[0]! + cy * v[0]!,
         o[1] + cx * u[1]! + cy * v[1]!,
         o[2] + cx * u[2]! + cy * v[2]!,
-        box,
       );
       values[j * cols + i] = Number.isFinite(value) ? value : 0;
     }
