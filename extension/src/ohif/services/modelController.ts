@@ -1,11 +1,11 @@
 /**
  * The Model section's actions: export the stored model as one bundle file (download), import a bundle
  * from a file or an allowed URL, and the heatmap overlay of the displayed 2D image or volume (in all
- * MPR views). The worker does the tfjs work (worker/modelJobs.ts, worker/heatmapInWorker.ts,
- * worker/volumeHeatmapInWorker.ts); this class only moves text and pixels.
+ * MPR views: services/volumeHeatmapViews.ts). The worker does the tfjs work (worker/modelJobs.ts,
+ * worker/heatmapInWorker.ts, worker/volumeHeatmapInWorker.ts); this class only moves text and pixels.
  */
 import { HeatmapOverlay } from '../panels/HeatmapOverlay.ts';
-import { displayedVolumeId, VolumeHeatmapOverlay } from '../panels/VolumeHeatmapOverlay.ts';
+import type { VolumeHeatmapOverlay } from '../panels/VolumeHeatmapOverlay.ts';
 import type { LandmarksController } from '../controller.ts';
 import type { TrainingController } from '../trainingController.ts';
 import type { OhifContext } from '../types.ts';
@@ -14,6 +14,7 @@ import type { WorkerClient } from '../worker/workerClient.ts';
 import { getCornerstone } from './cornerstone.ts';
 import type { ModelSource } from './modelBundle.ts';
 import { checkModelUrl, configuredModelOrigins } from './modelUrlPolicy.ts';
+import predictVolumeHeatmap from './volumeHeatmapViews.ts';
 
 /** What the Model section shows besides the model info. */
 export interface ModelPanelState {
@@ -178,7 +179,16 @@ export class ModelController {
   showHeatmap(ctx: OhifContext, landmark?: number): Promise<unknown> {
     return this.act('heatmap', async () => {
       const viewport = this.active(ctx);
-      if (viewport?.type === 'orthographic') return this.showVolumeHeatmap(ctx, viewport, landmark);
+      if (viewport?.type === 'orthographic') {
+        const shown = await predictVolumeHeatmap(ctx, viewport, async (item) => {
+          const req = { type: 'volume-heatmap' as const, item, ...this.request(landmark) };
+          return (await this.client.ask(req, 'volume-heatmap')).result;
+        });
+        this.hideHeatmap();
+        this.overlays = shown.draw(() => this.dropped());
+        this.set({ heatmap: shown.heatmap });
+        return;
+      }
       const { imageId, item } = this.displayed(ctx, viewport);
       const t0 = performance.now();
       const m = await this.client.ask(
@@ -203,51 +213,6 @@ export class ModelController {
           views: 1,
         },
       });
-    });
-  }
-
-  /** The volume overlay in every viewport of the grid that shows the active viewport's volume. */
-  private async showVolumeHeatmap(ctx: OhifContext, viewport: any, landmark?: number) {
-    const { viewportGridService, cornerstoneViewportService, displaySetService } =
-      ctx.servicesManager.services;
-    const volumeId = displayedVolumeId(viewport);
-    const displaySetUid = viewportGridService?.getState().viewports.get(viewport.id)
-      ?.displaySetInstanceUIDs?.[0];
-    const displaySet = displaySetUid
-      ? displaySetService?.getDisplaySetByUID(displaySetUid)
-      : undefined;
-    if (!volumeId || !displaySet)
-      throw new Error(`viewport ${String(viewport.id)}: no volume loaded yet for the heatmap`);
-    const item = { studyUid: displaySet.StudyInstanceUID, seriesUid: displaySet.SeriesInstanceUID };
-    const t0 = performance.now();
-    const m = await this.client.ask(
-      { type: 'volume-heatmap', item, ...this.request(landmark) },
-      'volume-heatmap',
-    );
-    this.hideHeatmap();
-    const ids = [...(viewportGridService?.getState().viewports.keys() ?? [])];
-    const views = ids
-      .map((id) => (cornerstoneViewportService as any)?.getCornerstoneViewport?.(id))
-      .filter((vp: any) => vp?.type === 'orthographic' && displayedVolumeId(vp) === volumeId);
-    const libs = getCornerstone(ctx.extensionManager);
-    this.overlays = views.map(
-      (vp: any) =>
-        new VolumeHeatmapOverlay(libs, vp, volumeId, m.result, {
-          services: ctx.servicesManager.services,
-          onDrop: () => this.dropped(),
-        }),
-    );
-    this.set({
-      heatmap: {
-        kind: '3d',
-        key: item.seriesUid,
-        ms: performance.now() - t0,
-        workerMs: m.result.ms,
-        predictMs: m.result.predictMs,
-        confidence: m.result.confidence.map((c) => c.confidence),
-        spreadMm: m.result.confidence.map((c) => c.spreadMm),
-        views: views.length,
-      },
     });
   }
 
