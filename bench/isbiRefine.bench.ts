@@ -13,7 +13,7 @@
  *
  * Options: --data <isbi dir> --preset quick|paper --labelled 20,150 (one count: `--labelled 150`)
  *   --methods supervised,naive --steps <n> --passes <p> --max-steps <n> --mm-per-pixel <mm>
- *   --offset-sd <mm> --offset-tail-sd <mm> --offset-tail-fraction <f> --filters <n>
+ *   --offset-sd <mm> --offset-tail-sd <mm> --offset-tail-fraction <f> --filters <n> --lr <Adam rate>
  *   --stage2-mm <mm> --stage2-offset-sd <mm> --seed <n> --predictions <json> --cache <dir>
  *   --out <file.md> --train-only
  */
@@ -47,6 +47,7 @@ const { values: args } = parseArgs({
     'offset-tail-sd': { type: 'string' },
     'offset-tail-fraction': { type: 'string' },
     filters: { type: 'string' },
+    lr: { type: 'string' },
     'stage2-mm': { type: 'string' },
     'stage2-offset-sd': { type: 'string', default: '1.5' },
     seed: { type: 'string', default: '1' },
@@ -70,6 +71,7 @@ const stage1: RefinerPreset = {
   offsetTailSdMm: num(args['offset-tail-sd'], base.offsetTailSdMm),
   offsetTailFraction: num(args['offset-tail-fraction'], base.offsetTailFraction),
   baseFilters: num(args.filters, base.baseFilters),
+  ...(args.lr === undefined ? {} : { learningRate: Number(args.lr) }),
 };
 const stages: RefinerPreset[] = [stage1];
 if (args['stage2-mm'] !== undefined)
@@ -102,7 +104,7 @@ const table = parseLandmarkTable(readFileSync(path.join(dir, 'landmarks_mean.csv
 const train = parseIdList(readFileSync(path.join(dir, 'train.txt'), 'utf8'));
 const test = parseIdList(readFileSync(path.join(dir, 'test1.txt'), 'utf8'));
 const describe = (p: RefinerPreset) =>
-  `${p.patchShape.join('x')}-${p.mmPerPixel}mm-f${p.baseFilters}-d${p.depth}-o${p.offsetSdMm}+${p.offsetTailFraction}x${p.offsetTailSdMm}-p${p.trainingPasses}-${p.minSteps}-${p.maxSteps}`;
+  `${p.patchShape.join('x')}-${p.mmPerPixel}mm-f${p.baseFilters}-d${p.depth}-o${p.offsetSdMm}+${p.offsetTailFraction}x${p.offsetTailSdMm}-p${p.trainingPasses}-${p.minSteps}-${p.maxSteps}${p.learningRate === undefined ? '' : `-lr${p.learningRate}`}`;
 const refinerDir = (k: number, p: RefinerPreset) =>
   path.join(args.cache!, `refiner-${k}-${describe(p)}-${steps ?? 'b'}-s${args.seed}`);
 

@@ -158,7 +158,7 @@ export default async function runRefinerTraining(
     seed: o.seed,
   });
   const { model, network } = createRefinerModel(config);
-  const optimizer = createAdam(REFINER_LEARNING_RATE);
+  const optimizer = createAdam(p.learningRate ?? REFINER_LEARNING_RATE);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);

@@ -17,6 +17,8 @@ export interface RefinerPreset {
   /** …or, with probability offsetTailFraction, N(0, offsetTailSdMm²): the coarse errors' tail. */
   offsetTailSdMm: number;
   offsetTailFraction: number;
+  /** Adam's learning rate; REFINER_LEARNING_RATE when absent. */
+  learningRate?: number;
 }
 
 /**
