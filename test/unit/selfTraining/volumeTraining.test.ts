@@ -87,7 +87,7 @@ describe('3D training pieces', () => {
     expect(pseudoLabelShift(raw, labels)).toBeCloseTo(Math.hypot(2, 4, 0.5), 12);
   });
 
-  it('trainStep learns on volumes (L1 and Region Attention) and leaks no tensor', () => {
+  it('trainStep learns on volumes (L1 and Region Attention) and leaks no tensor', async () => {
     const { model } = createHeatmapModel({
       architecture: 'unet3d',
       inputShape: INPUT,
@@ -116,7 +116,7 @@ describe('3D training pieces', () => {
     const counts: number[] = [];
     const losses: number[] = [];
     for (let step = 0; step < 3; step++) {
-      losses.push(trainStep(ctx, batch));
+      losses.push(await trainStep(ctx, batch));
       counts.push(tf.memory().numTensors);
     }
     expect(losses.every((l) => Number.isFinite(l) && l > 0)).toBe(true);

@@ -1,14 +1,16 @@
 /**
  * One optimiser step of the patch network: forward a batch of patches, integral coordinates (Eq. 2) of
  * every channel, L1 loss (Eq. 1) on the ONE channel each patch is for (a one-hot mask in
- * l1CoordinateLoss), Adam update with optional global-norm clipping. Everything inside tf.tidy.
+ * l1CoordinateLoss), Adam update with optional global-norm clipping. The forward and backward passes run
+ * inside tf.tidy; the loss and the gradient norm are read with `await data()` (no synchronous read-back,
+ * which is slow and fragile on the browser's WebGPU backend).
  */
 import * as tf from '@tensorflow/tfjs';
 import integralCoordinates from '../heatmap/integralCoordinates.ts';
 import withHeatmapLogits from '../models/heatmapLogits.ts';
 import l1CoordinateLoss from '../losses/l1CoordinateLoss.ts';
 import regionAttentionLoss from '../losses/regionAttentionLoss.ts';
-import clipByGlobalNorm from '../tf/clipByGlobalNorm.ts';
+import applyClippedGradients from '../tf/applyClippedGradients.ts';
 import type { PatchBatch } from './drawPatchBatch.ts';
 
 /**
@@ -16,18 +18,18 @@ import type { PatchBatch } from './drawPatchBatch.ts';
  * @param patchShape [H, W]
  * @returns the batch loss (mean L1 of normalised coordinates over the batch)
  */
-export default function refinerStep(
+export default async function refinerStep(
   model: tf.LayersModel,
   optimizer: tf.Optimizer,
   batch: PatchBatch,
   patchShape: number[],
   clipNorm?: number,
   regionAttentionWeight = 0,
-): number {
+): Promise<number> {
   const [h, w] = patchShape as [number, number];
   const b = batch.landmark.length;
   const n = model.outputs[0]!.shape[3]!;
-  const loss = tf.tidy(() => {
+  const kept = tf.tidy((): { loss: tf.Scalar; grads?: tf.NamedTensorMap } => {
     const images = tf.tensor4d(batch.images, [b, h, w, 1]);
     const mask = tf.oneHot(tf.tensor1d(batch.landmark, 'int32'), n).toFloat() as tf.Tensor2D;
     // The target of patch k sits in its own channel; the other channels are masked out.
@@ -47,14 +49,18 @@ export default function refinerStep(
         regionAttentionLoss(heat, target, delta, mask, from).mul(regionAttentionWeight),
       ) as tf.Scalar;
     };
-    if (clipNorm === undefined) return optimizer.minimize(lossFn, true) as tf.Scalar;
+    if (clipNorm === undefined) return { loss: optimizer.minimize(lossFn, true) as tf.Scalar };
     const { value, grads } = tf.variableGrads(lossFn);
-    const clipped = clipByGlobalNorm(grads, clipNorm);
-    if (clipped) optimizer.applyGradients(clipped); // else: skipped (non-finite gradient)
-    return value;
+    return { loss: value, grads };
   });
-  const value = loss.dataSync()[0]!;
-  loss.dispose();
+  let value: number;
+  try {
+    // Skipped when the gradient norm is not finite; the gradients are disposed either way.
+    if (kept.grads) await applyClippedGradients(optimizer, kept.grads, clipNorm!);
+    value = (await kept.loss.data())[0]!;
+  } finally {
+    kept.loss.dispose();
+  }
   if (!Number.isFinite(value)) throw new Error(`refiner training diverged: loss is ${value}`);
   return value;
 }

@@ -62,7 +62,7 @@ export default async function trainRefiner(
   for (let step = 0; step < o.steps; step++) {
     if (o.signal?.aborted) return { status: 'cancelled', steps: step, finalLoss: mean(recent) };
     const batch = drawPatchBatch(samples, pairs, rng, o);
-    const loss = refinerStep(
+    const loss = await refinerStep(
       model,
       optimizer,
       batch,

@@ -230,7 +230,7 @@ export default async function trainLandmarkModel(
             bestWeights = undefined; // ownership passes to the caller
             return { status: 'cancelled', state, bestWeights: handedOver };
           }
-          const loss = trainStep(ctx, items.slice(step * bs, (step + 1) * bs));
+          const loss = await trainStep(ctx, items.slice(step * bs, (step + 1) * bs));
           lossSum += loss;
           state.stepsDone += 1;
           report({ stage, epoch, epochs: epochs[stage], step: step + 1, steps, loss });

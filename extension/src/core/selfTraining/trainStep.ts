@@ -1,7 +1,9 @@
 /**
  * One optimiser step on a batch of images ([H, W] inputs, n × 2 landmarks) or volumes ([D, H, W]
  * inputs, n × 3 landmarks): augment, forward, integral coordinates, per-sample loss choice (L1 or
- * Region Attention), Adam update. Everything inside tf.tidy; returns the loss as a number.
+ * Region Attention), Adam update. The forward and backward passes run inside tf.tidy; the loss (and,
+ * with clipping, the gradient norm) is read with `await data()`, never `dataSync()`, so that the
+ * browser worker's WebGPU backend never takes its slow, fragile synchronous read-back path.
  */
 import * as tf from '@tensorflow/tfjs';
 import augmentBatch, { type AugmentationOptions } from '../data/augmentBatch.ts';
@@ -11,7 +13,7 @@ import integralCoordinates from '../heatmap/integralCoordinates.ts';
 import l1CoordinateLoss from '../losses/l1CoordinateLoss.ts';
 import regionAttentionLoss from '../losses/regionAttentionLoss.ts';
 import sampleLatentOffsets from '../losses/sampleLatentOffsets.ts';
-import clipByGlobalNorm from '../tf/clipByGlobalNorm.ts';
+import applyClippedGradients from '../tf/applyClippedGradients.ts';
 import withHeatmapLogits from '../models/heatmapLogits.ts';
 
 /**
@@ -56,12 +58,21 @@ function augmented(ctx: StepContext, batch: readonly BatchItem[]) {
   return augmentBatch(images, landmarks, ctx.rng, ctx.augmentation);
 }
 
-/** @returns the batch loss (mean over counted landmarks) */
-export default function trainStep(ctx: StepContext, batch: readonly BatchItem[]): number {
+/** What the tidy part of a step keeps: the loss, and the gradients when they are clipped before use. */
+type StepTensors = { loss: tf.Scalar; grads?: tf.NamedTensorMap } | undefined;
+
+/**
+ * @returns the batch loss (mean over counted landmarks); 0 when no landmark of the batch counts
+ * @throws when the loss is not finite (training diverged)
+ */
+export default async function trainStep(
+  ctx: StepContext,
+  batch: readonly BatchItem[],
+): Promise<number> {
   // Sizes along x, y[, z]: the last spatial axis is x.
   const sizes = ctx.inputShape.slice().reverse();
   const n = batch[0]!.landmarks.length;
-  const loss = tf.tidy((): tf.Scalar | void => {
+  const kept = tf.tidy((): StepTensors => {
     const aug = augmented(ctx, batch);
     const target = tf.tensor3d(
       aug.landmarks.map((s) => s.map((p) => sizes.map((d, a) => p[a]! / d))),
@@ -75,7 +86,7 @@ export default function trainStep(ctx: StepContext, batch: readonly BatchItem[])
     const [l1Rows, raRows] = [maskOf(false), maskOf(true)];
     const count = (rows: number[][]) => rows.flat().reduce((p, v) => p + v, 0);
     const [nL1, nRa] = [count(l1Rows), count(raRows)];
-    if (nL1 + nRa === 0) return; // nothing to learn from in this batch
+    if (nL1 + nRa === 0) return undefined; // nothing to learn from in this batch
     const [l1Mask, raMask] = [tf.tensor2d(l1Rows), tf.tensor2d(raRows)];
     const deltas = tf.tensor2d(
       sampleLatentOffsets(ctx.rng, batch.length, n, ctx.latentOffset.mean, ctx.latentOffset.sd),
@@ -93,16 +104,21 @@ export default function trainStep(ctx: StepContext, batch: readonly BatchItem[])
         total = total.add(regionAttentionLoss(heat, target, deltas, raMask, from).mul(nRa));
       return total.div(Math.max(nL1 + nRa, 1)) as tf.Scalar;
     };
-    if (ctx.clipNorm === undefined) return ctx.optimizer.minimize(lossFn, true) as tf.Scalar;
+    if (ctx.clipNorm === undefined)
+      return { loss: ctx.optimizer.minimize(lossFn, true) as tf.Scalar };
     const { value, grads } = tf.variableGrads(lossFn);
-    const clipped = clipByGlobalNorm(grads, ctx.clipNorm);
-    if (clipped) ctx.optimizer.applyGradients(clipped);
-    else ctx.onSkippedStep?.();
-    return value;
+    return { loss: value, grads };
   });
-  if (loss === undefined) return 0;
-  const value = loss.dataSync()[0]!;
-  loss.dispose();
+  if (kept === undefined) return 0;
+  let value: number;
+  try {
+    // applyClippedGradients disposes the gradients, applied or skipped.
+    if (kept.grads && !(await applyClippedGradients(ctx.optimizer, kept.grads, ctx.clipNorm!)))
+      ctx.onSkippedStep?.();
+    value = (await kept.loss.data())[0]!;
+  } finally {
+    kept.loss.dispose();
+  }
   if (!Number.isFinite(value)) throw new Error(`training diverged: loss is ${value}`);
   return value;
 }
