@@ -2,7 +2,7 @@
  * Pseudo-labelling in the worker (paper Eq. 7), for 2D images and volumes alike: predict each
  * unannotated item, map the prediction back to original pixels/voxels, regulate it in mm with the shape
  * model, and return X_α and X_β in the frame the SR stores (2D: original pixels; volumes: patient mm),
- * with the per-landmark heatmap confidence for images. Runs after training, or alone with the stored
+ * with the per-landmark heatmap confidence and spread (2D and 3D maps). Runs after training, or alone with the stored
  * (e.g. imported) model.
  */
 import type * as tf from '@tensorflow/tfjs';
@@ -15,12 +15,12 @@ import {
   type RegulateOptions,
   type ShapeModel,
 } from '../../core/shape/index.ts';
-import heatmapConfidence from '../services/heatmapConfidence.ts';
 import type { ModelInfo } from '../services/modelBundle.ts';
 import { inferenceBackend, type Post } from './backend.ts';
 import { loadCurrentNetwork } from './browserModelStore.ts';
 import { sampleLoader, type LoadedSample } from './loadStudySample.ts';
 import predictHeatmaps from './predictHeatmaps.ts';
+import predictionConfidence from './predictionConfidence.ts';
 import {
   isVolumeItem,
   type PseudoLabelRequest,
@@ -36,17 +36,6 @@ export function regulateOptions(inputSpacingMm: readonly number[]): RegulateOpti
   return inputSpacingMm.length === 3
     ? { abnormalThresholdMm: 2 * Math.max(...inputSpacingMm) }
     : {};
-}
-
-/** Per-landmark confidence and spread of a 2D prediction (none for volumes). */
-function confidenceOf(
-  p: Awaited<ReturnType<typeof predictHeatmaps>>,
-  inputSpacingMm: readonly number[],
-): Pick<PseudoLabelResult, 'confidence' | 'spreadMm'> {
-  if (p.shape.length !== 3) return {};
-  const shape = p.shape as [number, number, number];
-  const c = heatmapConfidence(p.heat, shape, [inputSpacingMm[0]!, inputSpacingMm[1]!]);
-  return { confidence: c.map((l) => l.confidence), spreadMm: c.map((l) => l.spreadMm) };
 }
 
 /** Pseudo label of one loaded item. */
@@ -71,7 +60,7 @@ export async function pseudoLabelOne(
     abnormal: r.abnormal,
     deviationMm: r.deviationMm,
     mahalanobis: r.mahalanobis,
-    ...confidenceOf(p, sample.spacingMm),
+    ...predictionConfidence(p, sample.spacingMm),
   };
 }
 
