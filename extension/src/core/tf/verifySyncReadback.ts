@@ -9,8 +9,10 @@ const ELEMENTS = 4096;
 
 /**
  * Throws when a synchronous read (`dataSync`) of a tensor computed on the active backend does not give
- * its values. Training reads each step's loss with dataSync; tfjs' WebGPU backend implements that by
- * copying the buffer into a WebGPU canvas and drawing it into a 2D canvas. Where Chromium cannot share
+ * its values. Training steps no longer read synchronously (trainStep and clipByGlobalNorm use
+ * `await data()`), but sample preparation still does (letterboxImage, letterboxVolume: for training
+ * and for inference), so the check stays. tfjs' WebGPU backend implements dataSync by copying the
+ * buffer into a WebGPU canvas and drawing it into a 2D canvas. Where Chromium cannot share
  * the WebGPU canvas with its 2D canvas (headless Chromium 156, WebGPU on the SwiftShader adapter, Skia
  * on GL: the default without --use-vulkan) the read returns zeros without an error and the device is
  * lost right after ("A valid external Instance reference no longer exists"); every later upload then

@@ -81,8 +81,9 @@ export async function startBackend(
   for (const name of order ?? BROWSER_BACKEND_ORDER) {
     try {
       // Includes the synchronous read-back check: without it, WebGPU where Chromium cannot draw a
-      // WebGPU canvas into a 2D canvas (SwiftShader adapter, Skia on GL) reads every loss as 0 and
-      // then loses its device.
+      // WebGPU canvas into a 2D canvas (SwiftShader adapter, Skia on GL) reads every letterboxed
+      // image as zeros (sample preparation still uses dataSync; training steps read with await
+      // data()) and then loses its device.
       await startBrowserBackend(name, { wasmPaths: wasmPaths() });
       const backend: BrowserBackend = name;
       // "Ready" is not enough: one real step of the network proves that it runs, the fixed batch

@@ -2,8 +2,8 @@
  * Pseudo-labelling in the worker (paper Eq. 7), for 2D images and volumes alike: predict each
  * unannotated item, map the prediction back to original pixels/voxels, regulate it in mm with the shape
  * model, and return X_α and X_β in the frame the SR stores (2D: original pixels; volumes: patient mm),
- * with the per-landmark heatmap confidence and spread (2D and 3D maps). Runs after training, or alone with the stored
- * (e.g. imported) model.
+ * with the per-landmark heatmap confidence and spread (2D and 3D maps). Runs after training, or alone
+ * with the stored (e.g. imported) model.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { toOriginalPixels } from '../../core/data/computeLetterbox.ts';
