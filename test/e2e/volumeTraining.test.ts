@@ -167,6 +167,12 @@ describe('CBCT volumes: training and pseudo-labelling in the browser', () => {
       if (l.status === 'flagged-abnormal') expect(l.deviationMm).toBeGreaterThan(0);
     }
     if (set.mahalanobis !== undefined) expect(Number.isFinite(set.mahalanobis)).toBe(true);
+    // Each landmark carries its 3D heatmap confidence (LMK-CONFIDENCE), finite, in [0, 1].
+    const confidences = set.landmarks.map((l) => l.confidence);
+    expect(
+      confidences.every((c) => c !== undefined && c >= 0 && c <= 1),
+      JSON.stringify(confidences),
+    ).toBe(true);
     // How far the tiny network lands from the generator's truth (reported, not asserted).
     const errors = set.landmarks.map((l, i) =>
       Math.hypot(...l.position.map((v, a) => v - unlabelled.landmarksMm[i]![a]!)),
