@@ -7,92 +7,24 @@
  * console error. Screenshots artifacts/e2e/5x-volume-*.png.
  */
 import { describe, expect, it } from 'vitest';
-import { generateCbctVolume } from '../../extension/src/core/synthetic/index.ts';
-import { SOP_CLASS } from '../../extension/src/dicom/sopClasses.ts';
-import { writeLandmarkSr } from '../../extension/src/dicom/srWriter.ts';
-import { ctSliceUid, writeCtSeries } from '../../extension/src/dicom/imageWriter.ts';
-import { uidFromSeed } from '../../extension/src/dicom/uids.ts';
 import { CBCT } from '../../extension/src/ohif/templates.ts';
 import { stow } from '../../scripts/serveDemoStudies.ts';
 import { checkLine } from './support/browser.ts';
 import { landmarkSrsInPacs } from './support/pacs.ts';
 import { browserHarness } from './support/volumeHarness.ts';
+import {
+  type CbctStudy,
+  ORIGIN,
+  SIZE,
+  cbctStudy as cbctStudyOf,
+  manualSr as manualSrOf,
+} from './support/volumeHeatmapHarness.ts';
 
-/** Small volumes (48 × 48 × 42 at 4 mm: the generator's 192 × 192 × 168 mm field) keep loading quick. */
-const SIZE = { width: 48, height: 48, depth: 42, spacingMm: [4, 4, 4] as [number, number, number] };
-const ORIGIN: [number, number, number] = [-96, -96, -40];
-
-interface CbctStudy {
-  studyUid: string;
-  seriesUid: string;
-  frameOfReferenceUid: string;
-  sopUids: string[];
-  /** Landmarks in patient mm (LPS). */
-  landmarksMm: number[][];
-  files: ArrayBuffer[];
-}
-
-/** A synthetic CBCT study: the generator's volume written as CT slices; landmarks in patient mm. */
-function cbctStudy(seed: number): CbctStudy {
-  const id = `volume-e2e-${seed}`;
-  const v = generateCbctVolume({ seed, ...SIZE });
-  const studyUid = uidFromSeed(`${id}/study`);
-  const seriesUid = uidFromSeed(`${id}/series`);
-  const frameOfReferenceUid = uidFromSeed(`${id}/for`);
-  const files = writeCtSeries(
-    {
-      patientId: id,
-      patientName: `E2E^CBCT${seed}`,
-      studyUid,
-      studyDate: '20260103',
-      studyDescription: `CBCT ${id}`,
-    },
-    { seriesUid, seriesNumber: 1, seriesDescription: 'CBCT volume' },
-    {
-      ...SIZE,
-      voxelsHu: Array.from(v.pixels, (p) => p - 1024),
-      origin: ORIGIN,
-      frameOfReferenceUid,
-      uidSeed: id,
-    },
-  );
-  // The generator's voxel centres are at integers: patient = origin + index · spacing (identity axes).
-  const landmarksMm = v.landmarksPx.map((p) =>
-    p.map((c, a) => ORIGIN[a]! + c * SIZE.spacingMm[a]!),
-  );
-  const sopUids = Array.from({ length: SIZE.depth }, (_, k) => ctSliceUid(id, k));
-  return { studyUid, seriesUid, frameOfReferenceUid, sopUids, landmarksMm, files };
-}
-
-/** A manual 3D landmark SR (the CBCT template's names) for a study. */
-function manualSr(s: CbctStudy, seed: number): ArrayBuffer {
-  return writeLandmarkSr(
-    {
-      studyUid: s.studyUid,
-      seriesUid: s.seriesUid,
-      sopUids: s.sopUids,
-      sopClassUid: SOP_CLASS.CT,
-      dimension: 3,
-      frameOfReferenceUid: s.frameOfReferenceUid,
-      landmarks: CBCT.landmarks.map((name, i) => ({
-        name,
-        position: s.landmarksMm[i]!,
-        status: 'manual',
-      })),
-    },
-    {
-      study: {
-        patientId: `volume-e2e-${seed}`,
-        patientName: `E2E^CBCT${seed}`,
-        studyUid: s.studyUid,
-        studyDate: '20260103',
-      },
-      seriesUid: uidFromSeed(`${s.studyUid}/manual-series`),
-      sopUid: uidFromSeed(`${s.studyUid}/manual-sr`),
-      observerName: 'Annotator^E2E',
-    },
-  );
-}
+/** This file's studies: ids, names and dates apart from the heatmap file's. */
+const NAMING = { prefix: 'volume-e2e', patientName: 'E2E^CBCT', studyDate: '20260103' };
+const cbctStudy = (seed: number) => cbctStudyOf(seed, NAMING);
+const manualSr = (s: CbctStudy, seed: number) =>
+  manualSrOf(s, seed, { ...NAMING, patientIdPrefix: 'volume-e2e' });
 
 describe('CBCT volumes: training and pseudo-labelling in the browser', () => {
   const unlabelled = cbctStudy(4);

@@ -34,9 +34,21 @@ export interface CbctStudy {
   files: ArrayBuffer[];
 }
 
+/** How the test files name their studies (ids, patient names and dates stay apart between files). */
+export interface StudyNaming {
+  prefix: string;
+  patientName: string;
+  studyDate: string;
+}
+const HEATMAP_NAMING: StudyNaming = {
+  prefix: 'volume-heatmap',
+  patientName: 'E2E^HEAT',
+  studyDate: '20260104',
+};
+
 /** A synthetic CBCT study: the generator's volume written as CT slices; landmarks in patient mm. */
-export function cbctStudy(seed: number, prefix = 'volume-heatmap'): CbctStudy {
-  const id = `${prefix}-${seed}`;
+export function cbctStudy(seed: number, naming: StudyNaming = HEATMAP_NAMING): CbctStudy {
+  const id = `${naming.prefix}-${seed}`;
   const v = generateCbctVolume({ seed, ...SIZE });
   const studyUid = uidFromSeed(`${id}/study`);
   const seriesUid = uidFromSeed(`${id}/series`);
@@ -44,9 +56,9 @@ export function cbctStudy(seed: number, prefix = 'volume-heatmap'): CbctStudy {
   const files = writeCtSeries(
     {
       patientId: id,
-      patientName: `E2E^HEAT${seed}`,
+      patientName: `${naming.patientName}${seed}`,
       studyUid,
-      studyDate: '20260104',
+      studyDate: naming.studyDate,
       studyDescription: `CBCT ${id}`,
     },
     { seriesUid, seriesNumber: 1, seriesDescription: 'CBCT volume' },
@@ -67,7 +79,14 @@ export function cbctStudy(seed: number, prefix = 'volume-heatmap'): CbctStudy {
 }
 
 /** A manual 3D landmark SR (the CBCT template's names) for a study. */
-export function manualSr(s: CbctStudy, seed: number): ArrayBuffer {
+export function manualSr(
+  s: CbctStudy,
+  seed: number,
+  naming: StudyNaming & { patientIdPrefix: string } = {
+    ...HEATMAP_NAMING,
+    patientIdPrefix: 'heatmap-e2e',
+  },
+): ArrayBuffer {
   return writeLandmarkSr(
     {
       studyUid: s.studyUid,
@@ -84,10 +103,10 @@ export function manualSr(s: CbctStudy, seed: number): ArrayBuffer {
     },
     {
       study: {
-        patientId: `heatmap-e2e-${seed}`,
-        patientName: `E2E^HEAT${seed}`,
+        patientId: `${naming.patientIdPrefix}-${seed}`,
+        patientName: `${naming.patientName}${seed}`,
         studyUid: s.studyUid,
-        studyDate: '20260104',
+        studyDate: naming.studyDate,
       },
       seriesUid: uidFromSeed(`${s.studyUid}/manual-series`),
       sopUid: uidFromSeed(`${s.studyUid}/manual-sr`),
