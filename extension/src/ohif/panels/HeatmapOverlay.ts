@@ -112,6 +112,41 @@ export interface OverlayOptions {
   onDrop?: () => void;
 }
 
+/** Cornerstone's canvas of a viewport (its canvasToWorld/worldToCanvas work in CSS px of it). */
+export function viewportCanvas(viewport: any): HTMLCanvasElement {
+  return (viewport.canvas ?? viewport.element.querySelector('canvas')) as HTMLCanvasElement;
+}
+
+/**
+ * Lays `canvas` beside Cornerstone's canvas of `viewport` (same containing block, no pointer events;
+ * the overlay places itself over it when it draws) and keeps it while the viewport shows `shown`:
+ * `redraw` on every render, removed and `onDrop` called when `current()` moves on. Returns the unwatch.
+ */
+export function mountOverlay(
+  canvas: HTMLCanvasElement,
+  libs: CornerstoneLibraries,
+  viewport: any,
+  watch: { current: () => string | undefined; shown: string; redraw: () => void },
+  options: OverlayOptions,
+): () => void {
+  Object.assign(canvas.style, { position: 'absolute', pointerEvents: 'none', zIndex: '5' });
+  viewportCanvas(viewport).parentElement!.appendChild(canvas);
+  return watchDisplayedImage({
+    element: viewport.element,
+    eventTarget: libs.cornerstone.eventTarget,
+    events: libs.cornerstone.Enums.Events,
+    current: watch.current,
+    imageId: watch.shown,
+    redraw: watch.redraw,
+    drop: () => {
+      canvas.remove();
+      options.onDrop?.();
+    },
+    services: options.services,
+    viewportId: options.viewportId ?? viewport.id,
+  });
+}
+
 export class HeatmapOverlay {
   readonly canvas: HTMLCanvasElement;
   private readonly source: HTMLCanvasElement;
@@ -128,30 +163,18 @@ export class HeatmapOverlay {
     this.canvas = document.createElement('canvas');
     this.canvas.dataset.testid = OVERLAY_TEST_ID;
     this.canvas.dataset.sop = result.sopUid;
-    Object.assign(this.canvas.style, { position: 'absolute', pointerEvents: 'none', zIndex: '5' });
-    // Beside Cornerstone's canvas (same containing block), placed over it in draw().
-    this.target().parentElement!.appendChild(this.canvas);
-    this.unwatch = watchDisplayedImage({
-      element: viewport.element,
-      eventTarget: libs.cornerstone.eventTarget,
-      events: libs.cornerstone.Enums.Events,
-      current: () => viewport.getCurrentImageId?.(),
-      imageId,
-      redraw: () => this.draw(),
-      drop: () => {
-        this.canvas.remove();
-        options.onDrop?.();
-      },
-      services: options.services,
-      viewportId: options.viewportId ?? viewport.id,
-    });
+    this.unwatch = mountOverlay(
+      this.canvas,
+      libs,
+      viewport,
+      { current: () => viewport.getCurrentImageId?.(), shown: imageId, redraw: () => this.draw() },
+      options,
+    );
     this.draw();
   }
 
-  /** Cornerstone's canvas of the viewport: worldToCanvas gives CSS pixels of this canvas. */
   private target(): HTMLCanvasElement {
-    return (this.viewport.canvas ??
-      this.viewport.element.querySelector('canvas')) as HTMLCanvasElement;
+    return viewportCanvas(this.viewport);
   }
 
   /** Draws the map where the image is on screen now. */

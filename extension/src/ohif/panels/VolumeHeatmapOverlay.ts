@@ -13,7 +13,7 @@ import heatmapRgba from '../services/heatmapRgba.ts';
 import { canvasToGrid } from '../services/volumeHeatmapGrid.ts';
 import volumeHeatmapPlane from '../services/volumeHeatmapPlane.ts';
 import type { VolumeHeatmapResult } from '../worker/protocol.ts';
-import { watchDisplayedImage, type OverlayOptions } from './HeatmapOverlay.ts';
+import { mountOverlay, viewportCanvas, type OverlayOptions } from './HeatmapOverlay.ts';
 
 export const VOLUME_OVERLAY_TEST_ID = 'landmarks-volume-heatmap-overlay';
 
@@ -54,29 +54,18 @@ export class VolumeHeatmapOverlay {
       peak: result.peakPatient.join(','),
       voxelMm: result.voxelMm.join(','),
     });
-    Object.assign(this.canvas.style, { position: 'absolute', pointerEvents: 'none', zIndex: '5' });
-    this.target().parentElement!.appendChild(this.canvas);
-    this.unwatch = watchDisplayedImage({
-      element: viewport.element,
-      eventTarget: libs.cornerstone.eventTarget,
-      events: libs.cornerstone.Enums.Events,
-      current: () => displayedVolumeId(viewport),
-      imageId: volumeId,
-      redraw: () => this.draw(),
-      drop: () => {
-        this.canvas.remove();
-        options.onDrop?.();
-      },
-      services: options.services,
-      viewportId: options.viewportId ?? viewport.id,
-    });
+    this.unwatch = mountOverlay(
+      this.canvas,
+      libs,
+      viewport,
+      { current: () => displayedVolumeId(viewport), shown: volumeId, redraw: () => this.draw() },
+      options,
+    );
     this.draw();
   }
 
-  /** Cornerstone's canvas of the viewport: canvasToWorld takes CSS pixels of this canvas. */
   private target(): HTMLCanvasElement {
-    return (this.viewport.canvas ??
-      this.viewport.element.querySelector('canvas')) as HTMLCanvasElement;
+    return viewportCanvas(this.viewport);
   }
 
   /** Places the overlay canvas over Cornerstone's and clears it; returns its CSS size. */
