@@ -42,6 +42,7 @@ import {
   type TrainingProgress,
 } from '../extension/src/core/selfTraining/types.ts';
 import createAdam from '../extension/src/core/tf/createAdam.ts';
+import heatmapConfidence from '../extension/src/ohif/services/heatmapConfidence.ts';
 import loadSamples from '../extension/src/node/loadSamples.ts';
 import setupNodeBackend, { type NodeBackend } from '../extension/src/node/nodeBackend.ts';
 
@@ -70,6 +71,8 @@ const { values: args } = parseArgs({
     lr: { type: 'string' },
     'train-mre': { type: 'boolean', default: false },
     curve: { type: 'string' },
+    'latent-offset': { type: 'string' },
+    'map-stats': { type: 'boolean', default: false },
   },
 });
 const named = PRESETS[args.preset as 'quick' | 'paper'];
@@ -88,6 +91,14 @@ const preset = {
 if (preset.inputShape.length !== 2 || preset.inputShape.some((v) => !(v > 0) || v % 16 !== 0))
   throw new Error(`--input must be HxW with multiples of 16, got ${args.input}`);
 const SPACING_MM = 0.1;
+/** Eq. 8's |δ| ~ N(mean, sd²), normalised units: the paper's unless `--latent-offset mean,sd`. */
+const latentOffset = args['latent-offset']
+  ? (([mean, sd]) => ({ mean: mean!, sd: sd! }))(args['latent-offset'].split(',').map(Number))
+  : DEFAULT_LATENT_OFFSET;
+if (!(latentOffset.mean >= 0 && latentOffset.sd >= 0))
+  throw new Error(
+    `--latent-offset must be mean,sd (normalised, ≥ 0), got ${args['latent-offset']}`,
+  );
 const seed = Number(args.seed);
 const lines: string[] = [];
 const log = (line = '') => {
@@ -229,6 +240,66 @@ function learningCurvePoint(
   return evaluate(predicted, test, truth).mreMm;
 }
 
+/** What the Test1 heatmaps look like (`--map-stats`): how sharp they are, and where the far misses come from. */
+interface MapStats {
+  /** Median RMS spread of the normalised map around its integral coordinate, mm. */
+  medianSpreadMm: number;
+  /** Median share of the map's mass within 2 mm of its integral coordinate. */
+  medianConfidence: number;
+  /** Landmarks whose integral coordinate is > 10 mm from the truth. */
+  far: number;
+  /** Of those: the map's maximum is also > 10 mm from the truth (the map's own mode is wrong). */
+  farWithWrongMode: number;
+  /** Median confidence of the far landmarks. */
+  farMedianConfidence: number;
+}
+
+function mapStats(
+  model: tf.LayersModel,
+  test: TrainingSample[],
+  predictedPx: number[][][],
+  truth: Map<string, number[][]>,
+): MapStats {
+  const [height, width] = preset.inputShape as [number, number];
+  const spreads: number[] = [];
+  const confidences: number[] = [];
+  const farConfidences: number[] = [];
+  let farWithWrongMode = 0;
+  test.forEach((s, i) => {
+    const heat = tf.tidy(() =>
+      (model.predict(tf.tensor(s.image, [1, height, width, 1])) as tf.Tensor).dataSync(),
+    );
+    const n = heat.length / (height * width);
+    const mm = [SPACING_MM / s.letterbox.scaleX, SPACING_MM / s.letterbox.scaleY];
+    const maps = heatmapConfidence(heat, [height, width, n], mm);
+    const truthPx = truth.get(s.id)!;
+    maps.forEach((m, l) => {
+      spreads.push(m.spreadMm);
+      confidences.push(m.confidence);
+      const errorMm = Math.hypot(
+        ...predictedPx[i]![l]!.map((v, a) => (v - truthPx[l]![a]!) * SPACING_MM),
+      );
+      if (errorMm <= 10) return;
+      farConfidences.push(m.confidence);
+      let best = 0;
+      for (let c = 1; c < height * width; c++) if (heat[c * n + l]! > heat[best * n + l]!) best = c;
+      const [mode] = toOriginalPixels(
+        [[(best % width) + 0.5, Math.floor(best / width) + 0.5]],
+        s.letterbox,
+      );
+      if (Math.hypot(...mode!.map((v, a) => (v - truthPx[l]![a]!) * SPACING_MM)) > 10)
+        farWithWrongMode++;
+    });
+  });
+  return {
+    medianSpreadMm: median(spreads),
+    medianConfidence: median(confidences),
+    far: farConfidences.length,
+    farWithWrongMode,
+    farMedianConfidence: farConfidences.length ? median(farConfidences) : Number.NaN,
+  };
+}
+
 function evaluate(
   predictedPx: number[][][],
   test: TrainingSample[],
@@ -257,6 +328,7 @@ interface AccuracyRow {
   sharedPretrainCpuMin?: number;
   epochs?: string;
   skippedSteps?: number;
+  mapStats?: MapStats;
   /** Test1 predictions, original pixels, for later refinement. */
   predictions?: Record<string, number[][]>;
 }
@@ -308,7 +380,7 @@ async function accuracyRowsFor(
     method,
     schedule,
     augmentation: DEFAULT_AUGMENTATION,
-    latentOffset: DEFAULT_LATENT_OFFSET,
+    latentOffset,
     seed,
     regulatorFactory: shapeRegulatorFactory(),
     onProgress: (p: TrainingProgress) => {
@@ -348,6 +420,7 @@ async function accuracyRowsFor(
       predictions: Object.fromEntries(testSamples.map((s, i) => [s.id, predicted[i]!])),
       ...extra,
     };
+    if (args['map-stats']) r.mapStats = mapStats(model, testSamples, predicted, truth);
     rows.push(r);
     process.stderr.write(`${k} ${method}: MRE ${o.mreMm?.toFixed(2)} mm\n`);
   };
@@ -447,11 +520,12 @@ function runChildren(counts: number[]): Promise<AccuracyRow[]> {
   mkdirSync(dir, { recursive: true });
   const passOn = [
     ...['data', 'preset', 'methods', 'epochs', 'test-limit', 'cache', 'seed'],
-    ...['input', 'filters', 'depth', 'lr', 'curve'],
+    ...['input', 'filters', 'depth', 'lr', 'curve', 'latent-offset'],
   ] as const;
   const common = passOn.flatMap((o) => (args[o] === undefined ? [] : [`--${o}`, String(args[o])]));
   if (args.transductive) common.push('--transductive');
   if (args['train-mre']) common.push('--train-mre');
+  if (args['map-stats']) common.push('--map-stats');
   return Promise.all(
     counts.map(
       (k) =>
@@ -486,7 +560,7 @@ function runChildren(counts: number[]): Promise<AccuracyRow[]> {
 function logAccuracy(rows: AccuracyRow[], testCount: number, wallMin: number) {
   const pct = (v: number | undefined) => (v === undefined ? '' : `${(100 * v).toFixed(1)} %`);
   log(
-    `### Accuracy on ISBI 2015 Test1 (${testCount} images), preset ${args.preset}, seed ${seed}${args.transductive ? ', transductive: Test1 images (never their labels) are the unlabelled set when no training image is left' : ''}`,
+    `### Accuracy on ISBI 2015 Test1 (${testCount} images), preset ${args.preset}, seed ${seed}, latent offsets |δ| ~ N(${latentOffset.mean}, ${latentOffset.sd}²)${args.transductive ? ', transductive: Test1 images (never their labels) are the unlabelled set when no training image is left' : ''}`,
   );
   log();
   log(
@@ -505,6 +579,19 @@ function logAccuracy(rows: AccuracyRow[], testCount: number, wallMin: number) {
     log(
       `| ${r.labelled} | ${r.unlabelled} | ${r.method} | ${r.epochs} | ${r.mreMm!.toFixed(2)} | ${r.sdMm!.toFixed(2)} | ${pct(r.sdr![0])} | ${pct(r.sdr![1])} | ${pct(r.sdr![2])} | ${pct(r.sdr![3])} | ${cpu} |`,
     );
+  }
+  if (rows.some((r) => r.mapStats)) {
+    log();
+    log(
+      '| labelled | method | median map spread (mm) | median mass within 2 mm | landmarks > 10 mm off | of those, map maximum also > 10 mm off | their median mass within 2 mm |',
+    );
+    log('| ---: | --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const r of rows.filter((x) => x.mapStats)) {
+      const m = r.mapStats!;
+      log(
+        `| ${r.labelled} | ${r.method} | ${m.medianSpreadMm.toFixed(2)} | ${pct(m.medianConfidence)} | ${m.far} | ${m.farWithWrongMode} | ${m.far ? pct(m.farMedianConfidence) : '–'} |`,
+      );
+    }
   }
   const skipped = rows.reduce((t, r) => t + (r.skippedSteps ?? 0), 0);
   log();
