@@ -8,6 +8,8 @@ set-up (resolution, capacity, budget), not from our tfjs implementation.
 Usage: /usr/bin/python3 bench/torch/unet_accuracy.py '{"cache": ".cache/isbi", "data": "../shared/data/isbi2015",
   "inputShape": [128, 96], "depth": 4, "baseFilters": 8, "labelled": 150, "steps": 1000, "curveEvery": 190,
   "lr": 0.001, "batch": 4, "threads": 1, "seed": 1, "tfjsInit": true, "clipNorm": 1}'
+Optional: "device": "cuda" (a GPU where PyTorch has one; default cpu) and "pack": a folder written by
+bench/torch/pack_inputs.py (the same cached inputs as float16 arrays, to carry them to another machine).
 Prints one JSON line per curve point, then {"final": {...}}: Test1 MRE (mm), SD, SDR 2/2.5/3/4 mm.
 """
 import csv
@@ -47,6 +49,23 @@ def load_sample(cache, image_id, shape):
     return image, box
 
 
+def load_packed(folder, ids, shape, device):
+    """Inputs from pack_inputs.py: every id of `ids` must be in one of the packed sets."""
+    images, boxes = {}, {}
+    for name in ("train", "test1"):
+        base = os.path.join(folder, f"{name}-{shape[0]}x{shape[1]}")
+        if not os.path.exists(base + ".json"):
+            continue
+        meta = json.load(open(base + ".json"))
+        array = np.load(base + ".f16.npy").astype(np.float32)
+        for k, i in enumerate(meta["ids"]):
+            images[i], boxes[i] = array[k], meta["boxes"][k]
+    missing = [i for i in ids if i not in images]
+    if missing:
+        raise SystemExit(f"pack {folder}: no {shape[0]}x{shape[1]} input for images {missing[:5]}")
+    return torch.tensor(np.stack([images[i] for i in ids]))[:, None].to(device), [boxes[i] for i in ids]
+
+
 def to_input(points, box):
     return np.stack([points[:, 0] * box["scaleX"] + box["offsetX"], points[:, 1] * box["scaleY"] + box["offsetY"]], 1)
 
@@ -59,8 +78,8 @@ def integral(heat):
     """Eq. 2 in normalised [0, 1] coordinates (pixel centres at (i + 0.5) / size)."""
     _, _, h, w = heat.shape
     gamma = heat.sum(dim=(2, 3))
-    xs = (torch.arange(w, dtype=heat.dtype) + 0.5) / w
-    ys = (torch.arange(h, dtype=heat.dtype) + 0.5) / h
+    xs = (torch.arange(w, dtype=heat.dtype, device=heat.device) + 0.5) / w
+    ys = (torch.arange(h, dtype=heat.dtype, device=heat.device) + 0.5) / h
     return torch.stack([(heat.sum(dim=2) * xs).sum(dim=2) / gamma, (heat.sum(dim=3) * ys).sum(dim=2) / gamma], 2)
 
 
@@ -73,23 +92,25 @@ def augment(images, targets, rng):
     t = np.stack([(2 * rng.random(b) - 1) * a["translation"] * w, (2 * rng.random(b) - 1) * a["translation"] * h], 1)
     s = np.array([w / 2, h / 2])
     theta = np.zeros((b, 2, 3))
-    moved = targets.clone()
+    moved = targets.clone().cpu()
     for k in range(b):
         c, si = math.cos(angle[k]), math.sin(angle[k])
         r = np.array([[c, -si], [si, c]])
         # output normalised u -> input normalised: S^-1 R^T (S u - t)
         theta[k, :, :2] = np.diag(1 / s) @ r.T @ np.diag(s)
         theta[k, :, 2] = -np.diag(1 / s) @ r.T @ t[k]
-        p = targets[k].numpy() * np.array([w, h])  # input pixels, continuous
+        p = targets[k].cpu().numpy() * np.array([w, h])  # input pixels, continuous
         q = (p - s) @ r.T + s + t[k]
         moved[k] = torch.from_numpy(q / np.array([w, h]))
-    grid = nn.functional.affine_grid(torch.tensor(theta, dtype=torch.float32), images.shape, align_corners=False)
+    dev = images.device
+    grid = nn.functional.affine_grid(torch.tensor(theta, dtype=torch.float32, device=dev), images.shape,
+                                     align_corners=False)
     out = nn.functional.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
-    gain = torch.tensor(1 + (2 * rng.random(b) - 1) * a["intensityJitter"], dtype=torch.float32).view(b, 1, 1, 1)
-    offset = torch.tensor((2 * rng.random(b) - 1) * a["intensityJitter"], dtype=torch.float32).view(b, 1, 1, 1)
-    noise = torch.tensor(rng.random(b) * a["noiseSd"], dtype=torch.float32).view(b, 1, 1, 1)
-    out = out * gain + offset + torch.randn_like(out) * noise
-    return out.clamp(0, 1), moved
+    gain = torch.tensor(1 + (2 * rng.random(b) - 1) * a["intensityJitter"], dtype=torch.float32, device=dev)
+    offset = torch.tensor((2 * rng.random(b) - 1) * a["intensityJitter"], dtype=torch.float32, device=dev)
+    noise = torch.tensor(rng.random(b) * a["noiseSd"], dtype=torch.float32, device=dev)
+    out = out * gain.view(b, 1, 1, 1) + offset.view(b, 1, 1, 1) + torch.randn_like(out) * noise.view(b, 1, 1, 1)
+    return out.clamp(0, 1), moved.to(dev)
 
 
 def match_tfjs_init(net, seed):
@@ -109,7 +130,7 @@ def match_tfjs_init(net, seed):
 def evaluate(net, images, boxes, truth):
     net.eval()
     with torch.no_grad():
-        coords = torch.cat([integral(net(images[i:i + 16])) for i in range(0, len(images), 16)]).numpy()
+        coords = torch.cat([integral(net(images[i:i + 16])) for i in range(0, len(images), 16)]).cpu().numpy()
     net.train()
     h, w = images.shape[2:]
     errors = []
@@ -131,20 +152,25 @@ def main():
     train_ids = load_ids(os.path.join(cfg["data"], "train.txt"))[: cfg["labelled"]]
     test_ids = load_ids(os.path.join(cfg["data"], "test1.txt"))
 
+    device = torch.device(cfg.get("device", "cpu"))
+
     def load(ids):
+        if cfg.get("pack"):
+            return load_packed(cfg["pack"], ids, shape, device)
         pairs = [load_sample(cfg["cache"], i, shape) for i in ids]
-        return torch.tensor(np.stack([p[0] for p in pairs]))[:, None], [p[1] for p in pairs]
+        return torch.tensor(np.stack([p[0] for p in pairs]))[:, None].to(device), [p[1] for p in pairs]
 
     train_images, train_boxes = load(train_ids)
     train_targets = torch.tensor(
         np.stack([to_input(table[i], b) / np.array([shape[1], shape[0]]) for i, b in zip(train_ids, train_boxes)]),
-        dtype=torch.float32)
+        dtype=torch.float32).to(device)
     test_images, test_boxes = load(test_ids)
     test_truth = [table[i] for i in test_ids]
 
     net = UNet(cfg["depth"], cfg["baseFilters"], 19)
     if cfg.get("tfjsInit", True):
         match_tfjs_init(net, cfg.get("seed", 1))
+    net.to(device)
     opt = torch.optim.Adam(net.parameters(), lr=cfg.get("lr", 1e-3))
     batch, every = cfg.get("batch", 4), cfg.get("curveEvery", 0)
     order, cursor, started = rng.permutation(len(train_ids)), 0, time.time()
@@ -167,6 +193,7 @@ def main():
     final = evaluate(net, test_images, test_boxes, test_truth)
     seen = evaluate(net, train_images, train_boxes, [table[i] for i in train_ids])
     print(json.dumps({"final": final, "labelledMreMm": seen["mreMm"], "torch": torch.__version__,
+                      "device": str(device), "steps": cfg["steps"],
                       "minutes": (time.time() - started) / 60}))
 
 
