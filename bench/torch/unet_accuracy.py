@@ -127,19 +127,37 @@ def match_tfjs_init(net, seed):
     nn.init.constant_(net.head.bias, -4.0)
 
 
+def spread(heat):
+    """RMS distance (input pixels) of each normalised map H/γ from its mean, [B, n]: the spread that
+    heatmapConfidence.ts computes for the viewer and bench:isbi --map-stats prints."""
+    _, _, h, w = heat.shape
+    p = heat / heat.sum(dim=(2, 3), keepdim=True)
+    xs = torch.arange(w, dtype=heat.dtype, device=heat.device) + 0.5
+    ys = torch.arange(h, dtype=heat.dtype, device=heat.device) + 0.5
+    mx = (p.sum(dim=2) * xs).sum(dim=2)
+    my = (p.sum(dim=3) * ys).sum(dim=2)
+    d2 = (xs.view(1, 1, 1, w) - mx[..., None, None]) ** 2 + (ys.view(1, 1, h, 1) - my[..., None, None]) ** 2
+    return (p * d2).sum(dim=(2, 3)).sqrt()
+
+
 def evaluate(net, images, boxes, truth):
     net.eval()
     with torch.no_grad():
-        coords = torch.cat([integral(net(images[i:i + 16])) for i in range(0, len(images), 16)]).cpu().numpy()
+        heats = [net(images[i:i + 16]) for i in range(0, len(images), 16)]
+        coords = torch.cat([integral(m) for m in heats]).cpu().numpy()
+        spreads_px = torch.cat([spread(m) for m in heats]).cpu().numpy()
     net.train()
     h, w = images.shape[2:]
+    # input pixels -> mm: the letterbox keeps the aspect, so one scale per image
+    spreads = np.concatenate([spreads_px[k] * SPACING_MM / box["scaleX"] for k, box in enumerate(boxes)])
     errors = []
     for k, box in enumerate(boxes):
         predicted = to_original(coords[k] * np.array([w, h]), box)
         errors.append(np.linalg.norm(predicted - truth[k], axis=1) * SPACING_MM)
     e = np.concatenate(errors)
     return {"mreMm": float(e.mean()), "sdMm": float(e.std(ddof=1)),
-            "sdr": [float((e <= r).mean()) for r in (2, 2.5, 3, 4)], "medianMm": float(np.median(e))}
+            "sdr": [float((e <= r).mean()) for r in (2, 2.5, 3, 4)], "medianMm": float(np.median(e)),
+            "medianSpreadMm": float(np.median(spreads))}
 
 
 def main():
@@ -189,6 +207,7 @@ def main():
         if every and step % every == 0:
             point = evaluate(net, test_images, test_boxes, test_truth)
             print(json.dumps({"step": step, "loss": float(loss), "testMreMm": point["mreMm"],
+                              "medianMm": point["medianMm"], "medianSpreadMm": point["medianSpreadMm"],
                               "minutes": (time.time() - started) / 60}), flush=True)
     final = evaluate(net, test_images, test_boxes, test_truth)
     seen = evaluate(net, train_images, train_boxes, [table[i] for i in train_ids])
