@@ -13,6 +13,7 @@ bench/torch/pack_inputs.py (the same cached inputs as float16 arrays, to carry t
 Prints one JSON line per curve point, then {"final": {...}}: Test1 MRE (mm), SD, SDR 2/2.5/3/4 mm.
 """
 import csv
+import functools
 import json
 import math
 import os
@@ -49,17 +50,25 @@ def load_sample(cache, image_id, shape):
     return image, box
 
 
-def load_packed(folder, ids, shape, device):
-    """Inputs from pack_inputs.py: every id of `ids` must be in one of the packed sets."""
+@functools.lru_cache(maxsize=None)
+def read_packs(folder, shape):
+    """Every packed input of one size, by id: read once, however many id lists ask for them."""
     images, boxes = {}, {}
     for name in ("train", "test1"):
         base = os.path.join(folder, f"{name}-{shape[0]}x{shape[1]}")
         if not os.path.exists(base + ".json"):
             continue
-        meta = json.load(open(base + ".json"))
+        with open(base + ".json") as f:
+            meta = json.load(f)
         array = np.load(base + ".f16.npy").astype(np.float32)
         for k, i in enumerate(meta["ids"]):
             images[i], boxes[i] = array[k], meta["boxes"][k]
+    return images, boxes
+
+
+def load_packed(folder, ids, shape, device):
+    """Inputs from pack_inputs.py: every id of `ids` must be in one of the packed sets."""
+    images, boxes = read_packs(folder, tuple(shape))
     missing = [i for i in ids if i not in images]
     if missing:
         raise SystemExit(f"pack {folder}: no {shape[0]}x{shape[1]} input for images {missing[:5]}")
@@ -127,15 +136,15 @@ def match_tfjs_init(net, seed):
     nn.init.constant_(net.head.bias, -4.0)
 
 
-def spread(heat):
-    """RMS distance (input pixels) of each normalised map H/γ from its mean, [B, n]: the spread that
-    heatmapConfidence.ts computes for the viewer and bench:isbi --map-stats prints."""
+def spread(heat, mean):
+    """RMS distance (input pixels) of each normalised map H/γ from its mean `mean` (integral(heat),
+    normalised [B, n, 2]), [B, n]: the spread that heatmapConfidence.ts computes for the viewer and
+    bench:isbi --map-stats prints."""
     _, _, h, w = heat.shape
     p = heat / heat.sum(dim=(2, 3), keepdim=True)
     xs = torch.arange(w, dtype=heat.dtype, device=heat.device) + 0.5
     ys = torch.arange(h, dtype=heat.dtype, device=heat.device) + 0.5
-    mx = (p.sum(dim=2) * xs).sum(dim=2)
-    my = (p.sum(dim=3) * ys).sum(dim=2)
+    mx, my = mean[..., 0] * w, mean[..., 1] * h
     d2 = (xs.view(1, 1, 1, w) - mx[..., None, None]) ** 2 + (ys.view(1, 1, h, 1) - my[..., None, None]) ** 2
     return (p * d2).sum(dim=(2, 3)).sqrt()
 
@@ -143,9 +152,13 @@ def spread(heat):
 def evaluate(net, images, boxes, truth):
     net.eval()
     with torch.no_grad():
-        heats = [net(images[i:i + 16]) for i in range(0, len(images), 16)]
-        coords = torch.cat([integral(m) for m in heats]).cpu().numpy()
-        spreads_px = torch.cat([spread(m) for m in heats]).cpu().numpy()
+        means, spreads_px = [], []
+        for i in range(0, len(images), 16):
+            heat = net(images[i:i + 16])
+            means.append(integral(heat))
+            spreads_px.append(spread(heat, means[-1]))
+        coords = torch.cat(means).cpu().numpy()
+        spreads_px = torch.cat(spreads_px).cpu().numpy()
     net.train()
     h, w = images.shape[2:]
     # input pixels -> mm: the letterbox keeps the aspect, so one scale per image
