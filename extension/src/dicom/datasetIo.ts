@@ -4,7 +4,8 @@
  */
 import dcmjs from 'dcmjs';
 
-const { DicomMessage, DicomDict, DicomMetaDictionary } = dcmjs.data;
+const { DicomMessage, DicomDict, DicomMetaDictionary, ValueRepresentation } = dcmjs.data;
+const DECIMAL_STRING = ValueRepresentation.createByTypeString('DS');
 
 /** A naturalized DICOM dataset: keyword -> value (dcmjs convention). */
 export type NaturalDataset = Record<string, unknown>;
@@ -113,8 +114,36 @@ export function writePart10(
     ImplementationVersionName: 'LANDMARKS_0_1',
   };
   const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
-  dict.dict = DicomMetaDictionary.denaturalizeDataset(body);
+  dict.dict = DicomMetaDictionary.denaturalizeDataset(withDecimalStrings(body));
   return dict.write();
+}
+
+/**
+ * Copy of a naturalized dataset (sequences included) whose DS numbers are already strings of at most
+ * 16 characters. dcmjs 0.51's denaturalizeDataset turns a number into `String(n)` and then cuts it to
+ * 16 characters, so 1.35921170887877e-5 would be stored as "1.35921170887877" (10⁵ times too large);
+ * its DS representation's own formatter (`convertToString`, used here) keeps the exponent.
+ */
+function withDecimalStrings(dataset: NaturalDataset): NaturalDataset {
+  const out: NaturalDataset = {};
+  for (const [keyword, value] of Object.entries(dataset)) {
+    out[keyword] = withDecimalStringValue(keyword, value);
+  }
+  return out;
+}
+
+function withDecimalStringValue(keyword: string, value: unknown): unknown {
+  const isItem = (v: unknown): v is NaturalDataset =>
+    typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer);
+  if (DicomMetaDictionary.nameMap[keyword]?.vr === 'DS') {
+    const format = (v: unknown) => (typeof v === 'number' ? DECIMAL_STRING.convertToString(v) : v);
+    return Array.isArray(value) ? value.map(format) : format(value);
+  }
+  if (Array.isArray(value) && value.every(isItem)) return value.map(withDecimalStrings);
+  if (isItem(value) && !Array.isArray(value) && keyword !== '_vrMap') {
+    return withDecimalStrings(value);
+  }
+  return value;
 }
 
 /** dcmjs wraps single-item sequences inconsistently; always get an array. */

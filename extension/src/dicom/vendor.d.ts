@@ -12,9 +12,13 @@ declare module 'dcmjs' {
       readFile(buffer: ArrayBuffer, options?: Record<string, unknown>): DicomDictInstance;
     };
     DicomDict: new (meta: Dataset) => DicomDictInstance;
+    ValueRepresentation: {
+      createByTypeString(vr: string): { convertToString(value: number): string };
+    };
     DicomMetaDictionary: {
       naturalizeDataset(dataset: Dataset): Dataset;
       denaturalizeDataset(dataset: Dataset): Dataset;
+      nameMap: Record<string, { vr: string } | undefined>;
       uid(): string;
       date(): string;
       time(): string;

@@ -131,6 +131,30 @@ describe('landmark SR: X_β, deviation, confidence, Mahalanobis', () => {
     back.adjustedPosition!.forEach((v, k) => expect(v).toBeCloseTo([-10.5, 31.25, 9][k], 4));
   });
 
+  it('keeps small and long values (DS, 16 characters) to their relative precision', () => {
+    // dcmjs cuts String(1.35921170887877e-5) to "1.35921170887877" unless the value is formatted as DS
+    // first (a CI run read a confidence of 1.359 back from the PACS this way).
+    const values = { confidence: 1.35921170887877e-5, deviationMm: 2.000000000000001e-7 };
+    const tiny = {
+      ...set2d,
+      mahalanobis: 123456.78901234567,
+      landmarks: [
+        {
+          name: 'Sella',
+          position: [1, 2],
+          adjustedPosition: [1, 2],
+          status: 'pseudo-label' as const,
+          ...values,
+        },
+      ],
+    };
+    const back = readLandmarkSr(readPart10(writeLandmarkSr(tiny, options), 'test')).set;
+    const relative = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+    expect(relative(back.landmarks[0]!.confidence!, values.confidence)).toBeLessThan(1e-9);
+    expect(relative(back.landmarks[0]!.deviationMm!, values.deviationMm)).toBeLessThan(1e-9);
+    expect(relative(back.mahalanobis!, 123456.78901234567)).toBeLessThan(1e-12);
+  });
+
   it('refuses X_β without a deviation, a NaN X_β, confidence or Mahalanobis distance', () => {
     const withLandmark = (extra: object): LandmarkSet => ({
       ...set2d,
