@@ -129,8 +129,9 @@ function modelValues(
     const point = asArray(adjusted.GraphicData as number | number[]).map(Number);
     if (point.length > 0 && point.every(Number.isFinite)) out.adjustedPosition = point;
   }
+  // A confidence outside [0, 1] is not one (an SR from a buggy writer); it is left out, not shown.
   const confidence = numValue(find(group, CODES.confidence));
-  if (confidence !== undefined) out.confidence = confidence;
+  if (confidence !== undefined && confidence >= 0 && confidence <= 1) out.confidence = confidence;
   return out;
 }
 

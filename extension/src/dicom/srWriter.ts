@@ -92,6 +92,9 @@ function checkLandmark(set: LandmarkSet, landmark: Landmark): void {
   if (landmark.confidence !== undefined && !Number.isFinite(landmark.confidence)) {
     fail('confidence is not finite');
   }
+  if (landmark.confidence !== undefined && (landmark.confidence < 0 || landmark.confidence > 1)) {
+    fail(`confidence ${landmark.confidence} is outside [0, 1]`);
+  }
 }
 
 /** A POINT in the set's frame: SCOORD selected from the image (2D) or SCOORD3D in the FoR (3D). */

@@ -169,9 +169,23 @@ describe('landmark SR: X_β, deviation, confidence, Mahalanobis', () => {
     expect(() => writeLandmarkSr(withLandmark({ confidence: Number.NaN }), options)).toThrow(
       /confidence is not finite/,
     );
+    expect(() => writeLandmarkSr(withLandmark({ confidence: 1.25 }), options)).toThrow(
+      /landmark "Sella": confidence 1.25 is outside \[0, 1\]/,
+    );
     expect(() => writeLandmarkSr({ ...set2d, mahalanobis: Infinity }, options)).toThrow(
       /Mahalanobis distance is not finite/,
     );
+  });
+
+  it('leaves out a confidence outside [0, 1] when reading (as a buggy writer stored 1.359e-5)', () => {
+    const ds = readPart10(writeLandmarkSr(set2d, options), 'test');
+    const group = children(named(ds, CODES.imagingMeasurements)!)[0]!;
+    const item = named(group, CODES.confidence)!;
+    first(item.MeasuredValueSequence).NumericValue = 1.35921170887877;
+    const [sella] = readLandmarkSr(ds).set.landmarks;
+    expect(sella!.name).toBe('Sella');
+    expect(sella!.confidence).toBeUndefined();
+    expect(sella!.deviationMm).toBeCloseTo(0.5, 9);
   });
 
   it('still reads an SR written before these values existed (writer of db04baf)', () => {
