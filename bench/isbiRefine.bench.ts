@@ -15,7 +15,7 @@
  *   --methods supervised,naive --steps <n> --passes <p> --max-steps <n> --mm-per-pixel <mm>
  *   --offset-sd <mm> --offset-tail-sd <mm> --offset-tail-fraction <f> --filters <n> --lr <Adam rate>
  *   --stage2-mm <mm> --stage2-offset-sd <mm> --seed <n> --predictions <json> --cache <dir>
- *   --out <file.md> --train-only
+ *   --out <file.md> --train-only --dump <json> (coarse and ungated refined Test1 points per row)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -55,6 +55,7 @@ const { values: args } = parseArgs({
     cache: { type: 'string', default: '.cache/isbi' },
     out: { type: 'string', default: 'artifacts/isbi-refined.md' },
     'train-only': { type: 'boolean', default: false },
+    dump: { type: 'string' },
   },
 });
 const presetName = args.preset as 'quick' | 'paper';
@@ -194,6 +195,7 @@ async function refinedTable(counts: number[], cpuMin: Map<string, number | undef
   );
   log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const notes: string[] = [];
+  const dumped: object[] = [];
   for (const k of counts) {
     const refiners = await Promise.all(stages.map((p) => loadRefinerModel(k, p)));
     refiners.forEach((r, s) =>
@@ -217,6 +219,7 @@ async function refinedTable(counts: number[], cpuMin: Map<string, number | undef
             : await cascade(refiners, coarse, id, true),
         );
       }
+      dumped.push({ ...row, refined: Object.fromEntries(plain) });
       const c = metrics(new Map(Object.entries(row.predictions!)));
       const r = metrics(plain);
       const o = metrics(gated);
@@ -228,6 +231,7 @@ async function refinedTable(counts: number[], cpuMin: Map<string, number | undef
   }
   log();
   notes.forEach((n) => log(`- ${n}`));
+  if (args.dump) writeFileSync(args.dump, JSON.stringify(dumped));
 }
 
 await setupNodeBackend('wasm');
