@@ -140,10 +140,7 @@ function withDecimalStringValue(keyword: string, value: unknown): unknown {
     return Array.isArray(value) ? value.map(format) : format(value);
   }
   if (Array.isArray(value) && value.every(isItem)) return value.map(withDecimalStrings);
-  if (isItem(value) && !Array.isArray(value) && keyword !== '_vrMap') {
-    return withDecimalStrings(value);
-  }
-  return value;
+  return isItem(value) && !Array.isArray(value) ? withDecimalStrings(value) : value;
 }
 
 /** dcmjs wraps single-item sequences inconsistently; always get an array. */

@@ -89,12 +89,8 @@ function checkLandmark(set: LandmarkSet, landmark: Landmark): void {
     }
     if (landmark.deviationMm === undefined) fail('a shape-adjusted position needs its deviation');
   }
-  if (landmark.confidence !== undefined && !Number.isFinite(landmark.confidence)) {
-    fail('confidence is not finite');
-  }
-  if (landmark.confidence !== undefined && (landmark.confidence < 0 || landmark.confidence > 1)) {
-    fail(`confidence ${landmark.confidence} is outside [0, 1]`);
-  }
+  const c = landmark.confidence;
+  if (c !== undefined && !(c >= 0 && c <= 1)) fail(`confidence ${c} is not in [0, 1]`);
 }
 
 /** A POINT in the set's frame: SCOORD selected from the image (2D) or SCOORD3D in the FoR (3D). */

@@ -167,10 +167,10 @@ describe('landmark SR: X_β, deviation, confidence, Mahalanobis', () => {
       writeLandmarkSr(withLandmark({ adjustedPosition: [Number.NaN, 2], deviationMm: 1 }), options),
     ).toThrow(/shape-adjusted position is not 2 finite numbers/);
     expect(() => writeLandmarkSr(withLandmark({ confidence: Number.NaN }), options)).toThrow(
-      /confidence is not finite/,
+      /confidence NaN is not in \[0, 1\]/,
     );
     expect(() => writeLandmarkSr(withLandmark({ confidence: 1.25 }), options)).toThrow(
-      /landmark "Sella": confidence 1.25 is outside \[0, 1\]/,
+      /landmark "Sella": confidence 1.25 is not in \[0, 1\]/,
     );
     expect(() => writeLandmarkSr({ ...set2d, mahalanobis: Infinity }, options)).toThrow(
       /Mahalanobis distance is not finite/,
