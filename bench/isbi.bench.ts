@@ -12,7 +12,7 @@
  * ratios against 1 thread, as tfjs wasm runs here).
  *
  * Options: --data <isbi dir> (default ../shared/data/isbi2015) --preset quick|paper --methods a,b
- *   --labelled 20,150 --epochs <scale> --test-limit <n> --speed-only --accuracy-only --backends wasm,cpu
+ *   --labelled 20,150 --epochs <scale> --pretrain-epochs <scale> (pre-training only; default --epochs) --test-limit <n> --speed-only --accuracy-only --backends wasm,cpu
  *   --speed-reps <n> --cpu-reps <n> --transductive --cache <dir> (default .cache/isbi) --out <file.md>
  *   --jobs <n> (default 2: each labelled count in its own process, one wasm thread each)
  * Pre-training is shared: the supervised row is the pre-trained network and the four semi-supervised
@@ -53,6 +53,7 @@ const { values: args } = parseArgs({
     methods: { type: 'string', default: METHODS.join(',') },
     labelled: { type: 'string', default: '20,150' },
     epochs: { type: 'string' },
+    'pretrain-epochs': { type: 'string' },
     'test-limit': { type: 'string' },
     'speed-only': { type: 'boolean', default: false },
     'accuracy-only': { type: 'boolean', default: false },
@@ -363,19 +364,21 @@ async function accuracyRowsFor(
   if (unlabelled.length === 0 && args.transductive)
     unlabelled = testSamples.map(({ landmarks: _drop, ...s }) => s);
   const scale = args.epochs === undefined ? 1 : Number(args.epochs);
+  const pretrainScale =
+    args['pretrain-epochs'] === undefined ? scale : Number(args['pretrain-epochs']);
   const budget = preset.schedule.stageSteps;
   const schedule = {
     ...preset.schedule,
     ...(budget
       ? {
           stageSteps: {
-            pretrain: Math.round(budget.pretrain * scale),
+            pretrain: Math.round(budget.pretrain * pretrainScale),
             selftrain: Math.round(budget.selftrain * scale),
             finetune: Math.round(budget.finetune * scale),
           },
         }
       : {}),
-    pretrainEpochs: Math.max(1, Math.round(preset.schedule.pretrainEpochs * scale)),
+    pretrainEpochs: Math.max(1, Math.round(preset.schedule.pretrainEpochs * pretrainScale)),
     selfTrainEpochs: Math.max(1, Math.round(preset.schedule.selfTrainEpochs * scale)),
     finetuneEpochs: Math.max(1, Math.round(preset.schedule.finetuneEpochs * scale)),
   };
@@ -523,7 +526,7 @@ function runChildren(counts: number[]): Promise<AccuracyRow[]> {
   const dir = path.join(args.cache!, 'rows');
   mkdirSync(dir, { recursive: true });
   const passOn = [
-    ...['data', 'preset', 'methods', 'epochs', 'test-limit', 'cache', 'seed'],
+    ...['data', 'preset', 'methods', 'epochs', 'pretrain-epochs', 'test-limit', 'cache', 'seed'],
     ...['input', 'filters', 'depth', 'lr', 'curve', 'latent-offset'],
   ] as const;
   const common = passOn.flatMap((o) => (args[o] === undefined ? [] : [`--${o}`, String(args[o])]));
