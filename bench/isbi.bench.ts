@@ -12,7 +12,8 @@
  * ratios against 1 thread, as tfjs wasm runs here).
  *
  * Options: --data <isbi dir> (default ../shared/data/isbi2015) --preset quick|paper --methods a,b
- *   --labelled 20,150 --epochs <scale> --pretrain-epochs <scale> (pre-training only; default --epochs) --test-limit <n> --speed-only --accuracy-only --backends wasm,cpu
+ *   --labelled 20,150 --epochs <scale> --pretrain-epochs <scale> (pre-training only; default --epochs)
+ *   --test-limit <n> --speed-only --accuracy-only --backends wasm,cpu
  *   --speed-reps <n> --cpu-reps <n> --transductive --cache <dir> (default .cache/isbi) --out <file.md>
  *   --jobs <n> (default 2: each labelled count in its own process, one wasm thread each)
  * Pre-training is shared: the supervised row is the pre-trained network and the four semi-supervised
