@@ -149,6 +149,7 @@ export default async function trainLandmarkModel(
     rng,
     augmentation: options.augmentation,
     latentOffset: options.latentOffset,
+    heatmapTarget: options.schedule.heatmapTarget,
     clipNorm: options.schedule.clipNorm,
     onSkippedStep: () => {
       state.skippedSteps = (state.skippedSteps ?? 0) + 1;

@@ -1,7 +1,8 @@
 /**
  * One optimiser step on a batch of images ([H, W] inputs, n × 2 landmarks) or volumes ([D, H, W]
- * inputs, n × 3 landmarks): augment, forward, integral coordinates, per-sample loss choice (L1 or
- * Region Attention), Adam update. The forward and backward passes run inside tf.tidy; the loss (and,
+ * inputs, n × 3 landmarks): augment, forward, per-sample loss choice (a fixed target: the heatmap L1
+ * to a Gaussian at the label, plus optionally L1 on the integral coordinates; or Region Attention),
+ * Adam update. The forward and backward passes run inside tf.tidy; the loss (and,
  * with clipping, the gradient norm) is read with `await data()`, never `dataSync()`, so that the
  * browser worker's WebGPU backend never takes its slow, fragile synchronous read-back path.
  */
@@ -10,11 +11,13 @@ import augmentBatch, { type AugmentationOptions } from '../data/augmentBatch.ts'
 import augmentVolumeBatch from '../data/augmentVolumeBatch.ts';
 import type { Random } from '../data/createRandom.ts';
 import integralCoordinates from '../heatmap/integralCoordinates.ts';
+import heatmapLoss from '../losses/heatmapLoss.ts';
 import l1CoordinateLoss from '../losses/l1CoordinateLoss.ts';
 import regionAttentionLoss from '../losses/regionAttentionLoss.ts';
 import sampleLatentOffsets from '../losses/sampleLatentOffsets.ts';
 import applyClippedGradients from '../tf/applyClippedGradients.ts';
 import withHeatmapLogits from '../models/heatmapLogits.ts';
+import type { HeatmapTarget } from './types.ts';
 
 /**
  * One batch entry: image or volume (input intensities), target landmarks (input pixels/voxels, (x, y) or
@@ -35,6 +38,8 @@ export interface StepContext {
   rng: Random;
   augmentation: AugmentationOptions;
   latentOffset: { mean: number; sd: number };
+  /** Loss of the fixed-target samples (see Schedule.heatmapTarget); undefined: integral L1 only. */
+  heatmapTarget?: HeatmapTarget;
   /** Gradients are rescaled so that their global L2 norm is at most this (undefined: no clipping). */
   clipNorm?: number;
   /** Called when a step is skipped because its gradient was not finite (only with clipNorm). */
@@ -56,6 +61,26 @@ function augmented(ctx: StepContext, batch: readonly BatchItem[]) {
     batch.map((b) => tf.tensor3d(b.image, [height, width, 1])),
   ) as tf.Tensor4D;
   return augmentBatch(images, landmarks, ctx.rng, ctx.augmentation);
+}
+
+/**
+ * The "hard constraint" of §3.2 on labels and unregulated or L1 pseudo labels: the heatmap L1 to a
+ * Gaussian at the label plus `coordinateWeight` × L1 on the integral coordinates, or (no heatmapTarget,
+ * models trained before the heatmap loss) the integral L1 alone.
+ */
+function fixedTargetLoss(
+  ctx: StepContext,
+  heat: tf.Tensor,
+  target: tf.Tensor3D,
+  mask: tf.Tensor2D,
+): tf.Scalar {
+  const fromLogits = withHeatmapLogits(ctx.model).fromLogits;
+  const coordinateLoss = () =>
+    l1CoordinateLoss(integralCoordinates(heat, { fromLogits }), target, mask);
+  const spec = ctx.heatmapTarget;
+  if (spec === undefined) return coordinateLoss();
+  const maps = heatmapLoss(heat, target, mask, { sigma: spec.sigma, fromLogits });
+  return spec.coordinateWeight > 0 ? maps.add(coordinateLoss().mul(spec.coordinateWeight)) : maps;
 }
 
 /** What the tidy part of a step keeps: the loss, and the gradients when they are clipped before use. */
@@ -83,11 +108,11 @@ export default async function trainStep(
           m && b.regionAttention === ra && Number.isFinite(aug.landmarks[i]![l]![0]!) ? 1 : 0,
         ),
       );
-    const [l1Rows, raRows] = [maskOf(false), maskOf(true)];
+    const [fixedRows, raRows] = [maskOf(false), maskOf(true)];
     const count = (rows: number[][]) => rows.flat().reduce((p, v) => p + v, 0);
-    const [nL1, nRa] = [count(l1Rows), count(raRows)];
-    if (nL1 + nRa === 0) return undefined; // nothing to learn from in this batch
-    const [l1Mask, raMask] = [tf.tensor2d(l1Rows), tf.tensor2d(raRows)];
+    const [nFixed, nRa] = [count(fixedRows), count(raRows)];
+    if (nFixed + nRa === 0) return undefined; // nothing to learn from in this batch
+    const [fixedMask, raMask] = [tf.tensor2d(fixedRows), tf.tensor2d(raRows)];
     const deltas = tf.tensor2d(
       sampleLatentOffsets(ctx.rng, batch.length, n, ctx.latentOffset.mean, ctx.latentOffset.sd),
     );
@@ -96,13 +121,10 @@ export default async function trainStep(
     const lossFn = () => {
       const heat = network.model.apply(aug.images, { training: true }) as tf.Tensor;
       let total = tf.scalar(0);
-      if (nL1 > 0) {
-        const coords = integralCoordinates(heat, from);
-        total = total.add(l1CoordinateLoss(coords, target, l1Mask).mul(nL1));
-      }
+      if (nFixed > 0) total = total.add(fixedTargetLoss(ctx, heat, target, fixedMask).mul(nFixed));
       if (nRa > 0)
         total = total.add(regionAttentionLoss(heat, target, deltas, raMask, from).mul(nRa));
-      return total.div(Math.max(nL1 + nRa, 1)) as tf.Scalar;
+      return total.div(Math.max(nFixed + nRa, 1)) as tf.Scalar;
     };
     if (ctx.clipNorm === undefined)
       return { loss: ctx.optimizer.minimize(lossFn, true) as tf.Scalar };

@@ -16,7 +16,17 @@ export const METHODS: readonly Method[] = ['supervised', 'naive', 'no-sr', 'no-r
 export type Stage = 'pretrain' | 'selftrain' | 'finetune';
 export const STAGES: readonly Stage[] = ['pretrain', 'selftrain', 'finetune'];
 
-/** Epoch counts and optimiser settings. */
+/**
+ * The loss on samples with a fixed target (labels; pseudo labels of `naive` and `no-ral`): the heatmap
+ * L1 between H/γ and a normalised Gaussian of `sigma` network cells at the label (losses/heatmapLoss.ts),
+ * plus `coordinateWeight` × the L1 on the integral coordinates (Eq. 1).
+ */
+export interface HeatmapTarget {
+  sigma: number;
+  coordinateWeight: number;
+}
+
+/** Epoch counts, optimiser and loss settings. */
 export interface Schedule {
   pretrainEpochs: number;
   selfTrainEpochs: number;
@@ -28,6 +38,11 @@ export interface Schedule {
   pseudoLabelInterval: number;
   /** Validation MRE is measured every this many epochs (and at the end of every stage). */
   validateEvery: number;
+  /**
+   * Loss of the fixed-target samples. Undefined: L1 on the integral coordinates alone (how models were
+   * trained before the heatmap loss; it leaves the maps flat).
+   */
+  heatmapTarget?: HeatmapTarget;
   /** Global gradient-norm clipping (see trainStep.ts); undefined disables it. */
   clipNorm?: number;
   /**
