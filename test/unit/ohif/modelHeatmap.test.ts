@@ -8,7 +8,7 @@ import computeLetterbox, {
   toInputPixels,
 } from '../../../extension/src/core/data/computeLetterbox.ts';
 import type { LandmarkSrInfo } from '../../../extension/src/dicom/srReader.ts';
-import heatmapConfidence from '../../../extension/src/ohif/services/heatmapConfidence.ts';
+import heatmapConfidence from '../../../extension/src/core/heatmap/heatmapConfidence.ts';
 import heatmapImageRect from '../../../extension/src/ohif/services/heatmapImageRect.ts';
 import heatmapOverlayMap from '../../../extension/src/ohif/services/heatmapOverlayMap.ts';
 import type { ModelInfo } from '../../../extension/src/ohif/services/modelBundle.ts';

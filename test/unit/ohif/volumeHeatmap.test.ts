@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import computeVolumeLetterbox from '../../../extension/src/core/data/computeVolumeLetterbox.ts';
 import { toOriginalPixels } from '../../../extension/src/core/data/computeLetterbox.ts';
 import type { VolumeLetterbox } from '../../../extension/src/core/data/types.ts';
-import heatmapConfidence from '../../../extension/src/ohif/services/heatmapConfidence.ts';
+import heatmapConfidence from '../../../extension/src/core/heatmap/heatmapConfidence.ts';
 import heatmapOverlayMap from '../../../extension/src/ohif/services/heatmapOverlayMap.ts';
 import heatmapRgba, { ALPHA, FLOOR } from '../../../extension/src/ohif/services/heatmapRgba.ts';
 import {

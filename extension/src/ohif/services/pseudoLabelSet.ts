@@ -3,7 +3,7 @@ import type { PseudoLabelResult } from '../worker/protocol.ts';
 
 /**
  * The worker's result; `confidence` is optional, one per landmark in [0, 1], either a number or the
- * heatmap's `{ confidence }` (services/heatmapConfidence.ts).
+ * heatmap's `{ confidence }` (core/heatmap/heatmapConfidence.ts).
  */
 type Result = Omit<PseudoLabelResult, 'confidence'> & {
   confidence?: ReadonlyArray<number | { confidence: number }>;

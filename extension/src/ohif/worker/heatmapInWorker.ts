@@ -4,7 +4,7 @@
  * the image's pixels, and the per-landmark confidence.
  */
 import prepareSample from '../../core/data/prepareSample.ts';
-import heatmapConfidence from '../services/heatmapConfidence.ts';
+import heatmapConfidence from '../../core/heatmap/heatmapConfidence.ts';
 import heatmapOverlayMap from '../services/heatmapOverlayMap.ts';
 import { inferenceBackend, type Post } from './backend.ts';
 import { loadCurrentNetwork } from './browserModelStore.ts';

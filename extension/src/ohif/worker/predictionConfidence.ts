@@ -1,4 +1,4 @@
-import heatmapConfidence from '../services/heatmapConfidence.ts';
+import heatmapConfidence from '../../core/heatmap/heatmapConfidence.ts';
 import type { Prediction } from './predictHeatmaps.ts';
 import type { PseudoLabelResult } from './protocol.ts';
 

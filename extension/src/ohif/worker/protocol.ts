@@ -7,7 +7,7 @@
 import type { Letterbox } from '../../core/data/types.ts';
 import type { BrowserBackend } from '../../core/tf/selectBrowserBackend.ts';
 import type { Stage, TrainingProgress } from '../../core/selfTraining/types.ts';
-import type { LandmarkConfidence } from '../services/heatmapConfidence.ts';
+import type { LandmarkConfidence } from '../../core/heatmap/heatmapConfidence.ts';
 import type { Affine3 } from '../services/volumeHeatmapGrid.ts';
 import type { GridBox } from '../services/volumeHeatmapPlane.ts';
 import type { ModelInfo, ModelSource } from '../services/modelBundle.ts';

@@ -7,7 +7,7 @@
  */
 import prepareVolumeSample from '../../core/data/prepareVolumeSample.ts';
 import type { VolumeLetterbox } from '../../core/data/types.ts';
-import heatmapConfidence from '../services/heatmapConfidence.ts';
+import heatmapConfidence from '../../core/heatmap/heatmapConfidence.ts';
 import heatmapOverlayMap, { type CellRegion } from '../services/heatmapOverlayMap.ts';
 import { applyAffine, gridToPatient, patientToGrid } from '../services/volumeHeatmapGrid.ts';
 import { peakCell } from '../services/volumeHeatmapPlane.ts';
