@@ -16,6 +16,8 @@
  *   --test-limit <n> --speed-only --accuracy-only --backends wasm,cpu
  *   --speed-reps <n> --cpu-reps <n> --transductive --cache <dir> (default .cache/isbi) --out <file.md>
  *   --jobs <n> (default 2: each labelled count in its own process, one wasm thread each)
+ *   --heatmap-sigma <cells> (0: integral L1 alone) --coordinate-weight <w> (default: the preset's)
+ *   --heldout <n> (the last n training images replace Test1: for choosing settings, never on Test1)
  * Pre-training is shared: the supervised row is the pre-trained network and the four semi-supervised
  * methods continue from copies of its weights and Adam state. Test1 predictions of every row are written
  * to isbi-predictions-<preset>.json beside --out (for the coarse-to-fine refinement columns).
@@ -43,8 +45,9 @@ import {
   type TrainingProgress,
 } from '../extension/src/core/selfTraining/types.ts';
 import createAdam from '../extension/src/core/tf/createAdam.ts';
-import heatmapConfidence from '../extension/src/ohif/services/heatmapConfidence.ts';
+import heatmapConfidence from '../extension/src/core/heatmap/heatmapConfidence.ts';
 import loadSamples from '../extension/src/node/loadSamples.ts';
+import { fileSaveHandler } from '../extension/src/node/fileIOHandler.ts';
 import setupNodeBackend, { type NodeBackend } from '../extension/src/node/nodeBackend.ts';
 
 const { values: args } = parseArgs({
@@ -75,6 +78,10 @@ const { values: args } = parseArgs({
     curve: { type: 'string' },
     'latent-offset': { type: 'string' },
     'map-stats': { type: 'boolean', default: false },
+    'heatmap-sigma': { type: 'string' },
+    'coordinate-weight': { type: 'string' },
+    heldout: { type: 'string' },
+    'save-model': { type: 'string' },
   },
 });
 const named = PRESETS[args.preset as 'quick' | 'paper'];
@@ -88,8 +95,30 @@ const preset = {
   schedule: {
     ...named.schedule,
     learningRate: args.lr ? Number(args.lr) : named.schedule.learningRate,
+    heatmapTarget: heatmapTargetOption(),
   },
 };
+
+/**
+ * The fixed-target loss: the preset's unless `--heatmap-sigma s` (cells; 0 = integral L1 alone, the
+ * loss before the heatmap loss) or `--coordinate-weight w` is given.
+ */
+function heatmapTargetOption() {
+  const base = named!.schedule.heatmapTarget ?? { sigma: 1, coordinateWeight: 0 };
+  const sigma = args['heatmap-sigma'] === undefined ? base.sigma : Number(args['heatmap-sigma']);
+  const weight =
+    args['coordinate-weight'] === undefined
+      ? base.coordinateWeight
+      : Number(args['coordinate-weight']);
+  if (!(sigma >= 0) || !(weight >= 0))
+    throw new Error('--heatmap-sigma and --coordinate-weight must be numbers ≥ 0');
+  if (sigma === 0) return undefined;
+  return args['heatmap-sigma'] === undefined &&
+    args['coordinate-weight'] === undefined &&
+    named!.schedule.heatmapTarget === undefined
+    ? undefined
+    : { sigma, coordinateWeight: weight };
+}
 if (preset.inputShape.length !== 2 || preset.inputShape.some((v) => !(v > 0) || v % 16 !== 0))
   throw new Error(`--input must be HxW with multiples of 16, got ${args.input}`);
 const SPACING_MM = 0.1;
@@ -448,6 +477,13 @@ async function accuracyRowsFor(
     const o = evaluate(seen, labelled, new Map(labelled.map((s, i) => [s.id, truthPx[i]!])));
     process.stderr.write(`${k} supervised: MRE on the labelled images ${o.mreMm?.toFixed(2)} mm\n`);
   }
+  if (args['save-model']) {
+    // The pre-trained network, for decoding studies on its maps (bench/isbiDecode.bench.ts).
+    const dir = path.join(args['save-model'], `pretrained-${k}`);
+    mkdirSync(dir, { recursive: true });
+    await model.save(fileSaveHandler(dir));
+    process.stderr.write(`${k}: pre-trained network saved in ${dir}\n`);
+  }
   const pretrainWeights = model.getWeights().map((w) => w.clone());
   const pretrainOptimizer = await snapshotOptimizer(optimizer);
   const epochsText = (st: typeof pre.state) => {
@@ -502,8 +538,15 @@ async function loadIsbi() {
   const table = parseLandmarkTable(readFileSync(path.join(dir, 'landmarks_mean.csv'), 'utf8'), {
     source: 'landmarks_mean.csv',
   });
-  const train = parseIdList(readFileSync(path.join(dir, 'train.txt'), 'utf8'));
+  let train = parseIdList(readFileSync(path.join(dir, 'train.txt'), 'utf8'));
   let test = parseIdList(readFileSync(path.join(dir, 'test1.txt'), 'utf8'));
+  // `--heldout n`: the last n training images replace Test1, for choosing settings without Test1.
+  if (args.heldout) {
+    const n = Number(args.heldout);
+    if (!(n > 0 && n < train.length)) throw new Error(`--heldout must be 1–${train.length - 1}`);
+    test = train.slice(-n);
+    train = train.slice(0, -n);
+  }
   if (args['test-limit']) test = test.slice(0, Number(args['test-limit']));
   const load = (ids: string[]) => {
     process.stderr.write(`loading ${ids.length} images…\n`);
@@ -529,6 +572,7 @@ function runChildren(counts: number[]): Promise<AccuracyRow[]> {
   const passOn = [
     ...['data', 'preset', 'methods', 'epochs', 'pretrain-epochs', 'test-limit', 'cache', 'seed'],
     ...['input', 'filters', 'depth', 'lr', 'curve', 'latent-offset'],
+    ...['heatmap-sigma', 'coordinate-weight', 'heldout', 'save-model'],
   ] as const;
   const common = passOn.flatMap((o) => (args[o] === undefined ? [] : [`--${o}`, String(args[o])]));
   if (args.transductive) common.push('--transductive');
@@ -568,7 +612,7 @@ function runChildren(counts: number[]): Promise<AccuracyRow[]> {
 function logAccuracy(rows: AccuracyRow[], testCount: number, wallMin: number) {
   const pct = (v: number | undefined) => (v === undefined ? '' : `${(100 * v).toFixed(1)} %`);
   log(
-    `### Accuracy on ISBI 2015 Test1 (${testCount} images), preset ${args.preset}, seed ${seed}, latent offsets |δ| ~ N(${latentOffset.mean}, ${latentOffset.sd}²)${args.transductive ? ', transductive: Test1 images (never their labels) are the unlabelled set when no training image is left' : ''}`,
+    `### Accuracy on ISBI 2015 ${args.heldout ? `held-out training images (last ${args.heldout})` : 'Test1'} (${testCount} images), fixed-target loss ${preset.schedule.heatmapTarget ? `heatmap σ ${preset.schedule.heatmapTarget.sigma} cells + ${preset.schedule.heatmapTarget.coordinateWeight} × integral L1` : 'integral L1'}, preset ${args.preset}, seed ${seed}, latent offsets |δ| ~ N(${latentOffset.mean}, ${latentOffset.sd}²)${args.transductive ? ', transductive: Test1 images (never their labels) are the unlabelled set when no training image is left' : ''}`,
   );
   log();
   log(

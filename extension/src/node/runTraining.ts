@@ -27,6 +27,7 @@ import {
   type LandmarkModelMetadata,
 } from '../core/models/landmarkModelMetadata.ts';
 import { DEFAULT_LATENT_OFFSET } from '../core/losses/sampleLatentOffsets.ts';
+import mapDiagnostics, { formatMapDiagnostics } from '../core/heatmap/mapDiagnostics.ts';
 import loadSamples from './loadSamples.ts';
 import { folderKind } from './volumeFolder.ts';
 import { saveLandmarkModel } from './modelStore.ts';
@@ -50,6 +51,8 @@ export interface TrainCommandOptions {
   refine?: boolean;
   /** Refiner steps (default: the preset's). */
   refineSteps?: number;
+  /** Landmark names in table order (default L1, L2, …). */
+  names?: string[];
 }
 
 function scaled(schedule: Schedule, factor: number | undefined): Schedule {
@@ -158,7 +161,9 @@ async function runCoarseTraining(o: RunOptions): Promise<'completed' | 'cancelle
   }
 
   const n = table.landmarkCount;
-  const landmarkNames = Array.from({ length: n }, (_, i) => `L${i + 1}`);
+  if (o.names && o.names.length !== n)
+    throw new Error(`--names: ${o.names.length} names for the ${n} landmarks of ${o.landmarks}`);
+  const landmarkNames = o.names ?? Array.from({ length: n }, (_, i) => `L${i + 1}`);
   const { model, config } = createHeatmapModel({
     architecture: volumes ? 'unet3d' : 'unet2d',
     inputShape: preset.inputShape,
@@ -247,6 +252,11 @@ async function runCoarseTraining(o: RunOptions): Promise<'completed' | 'cancelle
       shapes.length >= 3
         ? serialiseShapeModel(fitShapeModel(shapes, { landmarkNames }))
         : undefined;
+    const maps =
+      validation.length > 0
+        ? await mapDiagnostics(model, validation, preset.inputShape)
+        : undefined;
+    if (maps) process.stdout.write(`validation heatmaps: ${formatMapDiagnostics(maps)}\n`);
     const metadata: LandmarkModelMetadata = {
       format: METADATA_FORMAT,
       version: 1,
@@ -263,6 +273,8 @@ async function runCoarseTraining(o: RunOptions): Promise<'completed' | 'cancelle
         seconds: Math.round((Date.now() - started) / 1000),
         history: result.state.history,
         best: result.state.best,
+        ...(schedule.heatmapTarget ? { heatmapTarget: schedule.heatmapTarget } : {}),
+        ...(maps ? { maps } : {}),
       },
     };
     await saveLandmarkModel(o.out, model, metadata, shapeJson);

@@ -81,20 +81,23 @@ function registerTrain(program: Command): void {
     )
     .option('--no-refine', 'do not train the refiner')
     .option('--refine-steps <n>', 'refiner training steps (default: the preset’s)', positiveInteger)
+    .option('--names <txt>', 'landmark names, one per line in table order (default L1, L2, …)')
     .addOption(backendOption())
     .requiredOption('--out <modelDir>', 'output model folder')
     .action(
       async (
-        o: TrainCommandOptions & {
+        o: Omit<TrainCommandOptions, 'names'> & {
           labelled: string;
           unlabelled?: string;
           validation?: string;
+          names?: string;
           backend: NodeBackend;
         },
       ) => {
         const backend = await setupNodeBackend(o.backend);
         const status = await runTraining({
           ...o,
+          names: readIds(o.names),
           labelledIds: readIds(o.labelled)!,
           unlabelledIds: readIds(o.unlabelled) ?? [],
           validationIds: readIds(o.validation) ?? [],

@@ -2,7 +2,8 @@
  * Metadata stored with a trained landmark network (in model.json's userDefinedMetadata and, readable
  * without tfjs, in landmarks-model.json).
  */
-import type { EpochRecord, LoopState, Method } from '../selfTraining/types.ts';
+import type { MapDiagnostics } from '../heatmap/mapDiagnostics.ts';
+import type { EpochRecord, HeatmapTarget, LoopState, Method } from '../selfTraining/types.ts';
 import type { ResolvedModelConfig } from './types.ts';
 
 export const METADATA_FORMAT = 'landmarks-heatmap-model';
@@ -24,6 +25,10 @@ export interface LandmarkModelMetadata {
     seconds: number;
     history: EpochRecord[];
     best?: LoopState['best'];
+    /** The fixed-target loss it was trained with (absent: integral L1 alone). */
+    heatmapTarget?: HeatmapTarget;
+    /** Heatmap diagnostics of the final network on the validation images. */
+    maps?: MapDiagnostics;
   };
 }
 

@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import createRandom from '../data/createRandom.ts';
 import type { LearningSample } from '../data/types.ts';
 import estimatePseudoLabels, { pseudoLabelShift } from './estimatePseudoLabels.ts';
-import predictCoordinates from './predictCoordinates.ts';
+import predictCoordinates, { decodingFor } from './predictCoordinates.ts';
 import trainStep, { type BatchItem, type StepContext } from './trainStep.ts';
 import type { LoopState, PseudoLabel, Stage, TrainingOptions, TrainingProgress } from './types.ts';
 import { STAGES } from './types.ts';
@@ -156,6 +156,7 @@ export default async function trainLandmarkModel(
     },
   };
   const bs = options.schedule.batchSize;
+  const decoding = decodingFor(options.schedule.heatmapTarget);
   const stepsOf = (stage: Stage) =>
     Math.ceil(
       (stage === 'selftrain'
@@ -193,6 +194,7 @@ export default async function trainLandmarkModel(
             data.unlabelled.map((s) => s.image),
             inputShape,
             bs,
+            decoding,
           );
           const next = estimatePseudoLabels(data.unlabelled, predicted, regulate);
           state.pseudoLabelShiftPx =
@@ -244,7 +246,13 @@ export default async function trainLandmarkModel(
           data.validation.length > 0 &&
           ((epoch + 1) % options.schedule.validateEvery === 0 || last)
         ) {
-          record.validationMreMm = await validationMre(model, data.validation, inputShape, bs);
+          record.validationMreMm = await validationMre(
+            model,
+            data.validation,
+            inputShape,
+            bs,
+            decoding,
+          );
           if (state.best === undefined || record.validationMreMm < state.best.validationMreMm) {
             state.best = { stage, epoch, validationMreMm: record.validationMreMm };
             bestWeights?.forEach((t) => t.dispose());

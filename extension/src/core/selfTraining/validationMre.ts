@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { LearningSample } from '../data/types.ts';
-import predictCoordinates from './predictCoordinates.ts';
+import predictCoordinates, { type HeatmapDecoding } from './predictCoordinates.ts';
 
 /**
  * Mean radial error in millimetres of the model on labelled samples, 2D or 3D (input pixels/voxels ×
@@ -12,12 +12,14 @@ export default async function validationMre(
   samples: readonly LearningSample[],
   inputShape: number[],
   batchSize: number,
+  decoding: HeatmapDecoding = {},
 ): Promise<number> {
   const predicted = await predictCoordinates(
     model,
     samples.map((s) => s.image),
     inputShape,
     batchSize,
+    decoding,
   );
   let sum = 0;
   let count = 0;
