@@ -13,11 +13,12 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, renameSync }
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { OHIF_VERSION } from './bootstrap.mjs';
 
 const run = promisify(execFile);
 
-/** The OHIF release the extension and mode are built and tested against. */
-export const OHIF_VERSION = '3.13.2';
+/** The OHIF release the extension and mode are built and tested against (kept in bootstrap.mjs). */
+export { OHIF_VERSION };
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

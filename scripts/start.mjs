@@ -1,28 +1,17 @@
 #!/usr/bin/env node
-// `npm start`: one command on a fresh clone. Installs dependencies when needed (npm ci), then runs
-// scripts/serveStack.ts (viewer + plugins + local Orthanc + demo studies + same-origin server).
-// Ctrl-C stops everything it started. See README "## npm start".
-import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+// `npm start`: one command on a fresh clone. Installs what is missing (scripts/bootstrap.mjs), then runs
+// scripts/serveStack.ts (checks, local Orthanc + demo studies, viewer + plugins, same-origin server).
+// Ctrl-C stops everything it started. See docs/startup.md.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bootstrap } from './bootstrap.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function needsInstall() {
-  const marker = path.join(root, 'node_modules', '.package-lock.json');
-  if (!existsSync(marker)) return true;
-  return statSync(path.join(root, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs;
-}
-
-if (needsInstall()) {
-  console.log('0/4 dependencies: npm ci');
-  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) {
-    console.error(`npm start: npm ci failed (exit ${r.status})`);
-    process.exit(1);
-  }
-}
+// Debian packages (Orthanc, unless --pacs names another PACS) and npm ci, when missing.
+bootstrap('start', {
+  pacsGiven: process.argv.includes('--pacs') || Boolean(process.env.LANDMARKS_DICOMWEB_URL),
+});
 
 const { tsImport } = await import('tsx/esm/api');
 const { startAll } = await tsImport(
