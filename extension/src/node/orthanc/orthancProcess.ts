@@ -7,17 +7,23 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
+  closeSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   openSync,
-  closeSync,
+  renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { logLinesFrom, OrthancStartError, startFailure } from './startFailure.ts';
+import { findStorageUser } from './storageUser.ts';
+
+export { OrthancStartError, type OrthancStartFailure } from './startFailure.ts';
 
 /** Path of the Orthanc binary installed by the Debian package `orthanc`. */
 export const ORTHANC_BINARY = '/usr/sbin/Orthanc';
@@ -46,6 +52,12 @@ export interface OrthancOptions {
   install?: boolean;
 }
 
+/** How an Orthanc process ended: its exit code, or the signal that killed it. */
+export interface OrthancExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 /** A running Orthanc. */
 export interface OrthancHandle {
   /** Base URL of the REST API, e.g. `http://127.0.0.1:8042`. */
@@ -57,6 +69,12 @@ export interface OrthancHandle {
   storageDir: string;
   /** Headers to send with every request (basic auth), empty without auth. */
   headers: Record<string, string>;
+  /** Orthanc's log file (`<storageDir>/orthanc.log`, appended to by every start). */
+  logPath: string;
+  /** Resolves when the process ends, for whatever reason (never for a detached one whose owner exits). */
+  exited: Promise<OrthancExit>;
+  /** The last `count` lines this process wrote to the log. */
+  logTail(count?: number): string[];
   /** Stops the process by PID (SIGTERM, SIGKILL after 10 s) and removes a temporary storage folder. */
   stop(): Promise<void>;
 }
@@ -72,6 +90,16 @@ export async function freePort(): Promise<number> {
       const port = typeof address === 'object' && address ? address.port : 0;
       server.close(() => resolvePort(port));
     });
+  });
+}
+
+/** True when nothing listens on `port` of `host` (default all interfaces, as Orthanc binds). */
+export async function isPortFree(port: number, host = '0.0.0.0'): Promise<boolean> {
+  return new Promise((resolveFree) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolveFree(false));
+    server.listen(port, host, () => server.close(() => resolveFree(true)));
   });
 }
 
@@ -154,8 +182,12 @@ export async function waitForOrthanc(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child && child.exitCode !== null)
-      throw new Error(`Orthanc exited with code ${child.exitCode} before it was ready`);
+    if (child && (child.exitCode !== null || child.signalCode !== null)) {
+      const how = child.signalCode
+        ? `was killed by ${child.signalCode}`
+        : `exited with code ${child.exitCode}`;
+      throw new Error(`Orthanc ${how} before it was ready`);
+    }
     if (await isReady(url, headers)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -184,28 +216,63 @@ export async function stopPid(pid: number, graceMs = 10_000): Promise<void> {
   }
 }
 
+/** Refuses a storage folder another process already has open, and a port already taken. */
+async function checkFree(storageDir: string | undefined, port: number | undefined): Promise<void> {
+  const user = storageDir === undefined ? undefined : findStorageUser(storageDir);
+  if (user) {
+    const at = user.url ? ` at ${user.url}` : '';
+    throw new OrthancStartError(
+      `storage ${storageDir} is already used by a running ${user.command} (PID ${user.pid})${at}; ` +
+        `use that one, or stop it first (kill ${user.pid})`,
+      'storage-busy',
+      user,
+    );
+  }
+  if (port !== undefined && !(await isPortFree(port))) {
+    throw new OrthancStartError(
+      `port ${port} is already in use, Orthanc cannot listen on it; choose another port`,
+      'port-taken',
+    );
+  }
+}
+
+/** Writes `<storageDir>/orthanc.json` in one step (a rename), so a reader never sees half a file. */
+function recordConfig(storageDir: string, text: string): void {
+  const partial = join(storageDir, `.orthanc.json.${process.pid}`);
+  writeFileSync(partial, text);
+  renameSync(partial, join(storageDir, 'orthanc.json'));
+}
+
 /**
  * Starts Orthanc on 127.0.0.1 and resolves once it answers REST and DICOMweb queries.
  * With no `storageDir` a fresh temporary folder is used (and removed on `stop()`).
+ *
+ * Throws an {@link OrthancStartError} before starting anything when another process already uses
+ * the storage or the port, and with Orthanc's last log lines when it exits before it is ready. The
+ * process runs on a configuration file outside the storage; `<storageDir>/orthanc.json` (the port of
+ * the Orthanc now serving it) is written only once it is ready, so a failed start leaves it as it was.
  */
 export async function startOrthanc(options: OrthancOptions = {}): Promise<OrthancHandle> {
   ensureOrthancInstalled(options.install ?? true);
   const temporary = options.storageDir === undefined;
   const storageDir = resolve(options.storageDir ?? mkdtempSync(join(tmpdir(), 'orthanc-')));
   mkdirSync(storageDir, { recursive: true });
+  await checkFree(temporary ? undefined : storageDir, options.port);
   const port = options.port ?? (await freePort());
-  const configPath = join(storageDir, 'orthanc.json');
-  writeFileSync(configPath, JSON.stringify(orthancConfig(port, storageDir, options.auth), null, 2));
+  const configText = JSON.stringify(orthancConfig(port, storageDir, options.auth), null, 2);
+  const configDir = mkdtempSync(join(tmpdir(), 'orthanc-config-'));
+  const configPath = join(configDir, 'orthanc.json');
+  writeFileSync(configPath, configText);
   const logPath = join(storageDir, 'orthanc.log');
   const logFd = openSync(logPath, 'a');
+  const logStart = statSync(logPath).size;
   const child = spawn(ORTHANC_BINARY, [configPath], {
     stdio: ['ignore', logFd, logFd],
     detached: options.detached ?? false,
   });
   closeSync(logFd);
-  if (options.detached) child.unref();
-  // Node keeps a handle on non-detached children; let the test runner exit when the handle is the only one left.
-  else child.unref();
+  // Node keeps a handle on a child; let the owner (CLI, test runner) exit when it is the only one left.
+  child.unref();
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${ORTHANC_BINARY}`);
   // A test/CLI process that dies without calling stop() must not leave its Orthanc behind.
@@ -213,18 +280,44 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Orthan
     if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   };
   if (!options.detached) process.once('exit', killOnExit);
+  const exited = new Promise<OrthancExit>((resolveExit) =>
+    child.once('exit', (code, signal) => {
+      // Its PID may soon belong to another process: never signal it again.
+      process.removeListener('exit', killOnExit);
+      resolveExit({ code, signal });
+    }),
+  );
+  const running = () => child.exitCode === null && child.signalCode === null;
   const url = `http://127.0.0.1:${port}`;
   const headers = authHeaders(options.auth);
   const stop = async (): Promise<void> => {
     process.removeListener('exit', killOnExit);
-    await stopPid(pid);
+    if (running()) await stopPid(pid);
+    // A detached Orthanc outlives us and may re-read its configuration (/tools/reset): keep the file.
+    if (!options.detached) rmSync(configDir, { recursive: true, force: true });
     if (temporary) rmSync(storageDir, { recursive: true, force: true });
   };
   try {
     await waitForOrthanc(url, headers, options.readyTimeoutMs ?? 20_000, child);
   } catch (error) {
+    const exitedEarly = !running();
     await stop();
-    throw new Error(`${(error as Error).message} (log: ${logPath}, port ${port})`);
+    rmSync(configDir, { recursive: true, force: true });
+    const lines = logLinesFrom(logPath, logStart);
+    throw startFailure((error as Error).message, exitedEarly, lines, logPath, port);
   }
-  return { url, dicomWebUrl: `${url}/dicom-web`, port, pid, storageDir, headers, stop };
+  recordConfig(storageDir, configText);
+  const logTail = (count = 10) => logLinesFrom(logPath, logStart).slice(-count);
+  return {
+    url,
+    dicomWebUrl: `${url}/dicom-web`,
+    port,
+    pid,
+    storageDir,
+    headers,
+    logPath,
+    exited,
+    logTail,
+    stop,
+  };
 }
