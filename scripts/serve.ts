@@ -17,6 +17,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderAppConfig, type AppConfigOptions } from './appConfig.ts';
+import { portTakenMessage } from './startupChecks.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -210,9 +211,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
 
   const host = options.host ?? '127.0.0.1';
+  const wanted = options.port ?? 3000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 3000, host, () => resolve());
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EADDRINUSE') return reject(err);
+      portTakenMessage(wanted, host).then((message) => reject(new Error(message)), reject);
+    });
+    server.listen(wanted, host, () => resolve());
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -1,12 +1,15 @@
 /**
- * What `npm start` runs once dependencies are installed: fetch the viewer, build our plugins, start a
- * local Orthanc (storage in .orthanc/demo, kept between runs), seed demo studies when the PACS is empty,
- * serve everything on one origin and print the URL. Ctrl-C (SIGINT/SIGTERM) stops what it started.
+ * What `npm start` runs once dependencies are installed: check the port and the PACS, start a local
+ * Orthanc (storage in .orthanc/demo, kept between runs, restarted when it dies) and seed demo studies
+ * when the PACS is empty, fetch the viewer, build our plugins, serve everything on one origin and
+ * print the URL. Ctrl-C (SIGINT/SIGTERM) stops what it started. See docs/startup.md.
  *
  * Options (flags or environment):
  *   --port N / PORT                      viewer port (default 3000)
  *   --pacs URL / LANDMARKS_DICOMWEB_URL  use this DICOMweb server instead of starting Orthanc
  *   LANDMARKS_PACS_AUTHORIZATION         Authorization header for that server (e.g. "Basic …")
+ *   --storage DIR / LANDMARKS_PACS_STORAGE  local Orthanc storage (default .orthanc/demo)
+ *   --reuse-pacs / LANDMARKS_REUSE_PACS=1   use the Orthanc already running on that storage
  *   --no-seed                            do not add demo studies
  *   --isbi DIR                           also import the ISBI 2015 cephalograms of DIR (images/,
  *                                        landmarks_mean.csv; ids in DIR/train.txt get a manual SR,
@@ -18,19 +21,91 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startOrthanc, type OrthancHandle } from '../extension/src/node/orthanc/orthancProcess.ts';
 import { fetchViewer } from './fetchViewer.ts';
 import { importIsbiDir } from '../extension/src/node/pacsImport/importIsbiDir.ts';
 import { seedDemoStudies } from '../extension/src/node/pacsImport/seedDemoStudies.ts';
+import { OrthancStartError } from '../extension/src/node/orthanc/orthancProcess.ts';
+import { findStorageUser } from '../extension/src/node/orthanc/storageUser.ts';
+import { watchOrthanc } from './orthancWatchdog.ts';
 import { stow } from './serveDemoStudies.ts';
 import { startServer } from './serve.ts';
+import {
+  checkDicomWebRoot,
+  checkPortFree,
+  checkStorage,
+  runChecks,
+  shownPath,
+  StartupError,
+  storageBusyMessage,
+  type StorageCheck,
+} from './startupChecks.ts';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : undefined;
+/** What `npm start` was asked for; flags win over the environment. */
+export interface StartOptions {
+  /** Viewer port on 127.0.0.1 (NaN when PORT/--port is not a number; the checks say so). */
+  port: number;
+  /** DICOMweb root of another PACS; undefined: start the local Orthanc. */
+  pacsUrl?: string;
+  /** Authorization header for `pacsUrl`. */
+  authorization?: string;
+  /** Local Orthanc storage folder (absolute). */
+  storageDir: string;
+  /** Use an Orthanc already running on `storageDir` instead of refusing to start. */
+  reusePacs: boolean;
+  seed: boolean;
+  isbi?: { dir: string; limit?: number; labelled?: string };
+}
+
+/** Reads {@link StartOptions} from the command line and the environment. */
+export function startOptions(
+  argv: readonly string[] = process.argv,
+  env: NodeJS.ProcessEnv = process.env,
+): StartOptions {
+  const flag = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    return i > 0 ? argv[i + 1] : undefined;
+  };
+  const isbiDir = flag('--isbi');
+  const limit = flag('--isbi-limit');
+  return {
+    port: Number(flag('--port') ?? (env.PORT || 3000)),
+    pacsUrl: flag('--pacs') ?? (env.LANDMARKS_DICOMWEB_URL || undefined),
+    authorization: env.LANDMARKS_PACS_AUTHORIZATION || undefined,
+    storageDir: path.resolve(
+      flag('--storage') ?? (env.LANDMARKS_PACS_STORAGE || path.join(repoRoot, '.orthanc', 'demo')),
+    ),
+    reusePacs: argv.includes('--reuse-pacs') || env.LANDMARKS_REUSE_PACS === '1',
+    seed: !argv.includes('--no-seed'),
+    isbi: isbiDir
+      ? {
+          dir: path.resolve(isbiDir),
+          limit: limit === undefined ? undefined : Number(limit),
+          labelled: flag('--isbi-labelled'),
+        }
+      : undefined,
+  };
+}
+
+/**
+ * The checks before anything starts or builds: the viewer port is free, and either the `--pacs` URL
+ * answers QIDO-RS as a DICOMweb root or the local storage is free (or reusable with --reuse-pacs).
+ * Throws one StartupError listing every problem; writes nothing.
+ */
+export async function checkStart(options: StartOptions): Promise<StorageCheck | undefined> {
+  const headers: Record<string, string> = options.authorization
+    ? { Authorization: options.authorization }
+    : {};
+  const pacsUrl = options.pacsUrl;
+  const [, storage] = await runChecks([
+    () => checkPortFree(options.port),
+    pacsUrl
+      ? () => checkDicomWebRoot(pacsUrl, headers)
+      : () => checkStorage(options.storageDir, options.reusePacs),
+  ]);
+  return pacsUrl ? undefined : (storage as StorageCheck);
 }
 
 /** Adds the demo studies when the PACS has none. */
@@ -53,20 +128,21 @@ async function seedIfEmpty(dicomWebUrl: string, headers: Record<string, string>)
 }
 
 /** Imports the ISBI folder given with --isbi (nothing without it); returns the log line. */
-async function importIsbi(dicomWebUrl: string, headers: Record<string, string>): Promise<string> {
-  const dir = flag('--isbi');
-  if (!dir) return '';
-  const limitFlag = flag('--isbi-limit');
-  const limit = limitFlag === undefined ? undefined : Number(limitFlag);
+async function importIsbi(
+  isbi: StartOptions['isbi'],
+  dicomWebUrl: string,
+  headers: Record<string, string>,
+): Promise<string> {
+  if (!isbi) return '';
   const exists = async (studyUid: string) => {
     const res = await fetch(`${dicomWebUrl}/studies?StudyInstanceUID=${studyUid}`, { headers });
     return res.status === 200 && ((await res.json()) as unknown[]).length > 0;
   };
   let last = 0;
   const results = await importIsbiDir({
-    dir: path.resolve(dir),
-    limit,
-    labelledIds: flag('--isbi-labelled'),
+    dir: isbi.dir,
+    limit: isbi.limit,
+    labelledIds: isbi.labelled,
     store: (files) => stow(dicomWebUrl, files, headers),
     exists,
     onProgress: (done, total) => {
@@ -86,52 +162,70 @@ async function importIsbi(dicomWebUrl: string, headers: Record<string, string>):
   );
 }
 
+/** Starts the local Orthanc (watched), reuses the running one, or uses `--pacs`; logs which. */
+async function startPacs(
+  options: StartOptions,
+  storage: StorageCheck | undefined,
+  log: (line: string) => void,
+): Promise<{ dicomWebUrl: string; headers: Record<string, string>; stop?: () => Promise<void> }> {
+  const shown = shownPath(options.storageDir);
+  if (options.pacsUrl) {
+    log(`1/4 PACS: using ${options.pacsUrl} (answers QIDO-RS)`);
+    const headers: Record<string, string> = options.authorization
+      ? { Authorization: options.authorization }
+      : {};
+    return { dicomWebUrl: options.pacsUrl, headers };
+  }
+  if (storage?.busy && storage.user.url) {
+    log(
+      `1/4 PACS: reusing the Orthanc running on ${shown} at ${storage.user.url} ` +
+        `(PID ${storage.user.pid}; not watched, and left running on exit)`,
+    );
+    return { dicomWebUrl: `${storage.user.url}/dicom-web`, headers: {} };
+  }
+  log(`1/4 PACS: starting Orthanc (storage ${shown})`);
+  const pacs = await watchOrthanc({ storageDir: options.storageDir, log }).catch((error) => {
+    // Another start took the storage between the check and now: say the same as the check.
+    const user = error instanceof OrthancStartError && error.reason === 'storage-busy';
+    const holder = user ? (error.storageUser ?? findStorageUser(options.storageDir)) : undefined;
+    throw holder ? new StartupError(storageBusyMessage(options.storageDir, holder)) : error;
+  });
+  log(`    Orthanc ready at ${pacs.url} (PID ${pacs.pid}, log ${shown}/orthanc.log)`);
+  return { dicomWebUrl: pacs.dicomWebUrl, headers: pacs.headers, stop: () => pacs.stop() };
+}
+
 /** Starts everything; resolves with a stop function once the URL is printed. */
 export async function startAll(
   log: (line: string) => void = console.log,
+  options: StartOptions = startOptions(),
 ): Promise<() => Promise<void>> {
+  const storage = await checkStart(options);
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
-    log('1/4 viewer: @ohif/app (cached in vendor/)');
-    const viewerDist = await fetchViewer({ log });
-    log('2/4 plugins: webpack build');
-    await run(
-      process.execPath,
-      [path.join(repoRoot, 'node_modules/webpack-cli/bin/cli.js'), '--mode', 'production'],
-      {
-        cwd: repoRoot,
-        maxBuffer: 16 * 1024 * 1024,
-      },
-    );
-    let dicomWebUrl = flag('--pacs') ?? process.env.LANDMARKS_DICOMWEB_URL;
-    let headers: Record<string, string> = {};
-    if (process.env.LANDMARKS_PACS_AUTHORIZATION) {
-      headers = { Authorization: process.env.LANDMARKS_PACS_AUTHORIZATION };
-    }
-    if (!dicomWebUrl) {
-      log('3/4 PACS: starting Orthanc (storage .orthanc/demo)');
-      const pacs: OrthancHandle = await startOrthanc({
-        storageDir: path.join(repoRoot, '.orthanc', 'demo'),
-      });
-      stops.push(() => pacs.stop());
-      dicomWebUrl = pacs.dicomWebUrl;
-      headers = pacs.headers;
-    } else {
-      log(`3/4 PACS: using ${dicomWebUrl}`);
-    }
-    if (!process.argv.includes('--no-seed')) {
+    const pacs = await startPacs(options, storage, log);
+    if (pacs.stop) stops.push(pacs.stop);
+    const { dicomWebUrl, headers } = pacs;
+    if (options.seed) {
       const added = await seedIfEmpty(dicomWebUrl, headers);
       log(added ? `    seeded ${added} demo studies` : '    PACS already has studies, not seeding');
     }
-    const isbi = await importIsbi(dicomWebUrl, headers);
+    const isbi = await importIsbi(options.isbi, dicomWebUrl, headers);
     if (isbi) log(isbi);
+    log('2/4 viewer: @ohif/app (cached in vendor/)');
+    const viewerDist = await fetchViewer({ log });
+    log('3/4 plugins: webpack build');
+    await run(
+      process.execPath,
+      [path.join(repoRoot, 'node_modules/webpack-cli/bin/cli.js'), '--mode', 'production'],
+      { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 },
+    );
     const server = await startServer({
       dicomWebUrl,
       viewerDist,
-      port: Number(flag('--port') ?? process.env.PORT ?? 3000),
+      port: options.port,
       authorization: headers.Authorization,
       log,
     });
