@@ -148,6 +148,14 @@ function installDebianPackages(target, pacsGiven) {
   console.log(plan.line);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   for (const args of plan.commands) runOrExit('apt-get', args, env);
+  const still = missing.filter((p) => !found(DEBIAN_PACKAGES[p]));
+  if (still.length > 0) {
+    console.error(
+      `bootstrap: apt-get succeeded but ${still.map((p) => `${p} (${DEBIAN_PACKAGES[p]})`).join(', ')} ` +
+        'still missing; install them by hand and run again',
+    );
+    process.exit(1);
+  }
   console.log(`bootstrap: Debian packages installed in ${seconds(t0)}`);
 }
 
