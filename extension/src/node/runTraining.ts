@@ -273,6 +273,7 @@ async function runCoarseTraining(o: RunOptions): Promise<'completed' | 'cancelle
         seconds: Math.round((Date.now() - started) / 1000),
         history: result.state.history,
         best: result.state.best,
+        ...(spacingMm ? { spacingMm } : {}),
         ...(schedule.heatmapTarget ? { heatmapTarget: schedule.heatmapTarget } : {}),
         ...(maps ? { maps } : {}),
       },

@@ -110,8 +110,10 @@ describe('landmarks model unpack', () => {
       (await readdir(trained)).sort(),
     );
     expect(await readdir(trained)).toContain('shape-model.json');
-    const original = await predictFolder(trained, path.join(dir, 'images'), IDS);
-    const unpacked = await predictFolder(path.join(dir, 'unpacked'), path.join(dir, 'images'), IDS);
+    const original = (await predictFolder(trained, path.join(dir, 'images'), IDS)).landmarks;
+    const unpacked = (
+      await predictFolder(path.join(dir, 'unpacked'), path.join(dir, 'images'), IDS)
+    ).landmarks;
     expect(unpacked).toEqual(original);
     expect([...original.values()].flat(2).every(Number.isFinite)).toBe(true);
     // Same weights, byte for byte.

@@ -7,7 +7,7 @@ import type { VolumeSample } from '../../../extension/src/core/data/types.ts';
 import createHeatmapModel from '../../../extension/src/core/models/createHeatmapModel.ts';
 import { fitShapeModel } from '../../../extension/src/core/shape/index.ts';
 import setupNodeBackend from '../../../extension/src/node/nodeBackend.ts';
-import predictHeatmaps from '../../../extension/src/ohif/worker/predictHeatmaps.ts';
+import predictHeatmaps from '../../../extension/src/core/inference/predictHeatmaps.ts';
 import { pseudoLabelOne } from '../../../extension/src/ohif/worker/pseudoLabelInWorker.ts';
 import { readPart10 } from '../../../extension/src/dicom/datasetIo.ts';
 import { readLandmarkSr } from '../../../extension/src/dicom/srReader.ts';

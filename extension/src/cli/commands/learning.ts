@@ -14,6 +14,7 @@ import { listImages } from '../../node/imageFolder.ts';
 import { folderKind, listVolumes } from '../../node/volumeFolder.ts';
 import runTraining, { type TrainCommandOptions } from '../../node/runTraining.ts';
 import predictFolder from '../../node/predictFolder.ts';
+import { formatReviewReport } from '../io/reviewReport.ts';
 import setupNodeBackend, { type NodeBackend } from '../../node/nodeBackend.ts';
 import runRefineCommand, { type RefineCommandOptions } from '../../node/refinerCommand.ts';
 import { registerModelCommands } from './model.ts';
@@ -124,11 +125,16 @@ function registerPredict(program: Command): void {
       positiveNumber('--spacing'),
     )
     .option('--no-refine', 'skip the refiner even when the model folder has one')
+    .option(
+      '--report <csv>',
+      'per image and landmark: x, y, confidence, deviation_mm, abnormal (paper, Z = 2 mm), robust deviation, re-estimated, flagged, reason',
+    )
     .addOption(backendOption())
     .requiredOption('--out <csv>', 'output landmark table')
     .action(
       async (o: {
         model: string;
+        report?: string;
         images: string;
         ids?: string;
         spacing?: number;
@@ -140,22 +146,37 @@ function registerPredict(program: Command): void {
         const listed =
           (await folderKind(o.images)) === 'volume' ? listVolumes(o.images) : listImages(o.images);
         const ids = readIds(o.ids) ?? [...(await listed).keys()];
-        const rows = await predictFolder(o.model, o.images, ids, {
+        const result = await predictFolder(o.model, o.images, ids, {
           spacingMm: o.spacing === undefined ? undefined : [o.spacing, o.spacing],
           noRefine: !o.refine,
         });
+        const rows = result.landmarks;
+        const first = rows.values().next().value;
         write(
           o.out,
           formatLandmarkTable(
             {
-              dimension: rows.values().next().value?.[0]?.length === 3 ? 3 : 2,
-              landmarkCount: rows.values().next().value?.length ?? 0,
+              dimension: first?.[0]?.length === 3 ? 3 : 2,
+              landmarkCount: first?.length ?? 0,
               rows,
             },
             { digits: 3 },
           ),
         );
         process.stdout.write(`wrote ${rows.size} predictions to ${o.out}\n`);
+        if (o.report) {
+          if (result.reviews.size === 0)
+            throw new Error(
+              '--report needs the model’s shape model (shape-model.json) and a pixel spacing (--spacing, DICOM, or the model’s)',
+            );
+          write(o.report, formatReviewReport(rows, result.reviews, result.landmarkNames));
+          const flagged = [...result.reviews.values()].flat().filter((r) => r.flagged).length;
+          process.stdout.write(
+            `wrote the review report to ${o.report}: ${flagged} of ${[...result.reviews.values()].flat().length} landmarks flagged\n`,
+          );
+        }
+        for (const f of result.failed) process.stderr.write(`skipped ${f.reason}\n`);
+        if (result.failed.length > 0) process.exitCode = 1;
       },
     );
 }

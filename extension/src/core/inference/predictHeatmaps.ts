@@ -1,12 +1,13 @@
 /**
  * One forward pass of the network on one letterboxed image or volume: the heatmaps (channel last) and
- * the integral coordinates of paper Eq. 2 in INPUT pixels/voxels. Coordinates come from the network's
- * logits where it has a logits layer (core/models/heatmapLogits.ts: cannot underflow); the returned
- * maps are the sigmoid heatmaps σ(z) either way.
+ * the coordinates in INPUT pixels/voxels (the integral of paper Eq. 2, or near each map's maximum; see
+ * selfTraining/predictCoordinates.ts). Coordinates come from the network's logits where it has a logits
+ * layer (models/heatmapLogits.ts: cannot underflow); the returned maps are the sigmoid heatmaps σ(z)
+ * either way.
  */
 import * as tf from '@tensorflow/tfjs';
-import integralCoordinates from '../../core/heatmap/integralCoordinates.ts';
-import withHeatmapLogits from '../../core/models/heatmapLogits.ts';
+import withHeatmapLogits from '../models/heatmapLogits.ts';
+import { decodeHeatmaps, type HeatmapDecoding } from '../selfTraining/predictCoordinates.ts';
 
 export interface Prediction {
   /** Heatmaps [H, W, n] or [D, H, W, n], row-major, channel last, values in [0, 1]. */
@@ -21,12 +22,13 @@ export interface Prediction {
 export default async function predictHeatmaps(
   model: tf.LayersModel,
   image: Float32Array,
+  decoding: HeatmapDecoding = {},
 ): Promise<Prediction> {
   const spatial = model.inputs[0]!.shape.slice(1, -1) as number[];
   const network = withHeatmapLogits(model);
   const [heat, coords] = tf.tidy(() => {
     const out = network.model.predict(tf.tensor(image, [1, ...spatial, 1])) as tf.Tensor;
-    const xy = integralCoordinates(out, { fromLogits: network.fromLogits });
+    const xy = decodeHeatmaps(out, network.fromLogits, decoding);
     return [
       network.fromLogits ? tf.sigmoid(out) : out,
       xy.mul(tf.tensor1d([...spatial].reverse())),

@@ -25,6 +25,8 @@ export interface LandmarkModelMetadata {
     seconds: number;
     history: EpochRecord[];
     best?: LoopState['best'];
+    /** mm per original pixel of the training images when all shared one (e.g. ISBI's 0.1 mm). */
+    spacingMm?: number[];
     /** The fixed-target loss it was trained with (absent: integral L1 alone). */
     heatmapTarget?: HeatmapTarget;
     /** Heatmap diagnostics of the final network on the validation images. */

@@ -9,7 +9,7 @@ import heatmapOverlayMap from '../services/heatmapOverlayMap.ts';
 import { inferenceBackend, type Post } from './backend.ts';
 import { loadCurrentNetwork } from './browserModelStore.ts';
 import loadRenderedImage from './loadRenderedImage.ts';
-import predictHeatmaps from './predictHeatmaps.ts';
+import predictHeatmaps from '../../core/inference/predictHeatmaps.ts';
 import type { HeatmapRequest, HeatmapResult } from './protocol.ts';
 
 export async function heatmap(req: HeatmapRequest, post: Post): Promise<HeatmapResult> {

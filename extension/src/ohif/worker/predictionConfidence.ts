@@ -1,5 +1,5 @@
 import heatmapConfidence from '../../core/heatmap/heatmapConfidence.ts';
-import type { Prediction } from './predictHeatmaps.ts';
+import type { Prediction } from '../../core/inference/predictHeatmaps.ts';
 import type { PseudoLabelResult } from './protocol.ts';
 
 /**

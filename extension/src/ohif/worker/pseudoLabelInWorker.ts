@@ -19,7 +19,7 @@ import type { ModelInfo } from '../services/modelBundle.ts';
 import { inferenceBackend, type Post } from './backend.ts';
 import { loadCurrentNetwork } from './browserModelStore.ts';
 import { sampleLoader, type LoadedSample } from './loadStudySample.ts';
-import predictHeatmaps from './predictHeatmaps.ts';
+import predictHeatmaps from '../../core/inference/predictHeatmaps.ts';
 import predictionConfidence from './predictionConfidence.ts';
 import {
   isVolumeItem,

@@ -14,7 +14,7 @@ import { peakCell } from '../services/volumeHeatmapPlane.ts';
 import loadVolumeItem, { pacsClientFor } from '../volume/loadVolumeItem.ts';
 import { inferenceBackend, type Post } from './backend.ts';
 import { loadCurrentNetwork } from './browserModelStore.ts';
-import predictHeatmaps from './predictHeatmaps.ts';
+import predictHeatmaps from '../../core/inference/predictHeatmaps.ts';
 import type { VolumeHeatmapRequest, VolumeHeatmapResult } from './protocol.ts';
 
 /** The grid cells over the volume (input voxels): the letterbox padding around it means nothing. */

@@ -1,0 +1,93 @@
+/**
+ * The whole 2D prediction of a trained model folder (tfjs-models style: `predict(image, spacingMm)`):
+ * letterbox → heatmaps → points (decoded as the network was trained) → coarse-to-fine refiner (when the
+ * model has one) → review against the model's shape model (robust outliers re-read from their heatmap
+ * near the fit of the others, the paper's deviation, the heatmap confidence, the review flag).
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { toInputPixels, toOriginalPixels } from '../data/computeLetterbox.ts';
+import letterboxImage from '../data/letterboxImage.ts';
+import type { GrayImage } from '../data/types.ts';
+import { CONFIDENCE_RADIUS_MM } from '../heatmap/heatmapConfidence.ts';
+import type { LandmarkModelMetadata } from '../models/landmarkModelMetadata.ts';
+import type { LandmarkRefiner } from '../refinement/createRefiner.ts';
+import { decodingFor } from '../selfTraining/predictCoordinates.ts';
+import type { ShapeModel } from '../shape/types.ts';
+import decodeNear from './decodeNear.ts';
+import predictHeatmaps from './predictHeatmaps.ts';
+import reviewLandmarks, { type LandmarkReview, type ReviewThresholds } from './reviewLandmarks.ts';
+
+export interface PredictorConfig {
+  model: tf.LayersModel;
+  metadata: LandmarkModelMetadata;
+  shapeModel?: ShapeModel;
+  refiner?: LandmarkRefiner;
+  thresholds?: Partial<ReviewThresholds>;
+}
+
+export interface PredictedLandmarks {
+  /** Final points, n × 2 original pixels (pixel-corner convention). */
+  landmarksPx: number[][];
+  /** The network's own points before refinement and review, original pixels. */
+  coarsePx: number[][];
+  /** Per landmark; absent without a shape model or a pixel spacing. */
+  reviews?: LandmarkReview[];
+}
+
+export interface LandmarkPredictor {
+  /** @param spacingMm mm per original pixel (x, y); needed for the refiner and the review */
+  predict(image: GrayImage, spacingMm?: number[], label?: string): Promise<PredictedLandmarks>;
+  /** Frees the network (and refiner) weights. */
+  dispose(): void;
+}
+
+export default function createLandmarkPredictor(config: PredictorConfig): LandmarkPredictor {
+  const { model, metadata, shapeModel, refiner } = config;
+  const inputShape = metadata.network.inputShape;
+  if (inputShape.length !== 2)
+    throw new Error(`predictor: a 2D network is needed, got input [${inputShape}]`);
+  const decoding = decodingFor(metadata.training.heatmapTarget);
+  return {
+    async predict(image, spacingMm, label = 'image') {
+      const { input, letterbox } = letterboxImage(image, inputShape, label);
+      const heat = await predictHeatmaps(model, input, decoding);
+      const coarsePx = toOriginalPixels(heat.coords, letterbox);
+      if (!coarsePx.flat().every(Number.isFinite))
+        throw new Error(`${label}: prediction is not finite`);
+      const refinedPx =
+        refiner && spacingMm ? await refiner.refine(image, spacingMm, coarsePx, label) : coarsePx;
+      if (!shapeModel || !spacingMm) return { landmarksPx: refinedPx, coarsePx };
+      // mm per network cell, and the confidence radius (2 mm, at least one cell) in cells.
+      const cellMm = [spacingMm[0]! / letterbox.scaleX, spacingMm[1]! / letterbox.scaleY];
+      const cellsPerMm = 1 / Math.max(...cellMm);
+      const radius = Math.max(1, CONFIDENCE_RADIUS_MM * cellsPerMm);
+      const massNear = (l: number, cells: number[], search: number) =>
+        decodeNear(heat.heat, heat.shape, l, cells, search, radius);
+      const toMm = (p: number[]) => p.map((v, a) => v * spacingMm[a]!);
+      const inputOf = (px: number[]) => toInputPixels([px], letterbox)[0]!;
+      const confidence = refinedPx.map((p, l) => massNear(l, inputOf(p), radius)?.mass ?? 0);
+      const outlierMm = config.thresholds?.outlierMm ?? 4;
+      const { pointsMm, reviews } = reviewLandmarks(shapeModel, refinedPx.map(toMm), confidence, {
+        thresholds: config.thresholds,
+        label,
+        reread: (l, nearMm) => {
+          const near = inputOf(nearMm.map((v, a) => v / spacingMm[a]!));
+          const found = massNear(l, near, outlierMm * cellsPerMm);
+          if (!found) return undefined;
+          return {
+            pointMm: toMm(toOriginalPixels([found.point], letterbox)[0]!),
+            confidence: found.mass,
+          };
+        },
+      });
+      const landmarksPx = pointsMm.map((p) => p.map((v, a) => v / spacingMm[a]!));
+      if (!landmarksPx.flat().every(Number.isFinite))
+        throw new Error(`${label}: reviewed prediction is not finite`);
+      return { landmarksPx, coarsePx, reviews };
+    },
+    dispose() {
+      model.dispose();
+      refiner?.dispose();
+    },
+  };
+}
