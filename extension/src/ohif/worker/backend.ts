@@ -8,7 +8,12 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { LearningSample } from '../../core/data/types.ts';
 import createHeatmapModel from '../../core/models/createHeatmapModel.ts';
-import { DEFAULT_AUGMENTATION, PRESETS, VOLUME_PRESETS } from '../../core/selfTraining/presets.ts';
+import {
+  DEFAULT_AUGMENTATION,
+  HEATMAP_TARGET,
+  PRESETS,
+  VOLUME_PRESETS,
+} from '../../core/selfTraining/presets.ts';
 import trainLandmarkModel from '../../core/selfTraining/trainLandmarkModel.ts';
 import type { Schedule } from '../../core/selfTraining/types.ts';
 import createAdam from '../../core/tf/createAdam.ts';
@@ -42,6 +47,7 @@ export const WORKER_PRESETS: Record<TrainRequest['preset'], WorkerPreset> = {
       learningRate: 1e-3,
       pseudoLabelInterval: 1,
       validateEvery: 2,
+      heatmapTarget: HEATMAP_TARGET,
     },
     inputShape: [64, 48],
     baseFilters: 4,

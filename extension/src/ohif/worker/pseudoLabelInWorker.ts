@@ -20,6 +20,7 @@ import { inferenceBackend, type Post } from './backend.ts';
 import { loadCurrentNetwork } from './browserModelStore.ts';
 import { sampleLoader, type LoadedSample } from './loadStudySample.ts';
 import predictHeatmaps from '../../core/inference/predictHeatmaps.ts';
+import { decodingFor, type HeatmapDecoding } from '../../core/selfTraining/predictCoordinates.ts';
 import predictionConfidence from './predictionConfidence.ts';
 import {
   isVolumeItem,
@@ -44,9 +45,10 @@ export async function pseudoLabelOne(
   loaded: LoadedSample,
   item: StudyItem,
   shapeModel: ShapeModel,
+  decoding: HeatmapDecoding = {},
 ): Promise<PseudoLabelResult> {
   const { sample, spacingMm, toResult, frameOfReferenceUid } = loaded;
-  const p = await predictHeatmaps(model, sample.image);
+  const p = await predictHeatmaps(model, sample.image, decoding);
   const predicted = toOriginalPixels(p.coords, sample.letterbox);
   const r = regulateShape(
     shapeModel,
@@ -102,7 +104,13 @@ export async function pseudoLabel(
   const t0 = performance.now();
   for (const item of req.items) {
     if (signal.aborted) break;
-    const result = await pseudoLabelOne(model, await load(item), item, shapeModel);
+    const result = await pseudoLabelOne(
+      model,
+      await load(item),
+      item,
+      shapeModel,
+      decodingFor(info.metadata.training.heatmapTarget),
+    );
     post({ type: 'pseudo-labelled', result, done: ++done, total: req.items.length });
   }
   post({
