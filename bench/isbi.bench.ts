@@ -18,6 +18,10 @@
  *   --jobs <n> (default 2: each labelled count in its own process, one wasm thread each)
  *   --heatmap-sigma <cells> (0: integral L1 alone) --coordinate-weight <w> (default: the preset's)
  *   --heldout <n> (the last n training images replace Test1: for choosing settings, never on Test1)
+ *   --seeds 1,2,3: the resumable table. Each labelled count × seed is a piece saved under --results
+ *   (default bench/results) with its commit and command as soon as it ends; pieces already there are
+ *   skipped (--redo runs them again); the table (mean ± SD over seeds) is printed from the files.
+ *   --table-only prints it without running anything.
  * Pre-training is shared: the supervised row is the pre-trained network and the four semi-supervised
  * methods continue from copies of its weights and Adam state. Test1 predictions of every row are written
  * to isbi-predictions-<preset>.json beside --out (for the coarse-to-fine refinement columns).
@@ -48,6 +52,7 @@ import createAdam from '../extension/src/core/tf/createAdam.ts';
 import heatmapConfidence from '../extension/src/core/heatmap/heatmapConfidence.ts';
 import loadSamples from '../extension/src/node/loadSamples.ts';
 import { fileSaveHandler } from '../extension/src/node/fileIOHandler.ts';
+import { formatPieceTable, loadPieces, pieceFile, savePiece } from './isbiResults.ts';
 import setupNodeBackend, { type NodeBackend } from '../extension/src/node/nodeBackend.ts';
 
 const { values: args } = parseArgs({
@@ -82,6 +87,10 @@ const { values: args } = parseArgs({
     'coordinate-weight': { type: 'string' },
     heldout: { type: 'string' },
     'save-model': { type: 'string' },
+    seeds: { type: 'string' },
+    results: { type: 'string', default: 'bench/results' },
+    'table-only': { type: 'boolean', default: false },
+    redo: { type: 'boolean', default: false },
   },
 });
 const named = PRESETS[args.preset as 'quick' | 'paper'];
@@ -565,12 +574,29 @@ async function loadIsbi() {
   return { trainSamples, testSamples, truth };
 }
 
-/** Runs each labelled count in its own process (one wasm thread each) when --jobs > 1. */
-function runChildren(counts: number[]): Promise<AccuracyRow[]> {
+/** Settings that change the accuracy: pieces are averaged only with pieces of the same key. */
+function resultKey(): string {
+  const parts = [
+    args.preset!,
+    ...(
+      ['epochs', 'pretrain-epochs', 'heatmap-sigma', 'coordinate-weight', 'latent-offset'] as const
+    )
+      .filter((o) => args[o] !== undefined)
+      .map((o) => `${o}${args[o]}`),
+    ...(['input', 'filters', 'depth', 'lr', 'test-limit', 'heldout'] as const)
+      .filter((o) => args[o] !== undefined)
+      .map((o) => `${o}${args[o]}`),
+    ...(args.transductive ? ['transductive'] : []),
+  ];
+  return parts.join('-').replace(/[^A-Za-z0-9.,-]/g, '_');
+}
+
+/** One labelled count × one seed in its own process (one wasm thread). */
+function runPiece(k: number, pieceSeed: number): Promise<AccuracyRow[]> {
   const dir = path.join(args.cache!, 'rows');
   mkdirSync(dir, { recursive: true });
   const passOn = [
-    ...['data', 'preset', 'methods', 'epochs', 'pretrain-epochs', 'test-limit', 'cache', 'seed'],
+    ...['data', 'preset', 'methods', 'epochs', 'pretrain-epochs', 'test-limit', 'cache'],
     ...['input', 'filters', 'depth', 'lr', 'curve', 'latent-offset'],
     ...['heatmap-sigma', 'coordinate-weight', 'heldout', 'save-model'],
   ] as const;
@@ -578,35 +604,45 @@ function runChildren(counts: number[]): Promise<AccuracyRow[]> {
   if (args.transductive) common.push('--transductive');
   if (args['train-mre']) common.push('--train-mre');
   if (args['map-stats']) common.push('--map-stats');
-  return Promise.all(
-    counts.map(
-      (k) =>
-        new Promise<AccuracyRow[]>((resolve, reject) => {
-          const rowsFile = path.join(dir, `rows-${args.preset}-${k}.json`);
-          const child = spawn(
-            process.execPath,
-            [
-              ...process.execArgv,
-              process.argv[1]!,
-              ...common,
-              '--accuracy-only',
-              '--jobs',
-              '1',
-              '--labelled',
-              String(k),
-              '--rows-json',
-              rowsFile,
-            ],
-            { stdio: ['ignore', 'ignore', 'inherit'] },
-          );
-          child.on('exit', (code) =>
-            code === 0
-              ? resolve(JSON.parse(readFileSync(rowsFile, 'utf8')) as AccuracyRow[])
-              : reject(new Error(`labelled ${k}: child exited with ${code}`)),
-          );
-        }),
-    ),
-  ).then((r) => r.flat());
+  const rowsFile = path.join(dir, `rows-${resultKey()}-${k}-seed${pieceSeed}.json`);
+  return new Promise<AccuracyRow[]>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        ...process.execArgv,
+        process.argv[1]!,
+        ...common,
+        ...['--accuracy-only', '--jobs', '1', '--labelled', String(k)],
+        ...['--seed', String(pieceSeed), '--rows-json', rowsFile],
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(readFileSync(rowsFile, 'utf8')) as AccuracyRow[])
+        : reject(new Error(`labelled ${k}, seed ${pieceSeed}: child exited with ${code}`)),
+    );
+  });
+}
+
+/**
+ * Runs the missing pieces (labelled count × seed), at most --jobs at a time, saving each under
+ * --results as soon as it ends; pieces already there are kept (use --redo to run them again).
+ */
+async function runPieces(counts: number[], seeds: number[]): Promise<void> {
+  const key = resultKey();
+  const todo = counts
+    .flatMap((k) => seeds.map((sd) => ({ k, sd })))
+    .filter(({ k, sd }) => args.redo || !existsSync(pieceFile(args.results!, key, k, sd)));
+  process.stderr.write(`${todo.length} piece(s) to run for ${key}\n`);
+  const workers = Array.from({ length: Math.max(1, Number(args.jobs)) }, async () => {
+    for (let next = todo.shift(); next; next = todo.shift()) {
+      const rows = await runPiece(next.k, next.sd);
+      const file = savePiece(args.results!, key, next.k, next.sd, rows);
+      process.stderr.write(`saved ${file}\n`);
+    }
+  });
+  await Promise.all(workers);
 }
 
 function logAccuracy(rows: AccuracyRow[], testCount: number, wallMin: number) {
@@ -657,10 +693,26 @@ async function accuracyTable() {
   await setupNodeBackend('wasm');
   const methods = args.methods!.split(',') as Method[];
   const counts = args.labelled!.split(',').map(Number);
+  if (args.seeds || args['table-only']) {
+    // The resumable multi-seed table: pieces in --results, the table printed from them.
+    const seeds = (args.seeds ?? args.seed!).split(',').map(Number);
+    if (!args['table-only']) await runPieces(counts, seeds);
+    const pieces = loadPieces(args.results!, resultKey()).filter((p) =>
+      counts.includes(p.labelled),
+    );
+    log(
+      `### ISBI 2015 ${args.heldout ? `held-out training images (last ${args.heldout})` : 'Test1'}, ${resultKey()}: mean ± SD over seeds (${pieces.length} pieces in ${args.results})`,
+    );
+    log();
+    formatPieceTable(pieces, methods).forEach((l) => log(l));
+    log();
+    return;
+  }
   const started = Date.now();
   const { trainSamples, testSamples, truth } = await loadIsbi();
   let rows: AccuracyRow[];
-  if (Number(args.jobs) > 1 && counts.length > 1) rows = await runChildren(counts);
+  if (Number(args.jobs) > 1 && counts.length > 1)
+    rows = (await Promise.all(counts.map((k) => runPiece(k, seed)))).flat();
   else {
     rows = [];
     for (const k of counts)
