@@ -156,6 +156,7 @@ export default async function runRefinerTraining(
     depth: p.depth,
     baseFilters: p.baseFilters,
     seed: o.seed,
+    ...(p.heatmapSigma !== undefined ? { heatmapSigma: p.heatmapSigma } : {}),
   });
   const { model, network } = createRefinerModel(config);
   const optimizer = createAdam(p.learningRate ?? REFINER_LEARNING_RATE);
@@ -173,6 +174,7 @@ export default async function runRefinerTraining(
       offsetSdMm: p.offsetSdMm,
       offsetTailSdMm: p.offsetTailSdMm,
       offsetTailFraction: p.offsetTailFraction,
+      heatmapSigma: config.heatmapSigma,
       seed: o.seed,
       signal: controller.signal,
       onProgress: (s) => bar.update(s.step, { info: `loss ${s.loss.toFixed(4)}` }),

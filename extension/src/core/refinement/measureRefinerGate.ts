@@ -50,6 +50,7 @@ export default async function measureRefinerGate(
       patchShape: config.patchShape,
       mmPerPixel: config.mmPerPixel,
       passes: config.passes,
+      heatmapSigma: config.heatmapSigma,
       name: `image "${c.id}"`,
     });
     coarseErrors.push(radialErrorsMm(c.coarse, c.truth, c.image));

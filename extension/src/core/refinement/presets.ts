@@ -19,6 +19,8 @@ export interface RefinerPreset {
   offsetTailFraction: number;
   /** Adam's learning rate; REFINER_LEARNING_RATE when absent. */
   learningRate?: number;
+  /** σ (patch pixels) of the heatmap L1, as the coarse network; absent: integral L1 + Region Attention. */
+  heatmapSigma?: number;
 }
 
 /**
@@ -64,6 +66,7 @@ export const REFINER_PRESETS: Record<PresetName, RefinerPreset> = {
     offsetSdMm: 4,
     offsetTailSdMm: 8,
     offsetTailFraction: 0.2,
+    heatmapSigma: 2,
   },
   paper: {
     refine: true,
@@ -78,5 +81,6 @@ export const REFINER_PRESETS: Record<PresetName, RefinerPreset> = {
     offsetSdMm: 4,
     offsetTailSdMm: 8,
     offsetTailFraction: 0.2,
+    heatmapSigma: 2,
   },
 };

@@ -7,8 +7,8 @@
  * estimate.
  */
 import * as tf from '@tensorflow/tfjs';
-import integralCoordinates from '../heatmap/integralCoordinates.ts';
 import withHeatmapLogits from '../models/heatmapLogits.ts';
+import { decodeHeatmaps } from '../selfTraining/predictCoordinates.ts';
 import extractPatch from './extractPatch.ts';
 import { imageToPatch, patchToImage, type PatchGeometry } from './patchGeometry.ts';
 import { toLevelPixels, toOriginalFromLevel } from './prepareRefinerImage.ts';
@@ -25,6 +25,8 @@ export interface RefineOptions {
   name?: string;
   /** The gate (RefinerConfig.useRefined): landmark l keeps its coarse estimate where entry l is false. */
   useRefined?: readonly boolean[];
+  /** σ of the heatmap loss it was trained with (RefinerConfig.heatmapSigma): read near the maximum. */
+  heatmapSigma?: number;
 }
 
 function geometryAt(centre: number[], image: RefinerImage, o: RefineOptions): PatchGeometry {
@@ -52,7 +54,9 @@ async function refineOnce(
   const coords = tf.tidy(() => {
     const network = withHeatmapLogits(model);
     const heat = network.model.predict(tf.tensor4d(buffer, [n, h, w, 1])) as tf.Tensor4D;
-    const all = integralCoordinates(heat, { fromLogits: network.fromLogits }); // [n patches, n channels, 2]
+    const decoding =
+      o.heatmapSigma === undefined ? {} : { localRadius: Math.max(2, 3 * o.heatmapSigma) };
+    const all = decodeHeatmaps(heat, network.fromLogits, decoding); // [n patches, n channels, 2]
     // The diagonal: patch l's own channel l.
     const own = all.mul(tf.eye(n).expandDims(2)).sum(1);
     return own.mul(tf.tensor1d([w, h]));

@@ -1,13 +1,14 @@
 /**
  * One optimiser step of the patch network: forward a batch of patches, integral coordinates (Eq. 2) of
  * every channel, L1 loss (Eq. 1) on the ONE channel each patch is for (a one-hot mask in
- * l1CoordinateLoss), Adam update with optional global-norm clipping. The forward and backward passes run
+ * l1CoordinateLoss), or the heatmap L1 to a Gaussian at the target on that channel, Adam update with optional global-norm clipping. The forward and backward passes run
  * inside tf.tidy; the loss and the gradient norm are read with `await data()` (no synchronous read-back,
  * which is slow and fragile on the browser's WebGPU backend).
  */
 import * as tf from '@tensorflow/tfjs';
 import integralCoordinates from '../heatmap/integralCoordinates.ts';
 import withHeatmapLogits from '../models/heatmapLogits.ts';
+import heatmapLoss from '../losses/heatmapLoss.ts';
 import l1CoordinateLoss from '../losses/l1CoordinateLoss.ts';
 import regionAttentionLoss from '../losses/regionAttentionLoss.ts';
 import applyClippedGradients from '../tf/applyClippedGradients.ts';
@@ -25,6 +26,7 @@ export default async function refinerStep(
   patchShape: number[],
   clipNorm?: number,
   regionAttentionWeight = 0,
+  heatmapSigma?: number,
 ): Promise<number> {
   const [h, w] = patchShape as [number, number];
   const b = batch.landmark.length;
@@ -40,6 +42,9 @@ export default async function refinerStep(
     const from = { fromLogits: network.fromLogits };
     const lossFn = (): tf.Scalar => {
       const heat = network.model.apply(images, { training: true }) as tf.Tensor4D;
+      // As the coarse network: the heatmap L1 to a Gaussian at the target, on the patch's own channel.
+      if (heatmapSigma !== undefined)
+        return heatmapLoss(heat, target, mask, { sigma: heatmapSigma, ...from });
       const l1 = l1CoordinateLoss(integralCoordinates(heat, from), target, mask);
       if (regionAttentionWeight === 0) return l1;
       // Eq. 10 with a fixed latent offset of half a patch pixel: pulls the heatmap's mass towards the

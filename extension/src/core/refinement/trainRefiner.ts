@@ -69,6 +69,7 @@ export default async function trainRefiner(
       o.patchShape,
       o.clipNorm,
       o.regionAttentionWeight,
+      o.heatmapSigma,
     );
     recent.push(loss);
     if (recent.length > 50) recent.shift();

@@ -25,6 +25,11 @@ export interface RefinerConfig {
    * not lower its error on held-out images, see decideRefinerGate). Absent: every landmark is refined.
    */
   useRefined?: boolean[];
+  /**
+   * σ (patch pixels) of the heatmap L1 it was trained with; the point is then read near the map's
+   * maximum. Absent: trained on the integral L1 (and Region Attention), read by the plain integral.
+   */
+  heatmapSigma?: number;
 }
 
 /** What callers may pass: landmarkCount is required, the rest has defaults. */
@@ -90,6 +95,8 @@ export interface RefinerTrainingOptions {
   noiseSd: number;
   /** Weight of the auxiliary Region Attention term (Eq. 10, fixed |δ| of half a patch pixel); 0 disables it. */
   regionAttentionWeight: number;
+  /** σ (patch pixels) of the heatmap L1 (losses/heatmapLoss.ts); undefined: the integral L1. */
+  heatmapSigma?: number;
   /** Global gradient-norm clip; undefined disables it. */
   clipNorm?: number;
   onProgress?: (progress: RefinerProgress) => void;

@@ -18,6 +18,11 @@ export default function validateRefinerConfig(config: RefinerConfigInput): Refin
     seed: config.seed ?? DEFAULT_REFINER_CONFIG.seed,
   };
   if (config.useRefined !== undefined) out.useRefined = [...config.useRefined];
+  if (config.heatmapSigma !== undefined) {
+    if (!(config.heatmapSigma > 0))
+      throw new Error(`refiner heatmapSigma must be > 0, got ${config.heatmapSigma}`);
+    out.heatmapSigma = config.heatmapSigma;
+  }
   if (out.patchShape.length !== 2)
     throw new Error(`refiner patchShape must be [H, W], got [${out.patchShape}]`);
   out.patchShape.forEach((s) => positiveInteger(s, 'patchShape entries'));
