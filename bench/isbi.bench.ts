@@ -51,7 +51,10 @@ import {
 import createAdam from '../extension/src/core/tf/createAdam.ts';
 import heatmapConfidence from '../extension/src/core/heatmap/heatmapConfidence.ts';
 import loadSamples from '../extension/src/node/loadSamples.ts';
-import { fileSaveHandler } from '../extension/src/node/fileIOHandler.ts';
+import { saveLandmarkModel } from '../extension/src/node/modelStore.ts';
+import { METADATA_FORMAT } from '../extension/src/core/models/landmarkModelMetadata.ts';
+import { fitShapeModel, serialiseShapeModel } from '../extension/src/core/shape/index.ts';
+import { CEPHALOGRAM_LANDMARKS } from '../extension/src/core/synthetic/landmarks.ts';
 import { formatPieceTable, loadPieces, pieceFile, savePiece } from './isbiResults.ts';
 import setupNodeBackend, { type NodeBackend } from '../extension/src/node/nodeBackend.ts';
 
@@ -445,7 +448,7 @@ async function accuracyRowsFor(
       }
     },
   });
-  const { model } = createHeatmapModel({
+  const { model, config } = createHeatmapModel({
     inputShape: preset.inputShape,
     landmarkCount: 19,
     depth: preset.depth,
@@ -487,11 +490,41 @@ async function accuracyRowsFor(
     process.stderr.write(`${k} supervised: MRE on the labelled images ${o.mreMm?.toFixed(2)} mm\n`);
   }
   if (args['save-model']) {
-    // The pre-trained network, for decoding studies on its maps (bench/isbiDecode.bench.ts).
+    // The pre-trained network as a model folder (with the labelled shapes' shape model), for
+    // bench:triage and `landmarks predict` on held-out images.
     const dir = path.join(args['save-model'], `pretrained-${k}`);
-    mkdirSync(dir, { recursive: true });
-    await model.save(fileSaveHandler(dir));
-    process.stderr.write(`${k}: pre-trained network saved in ${dir}\n`);
+    await saveLandmarkModel(
+      dir,
+      model,
+      {
+        format: METADATA_FORMAT,
+        version: 1,
+        landmarkNames: [...CEPHALOGRAM_LANDMARKS],
+        network: config,
+        method: 'supervised',
+        seed,
+        preset: args.preset as 'quick' | 'paper',
+        training: {
+          labelled: k,
+          unlabelled: 0,
+          validation: 0,
+          backend: 'wasm',
+          seconds: Math.round(pretrainCpuMin * 60),
+          history: pre.state.history,
+          spacingMm: [SPACING_MM, SPACING_MM],
+          ...(schedule.heatmapTarget ? { heatmapTarget: schedule.heatmapTarget } : {}),
+        },
+      },
+      serialiseShapeModel(
+        fitShapeModel(
+          labelled.map((s) =>
+            toOriginalPixels(s.landmarks!, s.letterbox).map((p) => p.map((v) => v * SPACING_MM)),
+          ),
+          { landmarkNames: [...CEPHALOGRAM_LANDMARKS] },
+        ),
+      ),
+    );
+    process.stderr.write(`${k}: pre-trained model saved in ${dir}\n`);
   }
   const pretrainWeights = model.getWeights().map((w) => w.clone());
   const pretrainOptimizer = await snapshotOptimizer(optimizer);
