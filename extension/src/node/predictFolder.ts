@@ -19,6 +19,8 @@ export interface PredictOptions {
   spacingMm?: number[];
   /** Skip the refiner even when the model folder has one. */
   noRefine?: boolean;
+  /** Skip the shape review: the network's (and refiner's) points as they are, no reviews. */
+  noReview?: boolean;
 }
 
 export interface FolderPrediction {
@@ -53,9 +55,10 @@ export default async function predictFolder(
     model,
     metadata,
     refiner: refined?.refiner,
-    shapeModel: shapeModelJson
-      ? parseShapeModel(shapeModelJson, { source: `${modelDir}/shape-model.json` })
-      : undefined,
+    shapeModel:
+      shapeModelJson && !options.noReview
+        ? parseShapeModel(shapeModelJson, { source: `${modelDir}/shape-model.json` })
+        : undefined,
   });
   const files = await listImages(imagesDir);
   const byKey = new Map([...files].map(([id, file]) => [normaliseImageId(id), { id, file }]));

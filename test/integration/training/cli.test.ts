@@ -105,6 +105,7 @@ describe('landmarks train / predict / evaluate', () => {
       'images',
       '--ids',
       'validation.txt',
+      '--no-review',
       '--out',
       'pred.csv',
     );

@@ -77,6 +77,17 @@ describe('reviewLandmarks', () => {
     expect(reviews[7]).toMatchObject({ reason: 'shape+confidence', confidence: 0 });
   });
 
+  it('a pile of points (an untrained network) is no shape: nothing moves, every landmark is flagged', () => {
+    const pile = truth.map((_, l) => [50 + 0.01 * l, 60]);
+    const { pointsMm, reviews } = reviewLandmarks(model, pile, confident, {
+      reread: () => {
+        throw new Error('must not re-read a landmark of an implausible shape');
+      },
+    });
+    expect(pointsMm).toEqual(pile);
+    expect(reviews.every((r) => r.flagged && r.reason === 'shape' && !r.reEstimated)).toBe(true);
+  });
+
   it('low heatmap confidence alone flags "confidence"; the paper’s Z = 2 mm rule is reported beside it', () => {
     const low = confident.map((c, l) => (l === 5 ? 0.02 : c));
     const { reviews } = reviewLandmarks(model, truth, low, { thresholds: { minConfidence: 0.1 } });

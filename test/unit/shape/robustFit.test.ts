@@ -2,7 +2,10 @@
 // the fit of the rest recovers their true place, and a clean shape keeps every landmark.
 import { describe, expect, it } from 'vitest';
 import { fitShapeModel, regulateShape } from '../../../extension/src/core/shape/index.ts';
-import { robustShapeFit } from '../../../extension/src/core/shape/robustShapeFit.ts';
+import {
+  ImplausibleShapeError,
+  robustShapeFit,
+} from '../../../extension/src/core/shape/robustShapeFit.ts';
 import {
   gaussian,
   makeShapePopulation,
@@ -69,6 +72,11 @@ describe('robust shape fit', () => {
     const scrambled = truth.map((p) => p.map((v) => v + 30 * normal()));
     const worst = robustShapeFit(model, scrambled, { minKept: 12 });
     expect(19 - worst.outliers.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('refuses a shape far off the model size (a pile of points) instead of fitting it', () => {
+    const pile = unseen[0]!.map((_, i) => [10 + 0.05 * i, 20 - 0.03 * i]);
+    expect(() => robustShapeFit(model, pile)).toThrow(ImplausibleShapeError);
   });
 
   it('refuses shapes with fewer than 3 landmarks or the wrong count', () => {

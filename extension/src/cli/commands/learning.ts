@@ -126,6 +126,10 @@ function registerPredict(program: Command): void {
     )
     .option('--no-refine', 'skip the refiner even when the model folder has one')
     .option(
+      '--no-review',
+      'skip the shape review (robust outliers re-estimated from their heatmap near the fit of the others)',
+    )
+    .option(
       '--report <csv>',
       'per image and landmark: x, y, confidence, deviation_mm, abnormal (paper, Z = 2 mm), robust deviation, re-estimated, flagged, reason',
     )
@@ -135,6 +139,7 @@ function registerPredict(program: Command): void {
       async (o: {
         model: string;
         report?: string;
+        review: boolean;
         images: string;
         ids?: string;
         spacing?: number;
@@ -149,6 +154,7 @@ function registerPredict(program: Command): void {
         const result = await predictFolder(o.model, o.images, ids, {
           spacingMm: o.spacing === undefined ? undefined : [o.spacing, o.spacing],
           noRefine: !o.refine,
+          noReview: !o.review,
         });
         const rows = result.landmarks;
         const first = rows.values().next().value;

@@ -10,7 +10,7 @@
  *   (reason "confidence"), or both.
  */
 import { regulateShape } from '../shape/regulateShape.ts';
-import { robustShapeFit } from '../shape/robustShapeFit.ts';
+import { ImplausibleShapeError, robustShapeFit, type RobustFit } from '../shape/robustShapeFit.ts';
 import type { Shape, ShapeModel } from '../shape/types.ts';
 
 export type FlagReason = 'shape' | 'confidence' | 'shape+confidence';
@@ -54,6 +54,37 @@ const distance = (p: readonly number[], q: readonly number[]) =>
   Math.hypot(...p.map((v, a) => v - q[a]!));
 
 /**
+ * A prediction that is no shape of the model (all points in a pile, say): nothing is moved, and every
+ * landmark is flagged "shape" (with "confidence" where that is low too). The paper's regulator, which
+ * cannot align such a shape either, reports no deviation.
+ */
+function implausible(
+  model: ShapeModel,
+  pointsMm: Shape,
+  confidence: readonly number[],
+  t: ReviewThresholds,
+): { pointsMm: Shape; reviews: LandmarkReview[] } {
+  let paper: { deviationMm: number[]; abnormal: boolean[] } | undefined;
+  try {
+    paper = regulateShape(model, pointsMm, { abnormalThresholdMm: t.abnormalThresholdMm });
+  } catch {
+    paper = undefined;
+  }
+  return {
+    pointsMm: pointsMm.map((p) => [...p]),
+    reviews: pointsMm.map((_, l) => ({
+      confidence: confidence[l]!,
+      deviationMm: paper?.deviationMm[l] ?? 0,
+      abnormal: paper?.abnormal[l] ?? true,
+      robustDeviationMm: 0,
+      reEstimated: false,
+      flagged: true,
+      reason: confidence[l]! >= t.minConfidence ? 'shape' : 'shape+confidence',
+    })),
+  };
+}
+
+/**
  * @param pointsMm the network's n points, mm (pixel × spacing)
  * @param confidence the heatmap confidence of each point
  * @returns the final points (mm) and one review per landmark
@@ -65,7 +96,13 @@ export default function reviewLandmarks(
   options: { thresholds?: Partial<ReviewThresholds>; reread?: Reread; label?: string } = {},
 ): { pointsMm: Shape; reviews: LandmarkReview[] } {
   const t = { ...DEFAULT_REVIEW_THRESHOLDS, ...options.thresholds };
-  const robust = robustShapeFit(model, pointsMm, { outlierMm: t.outlierMm });
+  let robust: RobustFit | undefined;
+  try {
+    robust = robustShapeFit(model, pointsMm, { outlierMm: t.outlierMm });
+  } catch (error) {
+    if (!(error instanceof ImplausibleShapeError)) throw error;
+    return implausible(model, pointsMm, confidence, t);
+  }
   const outliers = new Set(robust.outliers);
   const finalConfidence = [...confidence];
   const final = pointsMm.map((p, l) => {

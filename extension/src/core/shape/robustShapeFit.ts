@@ -12,6 +12,7 @@
  * and follows any shape exactly, so no landmark would ever deviate.
  */
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { centroidSize } from './generalizedProcrustes.ts';
 import { applySimilarity, fitSimilarity, invertSimilarity, type Similarity } from './similarity.ts';
 import { synthesizeShape } from './synthesizeShape.ts';
 import type { Shape, ShapeModel } from './types.ts';
@@ -37,6 +38,8 @@ export interface RobustFit {
 }
 
 const ALTERNATIONS = 4;
+/** A shape more than this many times larger or smaller than the model's mean is no shape of it. */
+const MAX_SIZE_RATIO = 3;
 
 /** MAP mode weights for residuals r on the coordinates `coords` (flat indices). */
 function mapWeights(model: ShapeModel, coords: number[], r: number[], noiseMm: number): number[] {
@@ -74,9 +77,13 @@ function fitKept(model: ShapeModel, shape: Shape, kept: number[], o: Required<Ro
   return synthesizeShape(model, b, invertSimilarity(t!));
 }
 
+/** The predicted shape is not a shape of the model at all (e.g. all points in one pile). */
+export class ImplausibleShapeError extends Error {}
+
 /**
  * @param shape n × d mm in any frame; NaN rows are missing (never kept)
- * @throws when fewer than 3 landmarks are present
+ * @throws when fewer than 3 landmarks are present; ImplausibleShapeError for a shape far off the
+ *   model's size
  */
 export function robustShapeFit(
   model: ShapeModel,
@@ -94,6 +101,15 @@ export function robustShapeFit(
     sigmaLimit: 3,
     ...options,
   };
+  // A pile of points (an untrained network) or a scattered set aligns with a near-zero or huge scale,
+  // and its "fit" lands anywhere: refuse it instead of moving landmarks by metres.
+  const ratio =
+    centroidSize(present.map((i) => shape[i]!)) /
+    centroidSize(present.map((i) => model.meanShape[i]!));
+  if (!(ratio > 1 / MAX_SIZE_RATIO && ratio < MAX_SIZE_RATIO))
+    throw new ImplausibleShapeError(
+      `robust fit: the shape is ${ratio.toFixed(3)} times the size of the model's mean (not a shape of this model)`,
+    );
   const kept = [...present];
   const outliers: number[] = [];
   const distance = (fit: Shape, i: number) =>
