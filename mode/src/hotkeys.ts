@@ -1,9 +1,12 @@
 /**
  * Keyboard shortcuts of the landmarks mode: OHIF hotkey definitions (HotkeysManager format, Mousetrap
- * key names) bound to the extension's commands (extension/src/ohif/commandsModule.ts). All use Shift,
- * so they never take a key from OHIF's default bindings (plain letters, digits, arrows, ctrl+z/y);
- * Shift+A / Shift+X / Shift+N are the review keys the panel has shown since session 2. Users can
- * rebind them in OHIF's hotkey preferences.
+ * key names) bound to the extension's commands (extension/src/ohif/commandsModule.ts). All but one
+ * use Shift, so they never take a key from OHIF's default bindings (plain letters, digits, arrows,
+ * ctrl+z/y); Shift+A / Shift+X / Shift+N are the review keys the panel has shown since session 2.
+ * The exception is Ctrl+Z, "undo the last landmark move" (issue 14): bound after the host's, it
+ * replaces the host's `undo` in this mode (Mousetrap keeps the last binding of a key), and the command
+ * runs the host's `undo` itself when no landmark move is left to revert. Users can rebind them in
+ * OHIF's hotkey preferences.
  */
 export interface HotkeyDefinition {
   commandName: string;
@@ -25,6 +28,7 @@ export const LANDMARK_HOTKEYS: readonly HotkeyDefinition[] = [
   { commandName: 'landmarksSave', label: 'Landmarks: save SR', keys: ['shift+s'] },
   { commandName: 'landmarksToggleNames', label: 'Landmarks: names on/off', keys: ['shift+l'] },
   { commandName: 'landmarksToggleHeatmap', label: 'Landmarks: heatmap on/off', keys: ['shift+h'] },
+  { commandName: 'landmarksUndo', label: 'Landmarks: undo last move', keys: ['ctrl+z'] },
 ];
 
 /** Customization id whose value OHIF's mode route gives HotkeysManager after onModeEnter (3.13). */

@@ -13,6 +13,9 @@
  * - `LMK-CONFIDENCE` "Detection confidence" (NUM, UCUM `1`, in [0, 1]);
  * - `LMK-MAHALANOBIS` "Shape Mahalanobis distance" (NUM, UCUM `1`, once per SR in Imaging
  *   Measurements, after the groups): distance of the whole shape from the shape model;
+ * - `LMK-TEMPLATE` "Landmark template" (TEXT, once per SR in Imaging Measurements, after the groups):
+ *   id of the anatomy template the landmarks were placed with; its full landmark list tells a reader
+ *   which landmarks a partial annotation still lacks;
  * - `LMK-SET` "Anatomical landmark set" (the Finding of every group, so readers recognise our SRs).
  * Standard DCM codes are used for the TID 1500 structure, Tracking Identifier/UID and Algorithm
  * Identification (TID 4019).
@@ -75,6 +78,7 @@ export const CODES = {
   adjusted: local('LMK-ADJUSTED', 'Shape-adjusted position'),
   confidence: local('LMK-CONFIDENCE', 'Detection confidence'),
   mahalanobis: local('LMK-MAHALANOBIS', 'Shape Mahalanobis distance'),
+  template: local('LMK-TEMPLATE', 'Landmark template'),
 } as const;
 
 /** Status value codes. */

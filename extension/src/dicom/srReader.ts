@@ -202,6 +202,8 @@ export function readLandmarkSr(dataset: NaturalDataset): LandmarkSrInfo {
   if (model) set.model = model;
   const mahalanobis = numValue(find(measurements, CODES.mahalanobis));
   if (mahalanobis !== undefined) set.mahalanobis = mahalanobis;
+  const templateId = textOf(measurements, CODES.template);
+  if (templateId) set.templateId = templateId;
   const observer = find(dataset, CODES.personObserverName);
   return {
     set,

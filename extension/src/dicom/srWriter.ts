@@ -9,7 +9,9 @@
  *   Deviation |X_α − X_β| (NUM mm, when known) <- INFERRED FROM the shape-adjusted POINT X_β (concept
  *   LMK-ADJUSTED, when known), Confidence (NUM 1, when known), Center (NUM) <- SCOORD POINT (2D,
  *   selected from the image) or SCOORD3D POINT (3D, in the Frame of Reference).
- * After the groups, once per SR: the shape's Mahalanobis distance (NUM 1, when known).
+ * After the groups, once per SR: the shape's Mahalanobis distance (NUM 1, when known) and the landmark
+ * template's id (TEXT, when known). A partial annotation has one group per landmark placed so far; the
+ * template id tells readers which ones are still missing.
  * A revision is a new SOP Instance listing its predecessor in Predecessor Documents Sequence.
  */
 import { nowDicom, writePart10, type NaturalDataset } from './datasetIo.ts';
@@ -269,6 +271,7 @@ function rootContent(set: LandmarkSet, options: LandmarkSrOptions): Item[] {
       ContentSequence: [
         ...set.landmarks.map((l, i) => landmarkGroup(set, l, i, options.sopUid)),
         ...mahalanobisItems(set),
+        ...templateItems(set),
       ],
     },
   ];
@@ -282,9 +285,23 @@ function mahalanobisItems(set: LandmarkSet): Item[] {
   return [numItem(CODES.mahalanobis, set.mahalanobis, ucum('1', 'no units'))];
 }
 
+/** The landmark template's id, once per SR, after the groups (see srCodes.ts `LMK-TEMPLATE`). */
+function templateItems(set: LandmarkSet): Item[] {
+  if (set.templateId === undefined) return [];
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(set.templateId))
+    throw new Error(
+      `study ${set.studyUid}: template id "${set.templateId}" must be 1 to 64 letters, digits or '-'`,
+    );
+  return [textItem('CONTAINS', CODES.template, set.templateId)];
+}
+
 /** Builds the naturalized SR dataset (Comprehensive SR for 2D, Comprehensive 3D SR for 3D). */
 export function landmarkSrDataset(set: LandmarkSet, options: LandmarkSrOptions): NaturalDataset {
   if (set.landmarks.length === 0) throw new Error(`study ${set.studyUid}: no landmarks to write`);
+  const names = set.landmarks.map((l) => l.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined)
+    throw new Error(`study ${set.studyUid}: landmark "${twice}" is in the set twice`);
   if (set.sopUids.length === 0)
     throw new Error(`study ${set.studyUid}: the landmark set references no image`);
   if (options.predecessor?.sopUid === options.sopUid) {

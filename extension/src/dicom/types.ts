@@ -68,7 +68,17 @@ export interface LandmarkSet {
   dimension: 2 | 3;
   /** 3D only: Frame of Reference of the volume. */
   frameOfReferenceUid?: string;
+  /**
+   * Only the landmarks placed so far (a partial annotation lists fewer than its template has);
+   * never a placeholder for a missing one.
+   */
   landmarks: Landmark[];
+  /**
+   * Id of the anatomy template the set was annotated with (`cephalogram`, `hand`, `cbct` or a user
+   * template): it gives the full, ordered landmark list, so a partial set can be continued and trained
+   * on. Absent in SRs written before partial annotations (readers then match the names to a template).
+   */
+  templateId?: string;
   model?: ModelIdentity;
   /** Mahalanobis distance of the whole shape from the shape model (unitless; once per SR). */
   mahalanobis?: number;

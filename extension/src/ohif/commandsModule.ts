@@ -67,7 +67,17 @@ export default function commandsModule(
     });
   const actions = {
     landmarksInitTools: () => controller.initTools(),
-    landmarksAnnotate: ({ names }: { names: string[] }) => controller.startAnnotating(names),
+    landmarksAnnotate: ({ names, templateId }: { names: string[]; templateId?: string }) =>
+      controller.startAnnotating(names, templateId),
+    /**
+     * Reverts the newest landmark move (drag or "Use adjusted"). Bound to Ctrl+Z by the mode: with no
+     * landmark move to undo, a key press runs the host's own `undo` (e.g. a placed point).
+     */
+    landmarksUndo: guarded('Undo landmark move', ({ evt }: FromHotkey) => {
+      const name = controller.undoMove();
+      if (name === undefined && evt) return ctx.commandsManager.runCommand('undo');
+      return name;
+    }),
     landmarksStopAnnotating: () => controller.stopAnnotating(),
     landmarksSave: ({ evt }: FromHotkey = {}) =>
       save().catch((err: unknown) => {

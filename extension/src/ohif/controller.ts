@@ -1,5 +1,7 @@
 import type { LandmarkSrInfo } from '../dicom/srReader.ts';
 import type { LandmarkSet } from '../dicom/types.ts';
+import { MoveHistory } from './controller/moveHistory.ts';
+import { undoMove } from './controller/moves.ts';
 import { syncMprCopies } from './controller/mprCopies.ts';
 import * as review from './controller/reviewDecisions.ts';
 import type { ReviewRow } from './controller/reviewDecisions.ts';
@@ -12,13 +14,17 @@ import { ViewerAccess } from './controller/viewerAccess.ts';
 import type { PacsAccess } from './services/landmarkSrStore.ts';
 import type { QueueStatus, SaveOutcome } from './services/pacsResultQueue.ts';
 import type { ReviewItem } from './services/reviewQueue.ts';
+import { BUILTIN_TEMPLATES, type LandmarkTemplate } from './templates.ts';
 import type { OhifContext } from './types.ts';
 
 export type { ReviewRow, SaveResult };
 
 /** What the panel shows about the annotation in progress. */
 export interface AnnotationState {
+  /** Every landmark of the template (a loaded partial SR: its template's full list). */
   names: string[];
+  /** Template of `names` (the loaded SR's, or the one being annotated); undefined when unknown. */
+  templateId?: string;
   annotating: boolean;
   /** Names placed on the active image/volume. */
   placed: string[];
@@ -33,6 +39,10 @@ export interface AnnotationState {
   showNames: boolean;
   /** SRs kept in the browser until the PACS accepts them. */
   queue: QueueStatus;
+  /** Which landmark the last press on the image grabbed, and why (or what an undo did). */
+  pick?: string;
+  /** Name of the landmark whose move "Undo move" (Ctrl+Z) would revert. */
+  undo?: string;
 }
 
 /**
@@ -56,6 +66,8 @@ export class LandmarksController {
         showNames: true,
         queue: { waiting: 0, refused: 0 },
         syncing: false,
+        templates: BUILTIN_TEMPLATES,
+        history: new MoveHistory(),
       },
       notify: () => this.listeners.forEach((l) => l()),
     };
@@ -63,6 +75,16 @@ export class LandmarksController {
       this.s.state.queue = status;
       this.s.notify();
     });
+  }
+
+  /** The viewer's landmark templates (built-in and from the configuration). */
+  get templates(): readonly LandmarkTemplate[] {
+    return this.s.state.templates;
+  }
+
+  /** Sets the templates (from the app configuration, see getPanelModule.ts). */
+  setTemplates(templates: readonly LandmarkTemplate[]): void {
+    this.s.state.templates = templates;
   }
 
   /** Subscribe to state changes; returns the unsubscribe function. */
@@ -106,9 +128,17 @@ export class LandmarksController {
     this.s.state.annotating = false;
   }
 
-  /** Sets the template's landmark names and makes a click on the image place the next one. */
-  startAnnotating(names: string[]): void {
-    setAnnotating(this.s, true, names);
+  /**
+   * Sets the template's landmark names (template `templateId`) and makes a click on the image place the
+   * next one not placed yet.
+   */
+  startAnnotating(names: string[], templateId?: string): void {
+    setAnnotating(this.s, true, names, templateId);
+  }
+
+  /** Reverts the newest landmark move; its name, or undefined when there is none. */
+  undoMove(): string | undefined {
+    return undoMove(this.s);
   }
 
   /** Gives the primary button back to window/level. */
@@ -122,6 +152,7 @@ export class LandmarksController {
     const placed = view.currentAnnotations().map((a) => a.data.label ?? '');
     return {
       names: state.names,
+      ...(state.templateId !== undefined ? { templateId: state.templateId } : {}),
       annotating: state.annotating,
       placed,
       next: state.names.find((n) => !placed.includes(n)),
@@ -130,6 +161,8 @@ export class LandmarksController {
       loadedSr: state.loadedSr,
       showNames: state.showNames,
       queue: state.queue,
+      ...(state.pick !== undefined ? { pick: state.pick } : {}),
+      ...(state.history.last() ? { undo: state.history.last()!.name } : {}),
     };
   }
 

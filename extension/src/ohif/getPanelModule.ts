@@ -26,6 +26,8 @@ export default function getPanelModule(
     training: ctx.training,
     templates: resolveTemplates(ctx.configuration?.templates ?? []),
   };
+  // The controller resolves a loaded SR's template (a partial SR continues with its full list).
+  ctx.controller.setTemplates(context.templates);
   const island = createIsland(() => createElement(LandmarksApp, { context }));
   const LandmarksPanelHost = () => hostContainer(island, PANEL_TEST_ID);
   return [

@@ -15,6 +15,7 @@ import {
   type StudyVolume,
   type TrainingSet,
 } from './services/trainingSet.ts';
+import { studyLabel } from './services/fileLabelled.ts';
 import { MIN_TRAINING_SHAPES } from '../core/shape/index.ts';
 import volumePseudoLabelSet from './volume/volumePseudoLabelSet.ts';
 import {
@@ -47,6 +48,30 @@ export function chooseKind(set: TrainingSet, asked: StudyKind | 'auto' = 'auto')
   if (asked !== 'auto') return asked;
   if (set.labelled.length >= MIN_TRAINING_SHAPES) return '2d';
   return set.volumes.labelled.length >= MIN_TRAINING_SHAPES ? '3d' : '2d';
+}
+
+/**
+ * Pseudo-labelling regulates predictions with a shape model, fitted on the annotations that have every
+ * landmark: throws, naming the partial ones, when fewer than MIN_TRAINING_SHAPES are complete (before the
+ * worker starts, so the message names the studies). Partial annotations still train the network.
+ */
+export function checkCompleteShapes(items: KindSet<StudyImage | StudyVolume>): void {
+  const partial = items.labelled.filter(
+    (i) => !(i.landmarks ?? []).every((p) => p.every(Number.isFinite)),
+  );
+  const complete = items.labelled.length - partial.length;
+  if (complete >= MIN_TRAINING_SHAPES || partial.length === 0) return;
+  const placed = (i: StudyImage | StudyVolume) =>
+    (i.landmarks ?? []).filter((p) => p.every(Number.isFinite)).length;
+  const listed = partial
+    .slice(0, 5)
+    .map((i) => `${studyLabel(i.study)} ${placed(i)}/${items.names.length}`)
+    .join(', ');
+  throw new Error(
+    `the shape model needs at least ${MIN_TRAINING_SHAPES} annotated studies with all ` +
+      `${items.names.length} landmarks placed, found ${complete}; partial: ${listed}` +
+      `${partial.length > 5 ? ` and ${partial.length - 5} more` : ''}`,
+  );
 }
 
 /** The studies of one kind. */
@@ -95,6 +120,8 @@ export interface TrainingState {
   saved?: TrainingStateSummary;
   /** Time of each per-epoch / cancel save of the training state, ms. */
   checkpointMs: number[];
+  /** Studies the last scan left out, each with its UID, description and the reason. */
+  skipped: string[];
   error?: string;
 }
 
@@ -146,6 +173,7 @@ export class TrainingController {
     annotateNext: [],
     bench: [],
     checkpointMs: [],
+    skipped: [],
   };
   /** Backends chosen in the Train section (undefined = automatic); inference jobs use them too. */
   backends?: BrowserBackend[];
@@ -192,6 +220,7 @@ export class TrainingController {
       const pacs = this.landmarks.pacs();
       const chosen = chooseKind(set, kind);
       const items = kindSet(set, chosen);
+      if (items.unlabelled.length > 0) checkCompleteShapes(items);
       this.set({
         kind: chosen,
         labelled: items.labelled.length,
@@ -265,6 +294,7 @@ export class TrainingController {
       losses: [],
       mres: [],
       error: undefined,
+      skipped: [],
       note: undefined,
       progress: undefined,
       pseudo: undefined,
@@ -275,9 +305,13 @@ export class TrainingController {
       checkpointMs: [],
     });
     try {
-      const set = await gatherTrainingSet(this.landmarks.pacs(), (uid) =>
-        this.landmarks.listSrs(uid),
+      const set = await gatherTrainingSet(
+        this.landmarks.pacs(),
+        (uid) => this.landmarks.listSrs(uid),
+        200,
+        this.landmarks.templates,
       );
+      if (set.skipped.length > 0) this.set({ skipped: set.skipped });
       const req = await request(set);
       this.set({ phase: 'loading' });
       const results: PseudoLabelResult[] = [];

@@ -3,6 +3,7 @@
  * labelled shapes (mm), then regulateShape (±kσ clamp, abnormal threshold Z) per predicted shape.
  */
 import {
+  MIN_TRAINING_SHAPES,
   fitShapeModel,
   regulateShape,
   type RegulateOptions,
@@ -20,7 +21,16 @@ export default function shapeRegulatorFactory(
   } = {},
 ): RegulatorFactory {
   return (labelledShapesMm) => {
-    const model = fitShapeModel(labelledShapesMm, { landmarkNames: options.landmarkNames });
+    // Partial annotations (missing landmarks are NaN rows) train the network through the masked
+    // losses; the shape model is fitted on the complete shapes only.
+    const complete = labelledShapesMm.filter((s) => s.every((p) => p.every(Number.isFinite)));
+    if (complete.length < MIN_TRAINING_SHAPES && complete.length < labelledShapesMm.length) {
+      throw new Error(
+        `the shape model needs at least ${MIN_TRAINING_SHAPES} complete shapes (every landmark placed); ` +
+          `${complete.length} of the ${labelledShapesMm.length} labelled shapes are complete`,
+      );
+    }
+    const model = fitShapeModel(complete, { landmarkNames: options.landmarkNames });
     options.onModel?.(model);
     return (shapeMm) => {
       const r = regulateShape(model, shapeMm, options);

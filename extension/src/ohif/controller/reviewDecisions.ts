@@ -94,7 +94,9 @@ export function useAdjusted(s: Session, name = s.state.selected): void {
   const a = landmark(s, name, 'landmarks: select a landmark first');
   const target = a.data.adjustedPoint;
   if (!target) throw new Error(`landmarks: the SR has no shape-adjusted position for ${name}`);
+  const before = [...a.data.handles.points[0]!];
   a.data.handles.points[0] = [...target];
+  s.state.history.record({ uid: a.annotationUID, name: name ?? '', before, after: [...target] });
   (a as PointAnnotation & { invalidated?: boolean }).invalidated = true;
   restyle(s, a);
   syncMprCopies(s);

@@ -19,7 +19,10 @@ export interface SaveResult {
   outcome: SaveOutcome;
 }
 
-/** The landmark set drawn on the active viewport, in template order, with reviewed statuses. */
+/**
+ * The landmark set drawn on the active viewport, in template order, with reviewed statuses: the
+ * landmarks placed so far (a partial set is saved as such) and the template they come from.
+ */
 export function currentLandmarkSet(s: Session): LandmarkSet {
   const { cornerstone } = s.view.libs();
   const target = s.view.targetOf(s.view.activeViewport());
@@ -30,10 +33,11 @@ export function currentLandmarkSet(s: Session): LandmarkSet {
     data: { ...a.data, landmarkStatus: effectiveStatus(a) },
   }));
   const ds = study.displaySet;
+  const template = s.state.templateId !== undefined ? { templateId: s.state.templateId } : {};
   if ('imageId' in target) {
     const inst = (cornerstone.metaData.get('instance', target.imageId) ??
       ds.instances?.[0]) as Record<string, string>;
-    return toLandmarkSet2D(
+    const set = toLandmarkSet2D(
       s.state.names,
       annotations,
       (w) => cornerstone.utilities.worldToImageCoords(target.imageId, w),
@@ -44,15 +48,17 @@ export function currentLandmarkSet(s: Session): LandmarkSet {
         sopClassUid: inst.SOPClassUID,
       },
     );
+    return { ...set, ...template };
   }
   const instances = (ds.instances ?? []) as Array<Record<string, string>>;
-  return toLandmarkSet3D(s.state.names, annotations, {
+  const set = toLandmarkSet3D(s.state.names, annotations, {
     studyUid: ds.StudyInstanceUID,
     seriesUid: ds.SeriesInstanceUID,
     sopUids: instances.map((i) => i.SOPInstanceUID),
     sopClassUid: instances[0]?.SOPClassUID ?? '',
     frameOfReferenceUid: target.frameOfReferenceUid,
   });
+  return { ...set, ...template };
 }
 
 /**

@@ -1,12 +1,25 @@
 import type { QueueStatus } from '../services/pacsResultQueue.ts';
+import type { LandmarkTemplate } from '../templates.ts';
 import type { OhifContext } from '../types.ts';
+import type { MoveHistory } from './moveHistory.ts';
 import type { ViewerAccess } from './viewerAccess.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /** The controller's mutable fields, shared by the concern files of this folder. */
 export interface ControllerFields {
-  /** Landmark names of the template being annotated, or of the loaded SR. */
+  /**
+   * Landmark names of the template being annotated, or of the loaded SR's template (its full list,
+   * so a partial SR is continued where it stopped).
+   */
   names: string[];
+  /** Id of the template `names` come from (written into the SR); undefined when none is known. */
+  templateId?: string;
+  /** The viewer's templates (built-in and from the configuration). */
+  templates: readonly LandmarkTemplate[];
+  /** Status line of the last press on a landmark point: which one it grabbed, and why. */
+  pick?: string;
+  /** Landmark moves, for "Undo move". */
+  history: MoveHistory;
   annotating: boolean;
   /** Landmark selected for review. */
   selected?: string;

@@ -1,5 +1,6 @@
 import type { LandmarkSrInfo } from '../../dicom/srReader.ts';
 import { srAnnotation, type Target } from '../services/landmarkAnnotations.ts';
+import { templateNames } from '../services/templateOfSet.ts';
 import { syncMprCopies } from './mprCopies.ts';
 import { restyle } from './reviewDecisions.ts';
 import type { Session } from './session.ts';
@@ -59,7 +60,8 @@ export async function loadCurrentSr(
 /**
  * Replaces our landmarks on `target` by the SR's (2D and 3D alike): each becomes an annotation of the
  * viewport at `toWorld(position)`, coloured by status; in 3D (`jump`) the view first moves to the
- * landmark's slice, and syncMprCopies shows it in the other two views.
+ * landmark's slice, and syncMprCopies shows it in the other two views. The landmark list becomes the
+ * SR's template's (templateOfSet.ts), so a partial annotation can be continued.
  */
 function drawSr(
   s: Session,
@@ -83,9 +85,14 @@ function drawSr(
     state.addAnnotation(ann, viewport.element);
     restyle(s, ann);
   }
-  s.state.names = info.set.landmarks.map((l) => l.name);
+  // The template's full list: a partial SR shows "5/19 placed" and the next click places landmark 6.
+  const { names, templateId } = templateNames(s.state.templates, info.set);
+  s.state.names = names;
+  s.state.templateId = templateId;
   s.state.loadedSr = info.sr.sopUid;
   s.state.selected = undefined;
+  s.state.pick = undefined;
+  s.state.history.clear();
   if (jump) syncMprCopies(s);
   viewport.render();
   s.notify();

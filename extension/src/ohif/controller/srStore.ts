@@ -105,7 +105,9 @@ export class SrStore {
       if (!studyUid) continue;
       const pn = s['00100010']?.Value?.[0];
       const patientName = typeof pn === 'object' ? (pn?.Alphabetic ?? '') : String(pn ?? '');
-      withSrs.push({ studyUid, patientName, srs: await this.listSrs(studyUid) });
+      // A study whose SR cannot be read stays out of the queue; it does not hide the others.
+      const srs = await this.listSrs(studyUid).catch(() => undefined);
+      if (srs) withSrs.push({ studyUid, patientName, srs });
     }
     return buildReviewQueue(withSrs, landmark);
   }

@@ -2,6 +2,7 @@ import { TOOL_GROUP_2D, TOOL_GROUP_MPR } from '../id.ts';
 import { nextLandmark } from '../services/landmarkAnnotations.ts';
 import { createLandmarkTool, type LandmarkDisplay } from '../tools/createLandmarkTool.ts';
 import { toolNames } from '../tools/toolNames.ts';
+import { onMoveEnd, onPick } from './moves.ts';
 import type { Session } from './session.ts';
 
 /** The mode's tool groups (2D stack and MPR) that get the landmark tool. */
@@ -19,10 +20,18 @@ export function initTools(
 ): (() => void) | undefined {
   const { cornerstone, cornerstoneTools } = s.view.libs();
   if (!s.state.Tool) {
-    const Tool = createLandmarkTool(cornerstoneTools, {
-      nextLabel: (imageId: string | undefined) => nextFor(s, imageId),
-      display: () => display(s),
-    });
+    const Tool = createLandmarkTool(
+      cornerstoneTools,
+      {
+        nextLabel: (imageId: string | undefined) => nextFor(s, imageId),
+        display: () => display(s),
+        selected: () =>
+          s.state.selected ? s.view.find(s.state.selected)?.annotationUID : undefined,
+        onPick: (annotation, pick) => onPick(s, annotation, pick),
+        onMoveEnd: (annotation) => onMoveEnd(s, annotation),
+      },
+      cornerstone.getEnabledElement,
+    );
     cornerstoneTools.addTool(Tool);
     s.state.Tool = Tool;
   }
@@ -45,11 +54,20 @@ export function initTools(
 }
 
 /**
- * Makes a primary click place the next landmark (`on`, with the template's `names`) or gives the
+ * Makes a primary click place the next landmark (`on`, with the template's `names`, from template
+ * `templateId`; a continued partial SR passes its template's full list) or gives the
  * primary button back to window/level (`off`), in every tool group of the mode.
  */
-export function setAnnotating(s: Session, on: boolean, names?: string[]): void {
-  if (names) s.state.names = [...names];
+export function setAnnotating(
+  s: Session,
+  on: boolean,
+  names?: string[],
+  templateId?: string,
+): void {
+  if (names) {
+    s.state.names = [...names];
+    s.state.templateId = templateId;
+  }
   const { cornerstoneTools } = s.view.libs();
   const primary = [{ mouseButton: cornerstoneTools.Enums.MouseBindings.Primary }];
   for (const id of TOOL_GROUPS) {

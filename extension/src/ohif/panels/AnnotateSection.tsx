@@ -1,21 +1,26 @@
 import type { AnnotationState } from '../controller.ts';
 import Legend from './Legend.tsx';
+import MoveStatus from './MoveStatus.tsx';
 import QueueStatus from './QueueStatus.tsx';
 
 const button =
   'rounded border border-primary-main px-2 py-1 text-sm text-primary-light hover:bg-primary-dark disabled:opacity-40';
 
 /**
- * Manual annotation: start/stop placing the template's landmarks (each click places the next one,
- * drag to correct), the list of landmarks with their state, and "Save SR"; the SRs waiting for the
- * PACS (QueueStatus) and the overlay controls (names toggle, status legend).
+ * Manual annotation: start/stop placing the template's landmarks (each click places the next one not
+ * placed yet, drag to correct), the list of landmarks with their state, and "Save SR", which saves the
+ * landmarks placed so far (a partial SR is continued after a reload); which point a press grabbed and
+ * "Undo move" (Ctrl+Z); the SRs waiting for the PACS (QueueStatus) and the overlay controls (names
+ * toggle, status legend).
  */
 export default function AnnotateSection({
   names,
+  templateId,
   state,
   run,
 }: {
   names: string[];
+  templateId?: string;
   state: AnnotationState;
   run: (name: string, options?: Record<string, unknown>) => Promise<unknown>;
 }) {
@@ -37,7 +42,7 @@ export default function AnnotateSection({
             type="button"
             className={button}
             data-testid="landmarks-annotate"
-            onClick={() => run('landmarksAnnotate', { names })}
+            onClick={() => run('landmarksAnnotate', { names, templateId })}
           >
             Annotate
           </button>
@@ -52,10 +57,11 @@ export default function AnnotateSection({
           Save SR
         </button>
       </div>
+      {state.review.length === 0 && <MoveStatus state={state} run={run} />}
       <QueueStatus status={state.queue} run={run} />
       <Legend showNames={state.showNames} run={run} />
       <p data-testid="landmarks-progress">
-        {state.placed.length}/{names.length} placed
+        {names.filter((n) => placed.has(n)).length}/{names.length} placed
         {state.annotating && state.next ? ` · next: ${state.next}` : ''}
       </p>
       <ol className="max-h-64 overflow-y-auto">

@@ -45,7 +45,11 @@ function Panel({ context }: { context: PanelContext }) {
     [context.commandsManager],
   );
   useAutoLoadSr(context, study?.StudyInstanceUID, (srs.srs?.length ?? 0) > 0);
-  const templateId = chosen ?? defaultTemplateFor(study?.modalities ?? []);
+  // A loaded SR brings its template (a partial one is continued with that template's full list).
+  const templateId =
+    chosen ??
+    (state.loadedSr ? state.templateId : undefined) ??
+    defaultTemplateFor(study?.modalities ?? []);
   const template = useMemo(
     () => context.templates.find((t) => t.id === templateId) ?? context.templates[0],
     [context.templates, templateId],
@@ -53,7 +57,7 @@ function Panel({ context }: { context: PanelContext }) {
   return (
     <div className="flex flex-col gap-2 text-white">
       <h2 className="bg-secondary-dark px-2 py-1 text-base font-semibold">Landmarks</h2>
-      <StudyStatus study={study} srs={srs.srs} srError={srs.error} />
+      <StudyStatus study={study} srs={srs.srs} srError={srs.error} templates={context.templates} />
       <section className="p-2 text-sm">
         <label className="flex items-center gap-2">
           <span className="text-gray-400">Template</span>
@@ -79,6 +83,7 @@ function Panel({ context }: { context: PanelContext }) {
       )}
       <AnnotateSection
         names={state.loadedSr ? state.names : template.landmarks}
+        templateId={state.loadedSr ? state.templateId : template.id}
         state={state}
         run={run}
       />

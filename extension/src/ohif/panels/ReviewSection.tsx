@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { AnnotationState } from '../controller.ts';
 import type { ReviewItem } from '../services/reviewQueue.ts';
 import { STATUS_COLOURS } from '../services/reviewQueue.ts';
+import MoveStatus from './MoveStatus.tsx';
 
 const button =
   'rounded border border-primary-main px-2 py-1 text-sm text-primary-light hover:bg-primary-dark disabled:opacity-40';
@@ -68,7 +69,8 @@ function SelectedLandmark({
  * study on screen, its SR landmarks with stored and reviewed status.
  * Accept (Shift+A), reject (Shift+X), next flagged (Shift+N), use adjusted (Shift+U): OHIF hotkeys
  * bound by the mode to the same commands as the buttons (mode/src/hotkeys.ts); drag a point to
- * correct it; "Save SR" (Shift+S) writes a new revision.
+ * correct it (the selected landmark is the one a press grabs; the line under the buttons says which,
+ * and "Undo move" / Ctrl+Z reverts it); "Save SR" (Shift+S) writes a new revision.
  */
 export default function ReviewSection({
   state,
@@ -182,6 +184,7 @@ export default function ReviewSection({
               Next (⇧N)
             </button>
           </div>
+          <MoveStatus state={state} run={run} />
           <SelectedLandmark state={state} run={run} />
           <table className="mt-1 w-full">
             <tbody>

@@ -1,8 +1,17 @@
 import type { LandmarkSrInfo } from '../../dicom/srReader.ts';
 import type { StudySummary } from '../services/currentStudy.ts';
+import { templateOfSet } from '../services/templateOfSet.ts';
+import type { LandmarkTemplate } from '../templates.ts';
 
-/** One line about the study's landmark SRs on the PACS. */
-export function srSummary(srs: LandmarkSrInfo[] | undefined, error?: string): string {
+/**
+ * One line about the study's landmark SRs on the PACS; a partial annotation says how many of its
+ * template's landmarks it has (`templates`: the viewer's).
+ */
+export function srSummary(
+  srs: LandmarkSrInfo[] | undefined,
+  error?: string,
+  templates: readonly LandmarkTemplate[] = [],
+): string {
   if (error) return `unknown (${error})`;
   if (!srs) return 'checking the PACS…';
   if (srs.length === 0) return 'none (unannotated)';
@@ -10,7 +19,13 @@ export function srSummary(srs: LandmarkSrInfo[] | undefined, error?: string): st
   const counts = new Map<string, number>();
   latest.forEach((l) => counts.set(l.status, (counts.get(l.status) ?? 0) + 1));
   const parts = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
-  return `${srs.length} current SR(s); latest: ${latest.length} landmarks (${parts})`;
+  const template = templateOfSet(templates, srs[0].set);
+  const placed = template ? template.landmarks.filter((n) => latest.some((l) => l.name === n)) : [];
+  const partial =
+    template && placed.length < template.landmarks.length
+      ? ` · partial: ${placed.length} of ${template.landmarks.length} (${template.id})`
+      : '';
+  return `${srs.length} current SR(s); latest: ${latest.length} landmarks (${parts})${partial}`;
 }
 
 /** Current study and its landmark SR status on the PACS. */
@@ -18,10 +33,12 @@ export default function StudyStatus({
   study,
   srs,
   srError,
+  templates,
 }: {
   study: StudySummary | undefined;
   srs?: LandmarkSrInfo[];
   srError?: string;
+  templates?: readonly LandmarkTemplate[];
 }) {
   if (!study) {
     return (
@@ -50,7 +67,7 @@ export default function StudyStatus({
       </div>
       <div data-testid="landmarks-sr-status">
         <span className="text-gray-400">Landmark SR </span>
-        {srSummary(srs, srError)}
+        {srSummary(srs, srError, templates)}
       </div>
     </section>
   );

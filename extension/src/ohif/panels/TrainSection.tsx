@@ -150,6 +150,21 @@ export default function TrainSection({
           : ''}
         {state.backend ? ` · ${state.backend}` : ''}
       </p>
+      {state.skipped.length > 0 && (
+        <div data-testid="landmarks-train-skipped" className="break-words text-yellow-400">
+          <p>
+            {state.skipped.length === 1 ? '1 study' : `${state.skipped.length} studies`} left out
+            (training goes on with the others):
+          </p>
+          <ul className="list-disc pl-4">
+            {state.skipped.map((m) => (
+              <li key={m} data-testid="landmarks-train-skipped-item">
+                {m}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {saved && (
         <p data-testid="landmarks-saved" data-stage={saved.stage} data-epoch={saved.epoch}>
           saved training ({saved.reason === 'cancel' ? 'cancelled' : 'last epoch'}): {saved.preset},{' '}

@@ -1,7 +1,8 @@
 import type { LandmarkSrInfo } from '../../dicom/srReader.ts';
-import { isAnnotation } from '../../dicom/srReader.ts';
 import type { StudyIdentity } from '../../dicom/types.ts';
+import { BUILTIN_TEMPLATES, type LandmarkTemplate } from '../templates.ts';
 import type { ImageItem, VolumeItem } from '../worker/protocol.ts';
+import { fileLabelled, studyLabel } from './fileLabelled.ts';
 import type { PacsAccess } from './landmarkSrStore.ts';
 
 type DicomJson = Record<string, { Value?: unknown[] }>;
@@ -20,9 +21,14 @@ export interface StudyVolume extends VolumeItem {
   current?: LandmarkSrInfo;
 }
 
-/** Annotated and unannotated studies of one kind; `names` is the template of the first annotation. */
+/**
+ * Annotated and unannotated studies of one kind. `names` is the full landmark list of the template most
+ * annotations of the kind use (partial annotations have NaN rows for the landmarks they lack).
+ */
 export interface KindSet<T> {
   names: string[];
+  /** Id of that template; undefined when the annotations name no known template. */
+  templateId?: string;
   labelled: T[];
   unlabelled: T[];
 }
@@ -30,7 +36,10 @@ export interface KindSet<T> {
 /** Annotated and unannotated 2D studies of the PACS, and (`volumes`) its CT/CBCT volume studies. */
 export interface TrainingSet extends KindSet<StudyImage> {
   volumes: KindSet<StudyVolume>;
-  /** Studies left out, with the reason (no 2D image, no pixel spacing …). */
+  /**
+   * Studies left out, each naming the study (UID, description) and the reason: no 2D image, no pixel
+   * spacing, a landmark SR that cannot be read or used …
+   */
   skipped: string[];
 }
 
@@ -65,29 +74,8 @@ function identityOf(s: DicomJson, studyUid: string): StudyIdentity {
     studyDate: text(s, '00080020'),
     studyTime: text(s, '00080030') || undefined,
     accessionNumber: text(s, '00080050') || undefined,
+    studyDescription: text(s, '00081030') || undefined,
   };
-}
-
-/**
- * Files the item under labelled (its current SR is an annotation whose points have `dimension`
- * coordinates) or unlabelled. Landmark order comes from the kind's first annotation (`names`); other
- * annotations are reordered to it, missing names become NaN rows (masked in training).
- */
-function file<T extends { landmarks?: number[][]; current?: LandmarkSrInfo }>(
-  set: KindSet<T>,
-  item: T,
-  dimension: 2 | 3,
-): void {
-  const current = item.current;
-  if (!current || !isAnnotation(current.set) || current.set.dimension !== dimension) {
-    set.unlabelled.push(item);
-    return;
-  }
-  if (set.names.length === 0) set.names = current.set.landmarks.map((l) => l.name);
-  const byName = new Map(current.set.landmarks.map((l) => [l.name, l.position]));
-  const missing = Array.from({ length: dimension }, () => Number.NaN);
-  item.landmarks = set.names.map((n) => byName.get(n)?.slice(0, dimension) ?? missing);
-  set.labelled.push(item);
 }
 
 /** The volume item of a CT series: every instance (QIDO), its frame of reference, its current 3D SR. */
@@ -128,13 +116,16 @@ async function volumeOf(
 /**
  * Scans the PACS: for each study with a DX/CR image, the first image (2D); for each study with a CT
  * series (and no DX/CR), that series as a volume. A study whose current landmark SR is an annotation
- * (manual/accepted/corrected) of its kind (SCOORD points for images, SCOORD3D for volumes) is
- * labelled, the others are unlabelled.
+ * (manual/accepted/corrected, complete or partial) of its kind (SCOORD points for images, SCOORD3D for
+ * volumes) is labelled, the others are unlabelled (see fileLabelled.ts for the template and the
+ * annotations left out). A study whose SRs cannot be read is skipped, named, and the scan goes on.
+ * `templates` are the viewer's (built-in and user) templates.
  */
 export async function gatherTrainingSet(
   pacs: PacsAccess,
   listSrs: (studyUid: string) => Promise<LandmarkSrInfo[]>,
   limit = 200,
+  templates: readonly LandmarkTemplate[] = BUILTIN_TEMPLATES,
 ): Promise<TrainingSet> {
   const out: TrainingSet = {
     names: [],
@@ -143,16 +134,31 @@ export async function gatherTrainingSet(
     skipped: [],
     volumes: { names: [], labelled: [], unlabelled: [] },
   };
-  for (const s of await getJson(`${pacs.qidoRoot}/studies?limit=${limit}`, pacs)) {
+  const images: StudyImage[] = [];
+  const volumes: StudyVolume[] = [];
+  // Orthanc ignores a percent-encoded comma list in includefield: one attribute only.
+  for (const s of await getJson(
+    `${pacs.qidoRoot}/studies?limit=${limit}&includefield=00081030`,
+    pacs,
+  )) {
     const studyUid = text(s, '0020000D');
     const study = identityOf(s, studyUid);
     const allSeries = await getJson(`${pacs.qidoRoot}/studies/${studyUid}/series`, pacs);
     const series = allSeries.find((x) => ['DX', 'CR'].includes(text(x, '00080060')));
     const ct = allSeries.find((x) => text(x, '00080060') === 'CT');
+    if (!series && !ct) continue;
+    let srs: LandmarkSrInfo[];
+    try {
+      srs = await listSrs(studyUid);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      out.skipped.push(`${studyLabel(study)}: its landmark SR cannot be read (${why}); skipped`);
+      continue;
+    }
     if (!series && ct) {
-      const volume = await volumeOf(pacs, study, ct, await listSrs(studyUid));
+      const volume = await volumeOf(pacs, study, ct, srs);
       if (typeof volume === 'string') out.skipped.push(volume);
-      else file(out.volumes, volume, 3);
+      else volumes.push(volume);
       continue;
     }
     if (!series) continue;
@@ -167,7 +173,7 @@ export async function gatherTrainingSet(
       continue;
     }
     const sopUid = text(instance, '00080018');
-    const current = (await listSrs(studyUid)).find((i) => i.set.sopUids.includes(sopUid));
+    const current = srs.find((i) => i.set.sopUids.includes(sopUid));
     const item: StudyImage = {
       studyUid,
       seriesUid,
@@ -177,7 +183,9 @@ export async function gatherTrainingSet(
       study,
       ...(current ? { current } : {}),
     };
-    file(out, item, 2);
+    images.push(item);
   }
+  fileLabelled(out, images, 2, templates, out.skipped);
+  fileLabelled(out.volumes, volumes, 3, templates, out.skipped);
   return out;
 }

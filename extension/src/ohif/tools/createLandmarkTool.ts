@@ -1,5 +1,6 @@
 import { drawAdjusted } from './drawAdjusted.ts';
 import { drawName } from './drawName.ts';
+import pickLandmark, { type LandmarkPick } from './pickLandmark.ts';
 import { toolNames } from './toolNames.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -18,6 +19,12 @@ export interface LandmarkDisplay {
 export interface LandmarkToolHooks {
   nextLabel: NextLabel;
   display: () => LandmarkDisplay;
+  /** Annotation UID of the landmark selected in the panel: a press within reach grabs it first. */
+  selected?: () => string | undefined;
+  /** A press grabbed `annotation` (before any drag), chosen as `pick` says. */
+  onPick?: (annotation: any, pick: LandmarkPick) => void;
+  /** The press on an existing point ended (dragged or not). */
+  onMoveEnd?: (annotation: any) => void;
 }
 
 /**
@@ -30,8 +37,18 @@ export interface LandmarkToolHooks {
  * When all landmarks are
  * placed, further clicks are ignored. For the landmark selected in review, the shape-adjusted position
  * X_β is drawn as a hollow circle joined to the point, with the deviation in mm (drawAdjusted.ts).
+ *
+ * Hit-testing: a press grabs the landmark selected in the panel when it is within reach, else the
+ * nearest point in reach (pickLandmark.ts); Cornerstone alone takes the first annotation in store order.
+ * Moves of existing points make no Cornerstone history memo: the controller records them for its own
+ * "Undo move" (placements keep theirs, so the host's undo still removes a placed point).
+ * `getEnabledElement` is the host's `@cornerstonejs/core` function of that name.
  */
-export function createLandmarkTool(cornerstoneTools: any, hooks: LandmarkToolHooks): any {
+export function createLandmarkTool(
+  cornerstoneTools: any,
+  hooks: LandmarkToolHooks,
+  getEnabledElement: (element: HTMLDivElement) => any = () => undefined,
+): any {
   const ProbeTool = cornerstoneTools.ProbeTool;
   let pendingLabel: string | undefined;
   class LandmarkPointTool extends ProbeTool {
@@ -73,12 +90,78 @@ export function createLandmarkTool(cornerstoneTools: any, hooks: LandmarkToolHoo
           pendingLabel = undefined;
         }
       };
+      const end = this._endCallback;
+      if (typeof end === 'function') {
+        this._endCallback = (evt: any) => {
+          const edit = this.editData;
+          end.call(this, evt);
+          if (edit?.annotation && !edit.newAnnotation) hooks.onMoveEnd?.(edit.annotation);
+        };
+      }
       const render = this.renderAnnotation;
       this.renderAnnotation = (enabledElement: any, svgDrawingHelper: any) => {
         const drawn = render.call(this, enabledElement, svgDrawingHelper);
         const named = this.renderNames(enabledElement, svgDrawingHelper);
         return this.renderAdjusted(enabledElement, svgDrawingHelper) || named || drawn;
       };
+    }
+
+    /**
+     * The landmark a press at `canvasCoords` grabs (pickLandmark.ts): of the unlocked, visible points
+     * this viewport shows within `proximity` canvas pixels, the selected one, else the nearest.
+     */
+    pickAt(element: HTMLDivElement, canvasCoords: number[], proximity: number) {
+      const viewport = getEnabledElement(element)?.viewport;
+      if (!viewport) return undefined;
+      const { locking, visibility } = cornerstoneTools.annotation;
+      const candidates = this.shownOn(viewport)
+        .filter(
+          (a: any) =>
+            !a.data?.companionOf &&
+            !locking?.isAnnotationLocked?.(a.annotationUID) &&
+            visibility?.isAnnotationVisible?.(a.annotationUID) !== false,
+        )
+        .map((a: any) => ({
+          uid: a.annotationUID,
+          name: a.data.label ?? '',
+          canvas: viewport.worldToCanvas(a.data.handles.points[0]),
+        }));
+      return pickLandmark(candidates, canvasCoords, proximity, hooks.selected?.());
+    }
+
+    /** ProbeTool's handle test, answering only for the landmark {@link pickAt} grabs. */
+    getHandleNearImagePoint(
+      element: HTMLDivElement,
+      annotation: any,
+      canvasCoords: number[],
+      proximity: number,
+    ) {
+      const pick = this.pickAt(element, canvasCoords, proximity);
+      return pick?.uid === annotation.annotationUID ? annotation.data.handles.points[0] : undefined;
+    }
+
+    /** ProbeTool's "near the tool" test, answering only for the landmark {@link pickAt} grabs. */
+    isPointNearTool(
+      element: HTMLDivElement,
+      annotation: any,
+      canvasCoords: number[],
+      proximity: number,
+    ): boolean {
+      return this.pickAt(element, canvasCoords, proximity)?.uid === annotation.annotationUID;
+    }
+
+    /** A press grabbed `annotation`: tells the controller which one and why, then ProbeTool's drag. */
+    handleSelectedCallback(evt: any, annotation: any, handle: any, interactionType: any) {
+      const { element, currentPoints } = evt.detail;
+      const pick = this.pickAt(element, currentPoints.canvas, interactionType === 'Touch' ? 36 : 6);
+      if (pick && pick.uid === annotation.annotationUID) hooks.onPick?.(annotation, pick);
+      return super.handleSelectedCallback(evt, annotation, handle, interactionType);
+    }
+
+    /** History memo for placements only; moves are recorded by the controller (class comment). */
+    createMemo(element: HTMLDivElement, annotation: any, options?: { newAnnotation?: boolean }) {
+      if (options?.newAnnotation) return super.createMemo?.(element, annotation, options);
+      return undefined;
     }
 
     /** Our annotations that this viewport shows (ProbeTool's own filter: image or view plane). */

@@ -35,6 +35,7 @@ import { forgetCurrentNetwork, MODEL_URL, saveTrainedModel } from './browserMode
 import { loadSamples, sampleLoader, type LoadedSample } from './loadStudySample.ts';
 import { isVolumeItem, type ResumeRequest, type TrainRequest } from './protocol.ts';
 import { pseudoLabelOne, regulateOptions } from './pseudoLabelInWorker.ts';
+import { TrainingDataError, dataErrors } from './trainingDataError.ts';
 import {
   readTraining,
   removeTraining,
@@ -101,7 +102,8 @@ async function run(
     try {
       return await trainOn(req, { labelled, unlabelled }, saved, backend, post, signal);
     } catch (err) {
-      if (signal.aborted) throw err;
+      // A data error is the same on every backend: reported once.
+      if (signal.aborted || err instanceof TrainingDataError) throw err;
       failures.push(`${backend} failed (${err instanceof Error ? err.message : String(err)})`);
       order.splice(0, order.indexOf(backend) + 1);
       if (order.length === 0) throw new Error(failures.join('; '));
@@ -201,11 +203,13 @@ async function trainOn(
             augmentation: DEFAULT_AUGMENTATION,
             latentOffset: LATENT_OFFSET,
             seed: req.seed ?? 0,
-            regulatorFactory: shapeRegulatorFactory({
-              landmarkNames: req.names,
-              onModel: (m) => (shapeModel = m),
-              ...regulateOptions(labelled[0]!.spacingMm),
-            }),
+            regulatorFactory: dataErrors(
+              shapeRegulatorFactory({
+                landmarkNames: req.names,
+                onModel: (m) => (shapeModel = m),
+                ...regulateOptions(labelled[0]!.spacingMm),
+              }),
+            ),
             signal: epochEnd.signal,
             onProgress: (progress) => {
               stepsTotal = progress.stepsTotal;
