@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import createHeatmapModel from '../../core/models/createHeatmapModel.ts';
 import { METADATA_FORMAT } from '../../core/models/landmarkModelMetadata.ts';
 import type { ResolvedModelConfig } from '../../core/models/types.ts';
+import { decodingFor } from '../../core/selfTraining/predictCoordinates.ts';
 import { DEFAULT_AUGMENTATION } from '../../core/selfTraining/presets.ts';
 import shapeRegulatorFactory from '../../core/selfTraining/shapeRegulatorFactory.ts';
 import trainLandmarkModel, {
@@ -271,6 +272,9 @@ async function trainOn(
           seconds: Math.round(priorSeconds + (performance.now() - t0) / 1000),
           history: result.state.history,
           ...(result.state.best ? { best: result.state.best } : {}),
+          ...(preset.schedule.heatmapTarget
+            ? { heatmapTarget: preset.schedule.heatmapTarget }
+            : {}),
         },
       },
       ...(shapeModel ? { shapeModel: serialiseShapeModel(shapeModel) } : {}),
@@ -284,7 +288,13 @@ async function trainOn(
       if (!shapeModel)
         throw new Error('pseudo-labelling needs the shape model of the training run');
       for (const [i, loaded] of data.unlabelled.entries()) {
-        const result = await pseudoLabelOne(model, loaded, req.unlabelled[i]!, shapeModel);
+        const result = await pseudoLabelOne(
+          model,
+          loaded,
+          req.unlabelled[i]!,
+          shapeModel,
+          decodingFor(preset.schedule.heatmapTarget),
+        );
         labelledCount += 1;
         post({
           type: 'pseudo-labelled',
