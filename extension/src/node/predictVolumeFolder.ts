@@ -6,6 +6,7 @@
 import progressBar from './progressBar.ts';
 import { normaliseImageId } from '../core/data/landmarkTable.ts';
 import createVolumeDetector from '../core/models/createVolumeDetector.ts';
+import { decodingFor } from '../core/selfTraining/predictCoordinates.ts';
 import { loadLandmarkModel } from './modelStore.ts';
 import { listVolumes, readVolume } from './volumeFolder.ts';
 
@@ -22,7 +23,11 @@ export default async function predictVolumeFolder(
       `${modelDir}: a 2D model (input [${metadata.network.inputShape}]) cannot read volumes`,
     );
   }
-  const detector = createVolumeDetector(model, metadata.network.inputShape);
+  const detector = createVolumeDetector(
+    model,
+    metadata.network.inputShape,
+    decodingFor(metadata.training.heatmapTarget),
+  );
   const folders = await listVolumes(imagesDir);
   const byKey = new Map([...folders].map(([id, dir]) => [normaliseImageId(id), { id, dir }]));
   const bar = progressBar('predict');

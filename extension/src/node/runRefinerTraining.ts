@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import createAdam from '../core/tf/createAdam.ts';
 import createRandom from '../core/data/createRandom.ts';
 import createDetector, { type LandmarkDetector } from '../core/models/createDetector.ts';
+import { decodingFor } from '../core/selfTraining/predictCoordinates.ts';
 import { REFINER_FORMAT } from '../core/refinement/refinerMetadata.ts';
 import { REFINER_LEARNING_RATE } from '../core/refinement/constants.ts';
 import type { RefinerPreset } from '../core/refinement/presets.ts';
@@ -74,7 +75,11 @@ async function loadAll(o: RefinerRunOptions): Promise<Loaded> {
   let detector: LandmarkDetector | undefined;
   if (validation.length > 0) {
     const { model, metadata } = await loadLandmarkModel(o.modelDir);
-    detector = createDetector(model, metadata.network.inputShape);
+    detector = createDetector(
+      model,
+      metadata.network.inputShape,
+      decodingFor(metadata.training.heatmapTarget),
+    );
   }
   const bar = progressBar('refiner images');
   bar.start(ids.length, 0, { info: '' });

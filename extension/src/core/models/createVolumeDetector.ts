@@ -1,14 +1,14 @@
 /**
  * A landmark detector over a trained 3D network (tfjs-models style, the volume counterpart of
  * createDetector): `detect(volume)` resamples the volume into the network input with its physical
- * aspect kept, predicts heatmaps, takes integral coordinates (Eq. 2) and maps them back to ORIGINAL
+ * aspect kept, predicts heatmaps, takes integral coordinates (Eq. 2, or near each map's maximum: `decoding`) and maps them back to ORIGINAL
  * voxels.
  */
 import type * as tf from '@tensorflow/tfjs';
 import letterboxVolume from '../data/letterboxVolume.ts';
 import { toOriginalPixels } from '../data/computeLetterbox.ts';
 import type { GrayVolume } from '../data/types.ts';
-import predictCoordinates from '../selfTraining/predictCoordinates.ts';
+import predictCoordinates, { type HeatmapDecoding } from '../selfTraining/predictCoordinates.ts';
 
 export interface VolumeLandmarkDetector {
   /**
@@ -30,6 +30,7 @@ export interface VolumeLandmarkDetector {
 export default function createVolumeDetector(
   model: tf.LayersModel,
   inputShape: number[],
+  decoding: HeatmapDecoding = {},
 ): VolumeLandmarkDetector {
   if (inputShape.length !== 3)
     throw new Error(`volume detector: input shape [${inputShape}] is not [D, H, W]`);
@@ -41,7 +42,7 @@ export default function createVolumeDetector(
     async detect(volume) {
       if (disposed) throw new Error('detector was disposed');
       const { input, letterbox } = letterboxVolume(volume, inputShape);
-      const [coords] = await predictCoordinates(model, [input], inputShape, 1);
+      const [coords] = await predictCoordinates(model, [input], inputShape, 1, decoding);
       const out = toOriginalPixels(coords!, letterbox);
       // Never hand NaN to a caller that draws or stores the result.
       if (!out.every((p) => p.every(Number.isFinite)))
