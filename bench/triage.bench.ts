@@ -10,9 +10,9 @@
  *
  * Options: --data <isbi dir> (default ../shared/data/isbi2015) --ids <file> (default test1.txt)
  *   --heldout <n> (the last n of train.txt instead) --limit <n> --min-confidence 0.05,0.1,0.2
- *   --outlier-mm 4 --no-refine --json
+ *   --outlier-mm 4 --no-refine --json --dump <json> (network and reviewed points, per image)
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseIdList, parseLandmarkTable } from '../extension/src/core/data/landmarkTable.ts';
@@ -37,6 +37,7 @@ const { values: args } = parseArgs({
     'outlier-mm': { type: 'string', default: '4' },
     'no-refine': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    dump: { type: 'string' },
   },
 });
 if (!args.model) throw new Error('--model <dir> is required');
@@ -132,6 +133,15 @@ const table = parseLandmarkTable(readFileSync(path.join(dir, 'landmarks_mean.csv
 const ids = imageIds();
 const started = Date.now();
 const results = await predictAll(ids, table.rows);
+if (args.dump)
+  writeFileSync(
+    args.dump,
+    JSON.stringify(
+      Object.fromEntries(
+        [...results].map(([id, r]) => [id, { coarse: r.coarsePx, shown: r.landmarksPx }]),
+      ),
+    ),
+  );
 const cases: Case[] = [...results].flatMap(([id, r]) =>
   r.reviews!.map((review, l) => ({
     networkErrorMm: errorMm(r.coarsePx[l]!, table.rows.get(id)![l]!),
@@ -145,6 +155,12 @@ const rows = [
   accuracy('network (coarse)', results, (r) => r.coarsePx, table.rows),
   accuracy('reviewed (refiner + robust shape)', results, (r) => r.landmarksPx, table.rows),
 ];
+/** Per-axis SD of the network's errors and its share above 8 mm (for the refiner's training offsets). */
+const axisErrors = [...results].flatMap(([id, r]) =>
+  r.coarsePx.flatMap((p, l) => p.map((v, a) => (v - table.rows.get(id)![l]![a]!) * SPACING[a]!)),
+);
+const axisSd = Math.sqrt(axisErrors.reduce((s, e) => s + e * e, 0) / axisErrors.length);
+const axisOver8 = axisErrors.filter((e) => Math.abs(e) > 8).length / axisErrors.length;
 const thresholds = args['min-confidence']!.split(',').map(Number);
 const flagRows = [
   { rule: 'paper: deviation > 2 mm', flag: (c: Case) => c.paperAbnormal },
