@@ -194,6 +194,10 @@ if (args.json) {
     );
   log();
   log(
+    `Network errors per axis: RMS ${axisSd.toFixed(2)} mm, ${(100 * axisOver8).toFixed(1)} % beyond 8 mm.`,
+  );
+  log();
+  log(
     '| flag rule | flagged | recall > 4 mm | precision > 4 mm | recall > 10 mm | precision > 10 mm |',
   );
   log('| --- | ---: | ---: | ---: | ---: | ---: |');
