@@ -179,7 +179,18 @@ function fetchViewerOnce() {
   if (existsSync(path.join(target, '.complete'))) return;
   const t0 = Date.now();
   console.log(`bootstrap: fetching the OHIF viewer @ohif/app@${OHIF_VERSION} into vendor/`);
-  runOrExit(process.execPath, ['--import', 'tsx', path.join('scripts', 'fetchViewer.ts')]);
+  // fetchViewer.ts prints its progress, then the dist path (for scripts): show only the progress.
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join('scripts', 'fetchViewer.ts')],
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' },
+  );
+  const lines = (result.stdout ?? '').split('\n').filter((l) => l.startsWith('viewer: '));
+  for (const line of lines) console.log(line);
+  if (result.status !== 0) {
+    console.error(`bootstrap: fetching the viewer failed (exit ${result.status ?? result.signal})`);
+    process.exit(1);
+  }
   console.log(`bootstrap: viewer fetched in ${seconds(t0)}`);
 }
 

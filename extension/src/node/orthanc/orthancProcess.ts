@@ -278,12 +278,14 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Orthan
   // A test/CLI process that dies without calling stop() must not leave its Orthanc behind.
   const killOnExit = (): void => {
     if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    rmSync(configDir, { recursive: true, force: true });
   };
   if (!options.detached) process.once('exit', killOnExit);
   const exited = new Promise<OrthancExit>((resolveExit) =>
     child.once('exit', (code, signal) => {
       // Its PID may soon belong to another process: never signal it again.
       process.removeListener('exit', killOnExit);
+      if (!options.detached) rmSync(configDir, { recursive: true, force: true });
       resolveExit({ code, signal });
     }),
   );
