@@ -21,7 +21,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { fetchViewer } from './fetchViewer.ts';
+import { fetchViewer, OHIF_VERSION } from './fetchViewer.ts';
 import { importIsbiDir } from '../extension/src/node/pacsImport/importIsbiDir.ts';
 import { seedDemoStudies } from '../extension/src/node/pacsImport/seedDemoStudies.ts';
 import { OrthancStartError } from '../extension/src/node/orthanc/orthancProcess.ts';
@@ -214,7 +214,7 @@ export async function startAll(
     }
     const isbi = await importIsbi(options.isbi, dicomWebUrl, headers);
     if (isbi) log(isbi);
-    log('2/4 viewer: @ohif/app (cached in vendor/)');
+    log(`2/4 viewer: @ohif/app@${OHIF_VERSION} (fetched once into vendor/)`);
     const viewerDist = await fetchViewer({ log });
     log('3/4 plugins: webpack build');
     await run(
