@@ -4,8 +4,9 @@
  * point, and whether their maximum (the map's mode) sits on the landmark. Flat maps have a spread of tens
  * of millimetres and a maximum far from the truth even when the integral coordinate is close.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { LearningSample } from '../data/types.ts';
+import predictHeatmaps from '../inference/predictHeatmaps.ts';
 import heatmapConfidence from './heatmapConfidence.ts';
 
 export interface MapDiagnostics {
@@ -15,6 +16,8 @@ export interface MapDiagnostics {
   medianMassNear: number;
   /** Median distance of the map's maximum from the true landmark, mm. */
   medianMaximumErrorMm: number;
+  /** Share of maps with no peak: their largest value is under 10× a uniform map's (dead or flat). */
+  flatShare: number;
   /** Landmarks measured (labelled ones only). */
   landmarks: number;
 }
@@ -57,12 +60,9 @@ export default async function mapDiagnostics(
   const spreads: number[] = [];
   const masses: number[] = [];
   const maximumErrors: number[] = [];
+  let flat = 0;
   for (const s of samples) {
-    const output = tf.tidy(
-      () => model.predict(tf.tensor(s.image, [1, ...inputShape, 1])) as tf.Tensor,
-    );
-    const heat = await output.data();
-    output.dispose();
+    const { heat } = await predictHeatmaps(model, s.image);
     const n = heat.length / inputShape.reduce((p, v) => p * v, 1);
     const maps = heatmapConfidence(
       heat,
@@ -73,7 +73,9 @@ export default async function mapDiagnostics(
       if (!truth.every(Number.isFinite)) return;
       spreads.push(maps[l]!.spreadMm);
       masses.push(maps[l]!.confidence);
-      const mode = cellCentre(argmaxOfChannel(heat, n, l), inputShape);
+      const peakCell = argmaxOfChannel(heat, n, l);
+      if (heat[peakCell * n + l]! < 10 / (heat.length / n)) flat += 1;
+      const mode = cellCentre(peakCell, inputShape);
       maximumErrors.push(Math.hypot(...mode.map((v, a) => (v - truth[a]!) * s.spacingMm[a]!)));
     });
   }
@@ -81,11 +83,12 @@ export default async function mapDiagnostics(
     medianSpreadMm: median(spreads),
     medianMassNear: median(masses),
     medianMaximumErrorMm: median(maximumErrors),
+    flatShare: spreads.length ? flat / spreads.length : 0,
     landmarks: spreads.length,
   };
 }
 
 /** One line for logs: "map spread 4.1 mm, mass within 2 mm 38 %, maximum 1.9 mm from the truth". */
 export function formatMapDiagnostics(d: MapDiagnostics): string {
-  return `median map spread ${d.medianSpreadMm.toFixed(2)} mm, mass within 2 mm ${(100 * d.medianMassNear).toFixed(1)} %, map maximum ${d.medianMaximumErrorMm.toFixed(2)} mm from the truth (${d.landmarks} landmarks)`;
+  return `median map spread ${d.medianSpreadMm.toFixed(2)} mm, mass within 2 mm ${(100 * d.medianMassNear).toFixed(1)} %, map maximum ${d.medianMaximumErrorMm.toFixed(2)} mm from the truth, ${(100 * d.flatShare).toFixed(1)} % of maps flat (${d.landmarks} landmarks)`;
 }

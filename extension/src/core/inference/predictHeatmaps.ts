@@ -2,15 +2,19 @@
  * One forward pass of the network on one letterboxed image or volume: the heatmaps (channel last) and
  * the coordinates in INPUT pixels/voxels (the integral of paper Eq. 2, or near each map's maximum; see
  * selfTraining/predictCoordinates.ts). Coordinates come from the network's logits where it has a logits
- * layer (models/heatmapLogits.ts: cannot underflow); the returned maps are the sigmoid heatmaps σ(z)
- * either way.
+ * layer (models/heatmapLogits.ts: cannot underflow); the returned maps are H/γ either way.
  */
 import * as tf from '@tensorflow/tfjs';
+import normaliseHeatmaps from '../heatmap/normaliseHeatmaps.ts';
 import withHeatmapLogits from '../models/heatmapLogits.ts';
 import { decodeHeatmaps, type HeatmapDecoding } from '../selfTraining/predictCoordinates.ts';
 
 export interface Prediction {
-  /** Heatmaps [H, W, n] or [D, H, W, n], row-major, channel last, values in [0, 1]. */
+  /**
+   * Normalised heatmaps H/γ (each map sums to 1), [H, W, n] or [D, H, W, n], row-major, channel last.
+   * Computed from the logits: a trained map's sigmoid values fall below float32's range (10⁻⁴⁵) far
+   * from its peak, and a whole map of them would read as empty.
+   */
   heat: Float32Array;
   /** [H, W, n] (images) or [D, H, W, n] (volumes). */
   shape: number[];
@@ -30,7 +34,7 @@ export default async function predictHeatmaps(
     const out = network.model.predict(tf.tensor(image, [1, ...spatial, 1])) as tf.Tensor;
     const xy = decodeHeatmaps(out, network.fromLogits, decoding);
     return [
-      network.fromLogits ? tf.sigmoid(out) : out,
+      normaliseHeatmaps(out, { fromLogits: network.fromLogits }),
       xy.mul(tf.tensor1d([...spatial].reverse())),
     ];
   });

@@ -6,7 +6,11 @@ import type { HeatmapTarget, Schedule } from './types.ts';
  * the integral coordinates (as the paper's authors train). Chosen on 30 held-out ISBI training images,
  * never on Test1: docs/studies/2026-12-07-heatmap-loss.md.
  */
-export const HEATMAP_TARGET: HeatmapTarget = { sigma: 1, coordinateWeight: 0 };
+export const HEATMAP_TARGET: HeatmapTarget = {
+  sigma: 1,
+  coordinateWeight: 0,
+  backgroundWeight: 0.1,
+};
 
 /**
  * Named schedules. `paper`: 200 epochs per stage as in §3.3.2; `quick`: fits the ISBI budget on 2 cores;

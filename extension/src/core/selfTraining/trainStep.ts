@@ -124,7 +124,10 @@ export default async function trainStep(
       if (nFixed > 0) total = total.add(fixedTargetLoss(ctx, heat, target, fixedMask).mul(nFixed));
       if (nRa > 0)
         total = total.add(regionAttentionLoss(heat, target, deltas, raMask, from).mul(nRa));
-      return total.div(Math.max(nFixed + nRa, 1)) as tf.Scalar;
+      const mean = total.div(Math.max(nFixed + nRa, 1));
+      const background = ctx.heatmapTarget?.backgroundWeight ?? 0;
+      if (background === 0 || !network.fromLogits) return mean as tf.Scalar;
+      return mean.add(heat.softplus().mean().mul(background)) as tf.Scalar;
     };
     if (ctx.clipNorm === undefined)
       return { loss: ctx.optimizer.minimize(lossFn, true) as tf.Scalar };
