@@ -52,7 +52,8 @@ function truncatedGaussians(
   const sigma = options.sigma;
   const radius = (options.truncate ?? DEFAULT_TRUNCATE) * sigma;
   const gauss = squared!.div(-2 * sigma * sigma).exp();
-  return tf.where(squared!.lessEqual(radius * radius), gauss, tf.zerosLike(gauss));
+  // A mask product, not tf.where: WebGPU's select kernel has no rank-5 (3D) version.
+  return gauss.mul(squared!.lessEqual(radius * radius).cast('float32'));
 }
 
 /**
