@@ -1,5 +1,6 @@
 import type { BrowserBackend } from '../core/tf/selectBrowserBackend.ts';
 import type { LandmarksController } from './controller.ts';
+import type { LabelOptions } from './tools/labelText.ts';
 import type { TrainingController } from './trainingController.ts';
 import type { TrainingPreset } from './worker/protocol.ts';
 import type { OhifContext } from './types.ts';
@@ -101,6 +102,8 @@ export default function commandsModule(
       controller.useAdjusted(name),
     ),
     landmarksShowNames: ({ show }: { show: boolean }) => controller.setShowNames(show),
+    /** Label options: `showNames`, `numbersOnly`, `hidden` (landmark names); those left out stay. */
+    landmarksLabelOptions: (options: Partial<LabelOptions>) => controller.setLabelOptions(options),
     landmarksToggleNames: guarded('Landmark names', () =>
       controller.setShowNames(!controller.getState().showNames),
     ),

@@ -1,5 +1,6 @@
 import type { LandmarkSrInfo } from '../dicom/srReader.ts';
 import type { LandmarkSet } from '../dicom/types.ts';
+import { loadLabelOptions, saveLabelOptions, withLabelOptions } from './controller/labelOptions.ts';
 import { MoveHistory } from './controller/moveHistory.ts';
 import { undoMove } from './controller/moves.ts';
 import { syncMprCopies } from './controller/mprCopies.ts';
@@ -15,6 +16,7 @@ import type { PacsAccess } from './services/landmarkSrStore.ts';
 import type { QueueStatus, SaveOutcome } from './services/pacsResultQueue.ts';
 import type { ReviewItem } from './services/reviewQueue.ts';
 import { BUILTIN_TEMPLATES, type LandmarkTemplate } from './templates.ts';
+import type { LabelOptions } from './tools/labelText.ts';
 import type { OhifContext } from './types.ts';
 
 export type { ReviewRow, SaveResult };
@@ -37,6 +39,10 @@ export interface AnnotationState {
   loadedSr?: string;
   /** Landmark names drawn beside the points (all viewports). */
   showNames: boolean;
+  /** Labels show each landmark's number in its template (1..n) instead of its name. */
+  numbersOnly: boolean;
+  /** Landmarks whose label is hidden (their points stay). */
+  hiddenNames: string[];
   /** SRs kept in the browser until the PACS accepts them. */
   queue: QueueStatus;
   /** Which landmark the last press on the image grabbed, and why (or what an undo did). */
@@ -63,7 +69,7 @@ export class LandmarksController {
       state: {
         names: [],
         annotating: false,
-        showNames: true,
+        labels: loadLabelOptions(),
         queue: { waiting: 0, refused: 0 },
         syncing: false,
         templates: BUILTIN_TEMPLATES,
@@ -110,7 +116,16 @@ export class LandmarksController {
 
   /** Shows or hides the landmark names on every viewport (2D and the three MPR views). */
   setShowNames(show: boolean): void {
-    this.s.state.showNames = show;
+    this.setLabelOptions({ showNames: show });
+  }
+
+  /**
+   * Changes how labels are drawn on every viewport (names on/off, numbers only, hidden landmarks;
+   * fields left out keep their value) and keeps the choice for the browser tab's session.
+   */
+  setLabelOptions(patch: Partial<LabelOptions>): void {
+    this.s.state.labels = withLabelOptions(this.s.state.labels, patch);
+    saveLabelOptions(this.s.state.labels);
     this.s.view.renderAll();
     this.s.notify();
   }
@@ -159,7 +174,9 @@ export class LandmarksController {
       review: review.reviewRows(this.s),
       selected: state.selected,
       loadedSr: state.loadedSr,
-      showNames: state.showNames,
+      showNames: state.labels.showNames,
+      numbersOnly: state.labels.numbersOnly,
+      hiddenNames: [...state.labels.hidden],
       queue: state.queue,
       ...(state.pick !== undefined ? { pick: state.pick } : {}),
       ...(state.history.last() ? { undo: state.history.last()!.name } : {}),

@@ -1,5 +1,6 @@
 import type { QueueStatus } from '../services/pacsResultQueue.ts';
 import type { LandmarkTemplate } from '../templates.ts';
+import type { LabelOptions } from '../tools/labelText.ts';
 import type { OhifContext } from '../types.ts';
 import type { MoveHistory } from './moveHistory.ts';
 import type { ViewerAccess } from './viewerAccess.ts';
@@ -25,8 +26,8 @@ export interface ControllerFields {
   selected?: string;
   /** SOP Instance UID of the SR whose landmarks are shown. */
   loadedSr?: string;
-  /** Landmark names drawn beside the points (all viewports). */
-  showNames: boolean;
+  /** How landmark labels are drawn (all viewports): on/off, numbers only, hidden ones. */
+  labels: LabelOptions;
   /** SRs kept in the browser until the PACS accepts them. */
   queue: QueueStatus;
   /** The registered landmark tool class (created from the host's ProbeTool). */

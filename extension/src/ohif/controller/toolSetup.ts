@@ -1,6 +1,7 @@
 import { TOOL_GROUP_2D, TOOL_GROUP_MPR } from '../id.ts';
 import { nextLandmark } from '../services/landmarkAnnotations.ts';
 import { createLandmarkTool, type LandmarkDisplay } from '../tools/createLandmarkTool.ts';
+import labelText from '../tools/labelText.ts';
 import { toolNames } from '../tools/toolNames.ts';
 import { onMoveEnd, onPick } from './moves.ts';
 import type { Session } from './session.ts';
@@ -86,10 +87,26 @@ export function setAnnotating(
   s.notify();
 }
 
-/** What the landmark tool draws: names on or off, X_β of the selected review landmark. */
+/**
+ * What the landmark tool draws: labels on or off, each landmark's label (its name, or its number in
+ * the template being annotated or loaded, else in the first template that has it; none when hidden),
+ * X_β of the selected review landmark.
+ */
 function display(s: Session): LandmarkDisplay {
   const selected = s.state.selected ? s.view.find(s.state.selected) : undefined;
-  return { showNames: s.state.showNames, adjustedFor: selected?.annotationUID };
+  const { labels, names, templates } = s.state;
+  return {
+    showNames: labels.showNames,
+    adjustedFor: selected?.annotationUID,
+    labelOf: (name) =>
+      labelText(
+        name,
+        labels,
+        names.includes(name)
+          ? names
+          : (templates.find((t) => t.landmarks.includes(name))?.landmarks ?? []),
+      ),
+  };
 }
 
 /** The label of the next point placed on `imageId` (or the active viewport's target). */

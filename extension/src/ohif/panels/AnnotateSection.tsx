@@ -11,7 +11,8 @@ const button =
  * placed yet, drag to correct), the list of landmarks with their state, and "Save SR", which saves the
  * landmarks placed so far (a partial SR is continued after a reload); which point a press grabbed and
  * "Undo move" (Ctrl+Z); the SRs waiting for the PACS (QueueStatus) and the overlay controls (names
- * toggle, status legend).
+ * toggle, numbers only, status legend); each landmark's checkbox shows or hides its label on the
+ * image, and its number is the one drawn in numbers-only mode.
  */
 export default function AnnotateSection({
   names,
@@ -25,9 +26,15 @@ export default function AnnotateSection({
   run: (name: string, options?: Record<string, unknown>) => Promise<unknown>;
 }) {
   const placed = new Set(state.placed);
+  const hidden = new Set(state.hiddenNames);
+  /** Shows or hides landmark `name`'s label on the viewports (kept for the session). */
+  const showLabel = (name: string, show: boolean) =>
+    run('landmarksLabelOptions', {
+      hidden: show ? state.hiddenNames.filter((n) => n !== name) : [...state.hiddenNames, name],
+    });
   return (
     <section className="space-y-2 p-2 text-sm" data-testid="landmarks-annotate-section">
-      <div className="flex gap-2">
+      <div className="flex flex-wrap gap-2">
         {state.annotating ? (
           <button
             type="button"
@@ -59,7 +66,7 @@ export default function AnnotateSection({
       </div>
       {state.review.length === 0 && <MoveStatus state={state} run={run} />}
       <QueueStatus status={state.queue} run={run} />
-      <Legend showNames={state.showNames} run={run} />
+      <Legend showNames={state.showNames} numbersOnly={state.numbersOnly} run={run} />
       <p data-testid="landmarks-progress">
         {names.filter((n) => placed.has(n)).length}/{names.length} placed
         {state.annotating && state.next ? ` · next: ${state.next}` : ''}
@@ -78,6 +85,17 @@ export default function AnnotateSection({
                   : 'text-gray-400'
             }
           >
+            <input
+              type="checkbox"
+              className="mr-1 align-middle"
+              data-testid="landmarks-label-visible"
+              data-name={n}
+              title={`Show the label of ${n} on the image`}
+              aria-label={`label of ${n}`}
+              checked={!hidden.has(n)}
+              disabled={!state.showNames}
+              onChange={(e) => void showLabel(n, e.target.checked)}
+            />
             {i + 1}. {n} {placed.has(n) ? '✓' : ''}
           </li>
         ))}

@@ -14,6 +14,14 @@ import ErrorBoundary from './ErrorBoundary.tsx';
 import StudyStatus from './StudyStatus.tsx';
 import useCurrentStudy from './useCurrentStudy.ts';
 
+/**
+ * Form fields never wider than the panel (OHIF's right panel is narrow): a select is as wide as its
+ * longest option, and a text field has an intrinsic width, unless capped.
+ */
+const PANEL_CSS =
+  '.ohif-landmarks-panel select, .ohif-landmarks-panel input:not([type="checkbox"]) ' +
+  '{ max-width: 100%; min-width: 0; }';
+
 /** Everything the island needs, captured when OHIF asks for the panel module. */
 export interface PanelContext extends OhifContext {
   controller: LandmarksController;
@@ -55,15 +63,18 @@ function Panel({ context }: { context: PanelContext }) {
     [context.templates, templateId],
   );
   return (
-    <div className="flex flex-col gap-2 text-white">
+    // Long words (UIDs, URLs in error messages) break rather than widen the panel past OHIF's width.
+    <div className="flex min-w-0 flex-col gap-2 text-white" style={{ overflowWrap: 'anywhere' }}>
+      <style>{PANEL_CSS}</style>
       <h2 className="bg-secondary-dark px-2 py-1 text-base font-semibold">Landmarks</h2>
       <StudyStatus study={study} srs={srs.srs} srError={srs.error} templates={context.templates} />
       <section className="p-2 text-sm">
-        <label className="flex items-center gap-2">
+        <label className="flex flex-wrap items-center gap-2">
           <span className="text-gray-400">Template</span>
           <select
             data-testid="landmarks-template"
-            className="bg-black text-white"
+            className="min-w-0 flex-1 bg-black text-white"
+            style={{ maxWidth: '100%' }}
             value={template.id}
             onChange={(e) => setChosen(e.target.value)}
           >
@@ -77,7 +88,11 @@ function Panel({ context }: { context: PanelContext }) {
         <p className="mt-1 text-gray-400">{template.landmarks.length} landmarks</p>
       </section>
       {error && (
-        <p role="alert" data-testid="landmarks-error" className="px-2 text-sm text-red-400">
+        <p
+          role="alert"
+          data-testid="landmarks-error"
+          className="break-words px-2 text-sm text-red-400"
+        >
           {error}
         </p>
       )}

@@ -12,27 +12,43 @@ const LABELS: Record<(typeof LANDMARK_STATUSES)[number], string> = {
 };
 
 /**
- * Overlay controls: the "Names" toggle (landmark names on every viewport, 2D and MPR) and the legend of
+ * Overlay controls: the "Names" toggle (landmark labels on every viewport, 2D and MPR, Shift+L),
+ * "Numbers only" (each landmark's number in the list below instead of its name), and the legend of
  * the status colours the landmarks are drawn in; the hollow circle is the shape-adjusted position X_β.
+ * Each landmark's own label is shown or hidden from the list (AnnotateSection).
  */
 export default function Legend({
   showNames,
+  numbersOnly,
   run,
 }: {
   showNames: boolean;
+  numbersOnly: boolean;
   run: (name: string, options?: Record<string, unknown>) => Promise<unknown>;
 }) {
   return (
     <div className="space-y-1" data-testid="landmarks-legend">
-      <label className="flex items-center gap-2">
-        <input
-          type="checkbox"
-          data-testid="landmarks-names-toggle"
-          checked={showNames}
-          onChange={(e) => run('landmarksShowNames', { show: e.target.checked })}
-        />
-        Names
-      </label>
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+        <label className="flex items-center gap-2">
+          <input
+            type="checkbox"
+            data-testid="landmarks-names-toggle"
+            checked={showNames}
+            onChange={(e) => run('landmarksShowNames', { show: e.target.checked })}
+          />
+          Names (⇧L)
+        </label>
+        <label className="flex items-center gap-2">
+          <input
+            type="checkbox"
+            data-testid="landmarks-numbers-only"
+            checked={numbersOnly}
+            disabled={!showNames}
+            onChange={(e) => run('landmarksLabelOptions', { numbersOnly: e.target.checked })}
+          />
+          Numbers only
+        </label>
+      </div>
       <ul className="flex flex-wrap gap-x-3 gap-y-1">
         {LANDMARK_STATUSES.map((status) => (
           <li key={status} className="flex items-center gap-1" data-status={status}>

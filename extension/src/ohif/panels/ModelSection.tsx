@@ -177,10 +177,11 @@ export default function ModelSection({
           Pseudo-label
         </button>
       </div>
-      <div className="flex items-center gap-2">
+      <div className="flex flex-wrap items-center gap-2">
         <input
           data-testid="landmarks-model-url"
           className="min-w-0 flex-1 bg-black px-1"
+          style={{ maxWidth: '100%' }}
           placeholder="/models/landmarks-model.json"
           value={url}
           onChange={(e) => setUrl(e.target.value)}
@@ -195,7 +196,7 @@ export default function ModelSection({
           Import URL
         </button>
       </div>
-      <div className="flex items-center gap-2">
+      <div className="flex flex-wrap items-center gap-2">
         <button
           type="button"
           className={button}
@@ -209,7 +210,8 @@ export default function ModelSection({
         </button>
         <select
           data-testid="landmarks-heatmap-landmark"
-          className="bg-black"
+          className="min-w-0 flex-1 bg-black"
+          style={{ maxWidth: '100%' }}
           value={landmark}
           onChange={(e) => setLandmark(e.target.value)}
         >
@@ -257,7 +259,7 @@ export default function ModelSection({
         </>
       )}
       {s.error && (
-        <p role="alert" className="text-red-400" data-testid="landmarks-model-error">
+        <p role="alert" className="break-words text-red-400" data-testid="landmarks-model-error">
           {s.error}
         </p>
       )}

@@ -114,7 +114,7 @@ export default function ReviewSection({
   return (
     <section className="space-y-2 p-2 text-sm" data-testid="landmarks-review-section">
       <h3 className="font-semibold">Review queue</h3>
-      <div className="flex items-center gap-2">
+      <div className="flex flex-wrap items-center gap-2">
         <button
           type="button"
           className={button}
@@ -125,7 +125,8 @@ export default function ReviewSection({
         </button>
         <select
           data-testid="landmarks-queue-filter"
-          className="bg-black text-white"
+          className="min-w-0 flex-1 bg-black text-white"
+          style={{ maxWidth: '100%' }}
           value={filter}
           onChange={(e) => setFilter(e.target.value)}
         >
@@ -158,7 +159,7 @@ export default function ReviewSection({
       </ol>
       {state.review.length > 0 && (
         <div data-testid="landmarks-review">
-          <div className="flex gap-2">
+          <div className="flex flex-wrap gap-2">
             <button
               type="button"
               className={button}

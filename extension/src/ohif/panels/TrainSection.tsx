@@ -232,7 +232,7 @@ export default function TrainSection({
         </p>
       )}
       {state.error && (
-        <p role="alert" className="text-red-400" data-testid="landmarks-train-error">
+        <p role="alert" className="break-words text-red-400" data-testid="landmarks-train-error">
           {state.error}
         </p>
       )}

@@ -1,6 +1,8 @@
-import { drawAdjusted } from './drawAdjusted.ts';
-import { drawName } from './drawName.ts';
+import { ADJUSTED_IDS, ADJUSTED_TEXT_UID, drawAdjusted } from './drawAdjusted.ts';
+import createTextMeasurer from './measureText.ts';
 import pickLandmark, { type LandmarkPick } from './pickLandmark.ts';
+import type { Segment } from './placeLabels.ts';
+import renderLabels, { canvasBounds, nameSources, type LabelSource } from './renderLabels.ts';
 import { toolNames } from './toolNames.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -13,6 +15,11 @@ export interface LandmarkDisplay {
   showNames: boolean;
   /** Annotation UID whose shape-adjusted position X_β is drawn (the landmark selected in review). */
   adjustedFor?: string;
+  /**
+   * Text drawn beside the landmark named `name` (its number in numbers-only mode, labelText.ts);
+   * undefined hides that landmark's label. Without it, the name itself.
+   */
+  labelOf?: (name: string) => string | undefined;
 }
 
 /** What the tool asks its owner (the controller). */
@@ -32,11 +39,12 @@ export interface LandmarkToolHooks {
  * at run time, so the class is created in this factory, never at import time).
  *
  * A click places one point labelled with the next unplaced landmark of the active template
- * (`nextLabel`); the label is drawn next to the point, at a fixed offset (drawName.ts), unless names
- * are hidden (`display().showNames`); dragging the point corrects it (ProbeTool's handle behaviour).
- * When all landmarks are
+ * (`nextLabel`); dragging the point corrects it (ProbeTool's handle behaviour). When all landmarks are
  * placed, further clicks are ignored. For the landmark selected in review, the shape-adjusted position
  * X_β is drawn as a hollow circle joined to the point, with the deviation in mm (drawAdjusted.ts).
+ * Labels (names, or numbers, unless hidden: `display()`; and the X_β deviation) are placed together
+ * on each render of a viewport, so that no two overlap and all stay inside it, with a leader line
+ * when moved from beside their point, and drawn over a dark halo (renderLabels.ts, placeLabels.ts).
  *
  * Hit-testing: a press grabs the landmark selected in the panel when it is within reach, else the
  * nearest point in reach (pickLandmark.ts); Cornerstone alone takes the first annotation in store order.
@@ -50,6 +58,7 @@ export function createLandmarkTool(
   getEnabledElement: (element: HTMLDivElement) => any = () => undefined,
 ): any {
   const ProbeTool = cornerstoneTools.ProbeTool;
+  const measure = createTextMeasurer();
   let pendingLabel: string | undefined;
   class LandmarkPointTool extends ProbeTool {
     static toolName = toolNames.LandmarkPoint;
@@ -101,8 +110,7 @@ export function createLandmarkTool(
       const render = this.renderAnnotation;
       this.renderAnnotation = (enabledElement: any, svgDrawingHelper: any) => {
         const drawn = render.call(this, enabledElement, svgDrawingHelper);
-        const named = this.renderNames(enabledElement, svgDrawingHelper);
-        return this.renderAdjusted(enabledElement, svgDrawingHelper) || named || drawn;
+        return this.renderLabels(enabledElement, svgDrawingHelper) || drawn;
       };
     }
 
@@ -183,42 +191,63 @@ export function createLandmarkTool(
       };
     }
 
-    /** Each landmark's name beside its point, in its status colour (unless names are hidden). */
-    renderNames(enabledElement: any, svgDrawingHelper: any): boolean {
-      if (!hooks.display().showNames) return false;
+    /**
+     * The viewport's labels in one placement: X_β of the selected review landmark (marker, line and
+     * deviation), then each visible landmark's name or number in its status colour.
+     */
+    renderLabels(enabledElement: any, svgDrawingHelper: any): boolean {
       const { viewport } = enabledElement;
+      const display = hooks.display();
       const visible = cornerstoneTools.annotation.visibility?.isAnnotationVisible;
-      let drawn = false;
-      for (const annotation of this.shownOn(viewport)) {
-        if (visible && !visible(annotation.annotationUID)) continue;
-        const style = this.getLinkedTextBoxStyle(this.styleOf(viewport, annotation), annotation);
-        if (!style.visibility) continue;
-        const point = viewport.worldToCanvas(annotation.data.handles.points[0]);
-        drawName(
-          cornerstoneTools.drawing,
-          svgDrawingHelper,
-          annotation.annotationUID,
-          annotation.data.label ?? '',
-          point,
-          style,
-        );
-        drawn = true;
+      const shown = this.shownOn(viewport);
+      const canvasOf = (a: any) => viewport.worldToCanvas(a.data.handles.points[0]) as number[];
+      const points: Array<[number, number]> = shown
+        .map(canvasOf)
+        .filter((p: number[]) => p.every(Number.isFinite))
+        .map((p: number[]) => [p[0], p[1]]);
+      const sources: LabelSource[] = [];
+      const adjusted = this.adjustedSource(viewport, svgDrawingHelper, shown, display.adjustedFor);
+      if (adjusted) {
+        sources.push(adjusted);
+        points.push(adjusted.anchor);
       }
-      return drawn;
+      if (display.showNames) {
+        const named = shown.filter((a: any) => !visible || visible(a.annotationUID));
+        const textOf = (name: string) => (display.labelOf ? display.labelOf(name) : name);
+        const styleOf = (a: any) => this.getLinkedTextBoxStyle(this.styleOf(viewport, a), a);
+        sources.push(...nameSources(named, canvasOf, textOf, styleOf));
+      }
+      const bounds = canvasBounds(viewport) ?? { width: Infinity, height: Infinity };
+      const lines = adjusted ? [adjusted.line] : [];
+      const scene = { bounds, points, lines, measure };
+      return renderLabels(svgDrawingHelper, sources, scene) || !!adjusted;
     }
 
-    /** X_β of the selected review landmark, when it is on this viewport. */
-    renderAdjusted(enabledElement: any, svgDrawingHelper: any): boolean {
-      const uid = hooks.display().adjustedFor;
-      if (!uid) return false;
-      const { viewport } = enabledElement;
-      const annotation = this.shownOn(viewport).find((a: any) => a.annotationUID === uid);
-      if (!annotation) return false;
-      const { color } = this.getAnnotationStyle({
-        annotation,
-        styleSpecifier: this.styleOf(viewport, annotation),
-      });
-      return drawAdjusted(cornerstoneTools.drawing, viewport, svgDrawingHelper, annotation, color);
+    /** Draws X_β of the selected review landmark, when it is on this viewport; its label to place. */
+    adjustedSource(
+      viewport: any,
+      svgDrawingHelper: any,
+      shown: any[],
+      uid: string | undefined,
+    ): (LabelSource & { line: Segment }) | undefined {
+      const annotation = uid ? shown.find((a: any) => a.annotationUID === uid) : undefined;
+      if (!annotation) return undefined;
+      const specifier = this.styleOf(viewport, annotation);
+      const { color } = this.getAnnotationStyle({ annotation, styleSpecifier: specifier });
+      const drawing = cornerstoneTools.drawing;
+      const label = drawAdjusted(drawing, viewport, svgDrawingHelper, annotation, color);
+      if (!label) return undefined;
+      return {
+        annotationUID: annotation.annotationUID,
+        textUID: ADJUSTED_TEXT_UID,
+        text: label.text,
+        anchor: label.anchor,
+        style: { ...this.getLinkedTextBoxStyle(specifier, annotation), color },
+        ids: { text: ADJUSTED_IDS.text, leader: ADJUSTED_IDS.leader },
+        gap: label.gap,
+        priority: 1,
+        line: label.line,
+      };
     }
   }
   return LandmarkPointTool;
