@@ -4,7 +4,13 @@
  * Works on naturalized datasets, from a Part 10 file or from WADO-RS metadata JSON.
  */
 import { DicomError, asArray, num, type NaturalDataset } from './datasetIo.ts';
-import { CODES, LOCAL_SCHEME, statusFromCode, type Code } from './srCodes.ts';
+import {
+  CODES,
+  LOCAL_SCHEME,
+  PROBE_TRACKING_PREFIX,
+  statusFromCode,
+  type Code,
+} from './srCodes.ts';
 import type { SrReference } from './srWriter.ts';
 import {
   LABEL_STATUSES,
@@ -39,14 +45,23 @@ const children = (item: Item): Item[] => asArray(item.ContentSequence as Item | 
 const find = (item: Item, ref: Code): Item | undefined =>
   children(item).find((c) => isCode(codeOf(c), ref));
 
-/** True when a dataset is an SR written by this product (TID 1500 with our landmark-set groups). */
+/**
+ * True when a dataset is an SR written by this product: a TID 1500 report whose measurement groups carry
+ * our Landmark status (99LMK), or whose first group has the Finding `LMK-SET` of SRs written before
+ * issue 14 item 4. One group without its status is enough to tell (the reader then names the SR and
+ * the landmark it cannot read); SRs from other products, or ours re-saved by OHIF (which drops private
+ * items), are not landmark SRs.
+ */
 export function isLandmarkSr(dataset: NaturalDataset): boolean {
   if (!isSrSopClass(String(dataset.SOPClassUID ?? ''))) return false;
   if (!isCode(codeOf(dataset), CODES.imagingMeasurementReport)) return false;
   const measurements = find(dataset, CODES.imagingMeasurements);
-  const first = measurements ? children(measurements)[0] : undefined;
-  const finding = first ? find(first, CODES.finding) : undefined;
-  return finding !== undefined && isCode(codeOf(finding, 'ConceptCodeSequence'), CODES.landmarkSet);
+  const groups = measurements
+    ? children(measurements).filter((c) => c.ValueType === 'CONTAINER')
+    : [];
+  const finding = groups[0] ? find(groups[0], CODES.finding) : undefined;
+  if (finding && isCode(codeOf(finding, 'ConceptCodeSequence'), CODES.landmarkSet)) return true;
+  return groups.some((g) => find(g, CODES.status) !== undefined);
 }
 
 function textOf(group: Item, ref: Code): string | undefined {
@@ -86,16 +101,27 @@ function readPoint(
   };
 }
 
+/**
+ * The landmark's name: the Comment (SRs since issue 14 item 4), else the 99LMK Finding Site's meaning
+ * (older SRs), else the Tracking Identifier without OHIF's Probe prefix.
+ */
+function landmarkName(group: Item): string | undefined {
+  const comment = textOf(group, CODES.comment);
+  if (comment) return comment;
+  const siteItem = find(group, CODES.findingSite);
+  const site = siteItem ? codeOf(siteItem, 'ConceptCodeSequence') : undefined;
+  if (site?.CodingSchemeDesignator === LOCAL_SCHEME) return site.CodeMeaning;
+  const tracking = textOf(group, CODES.trackingIdentifier);
+  return tracking?.startsWith(`${PROBE_TRACKING_PREFIX}:`)
+    ? tracking.slice(PROBE_TRACKING_PREFIX.length + 1)
+    : tracking;
+}
+
 function readLandmark(
   group: Item,
   source: string,
 ): { landmark: Landmark; sop?: string; frame?: string } {
-  const siteItem = children(group).find((c) => codeOf(c)?.CodeValue === '363698007');
-  const site = siteItem ? codeOf(siteItem, 'ConceptCodeSequence') : undefined;
-  const name =
-    site?.CodingSchemeDesignator === LOCAL_SCHEME
-      ? site.CodeMeaning
-      : textOf(group, CODES.trackingIdentifier);
+  const name = landmarkName(group);
   if (!name) throw new DicomError(source, 'a landmark group has no landmark name');
   const statusItem = find(group, CODES.status);
   const statusCode = statusItem ? codeOf(statusItem, 'ConceptCodeSequence') : undefined;
@@ -180,7 +206,7 @@ export function studyIdentityOf(dataset: NaturalDataset): StudyIdentity {
 export function readLandmarkSr(dataset: NaturalDataset): LandmarkSrInfo {
   const source = `SR ${String(dataset.SOPInstanceUID ?? '(no SOP Instance UID)')}`;
   if (!isLandmarkSr(dataset))
-    throw new DicomError(source, 'not a landmark SR (TID 1500 with 99LMK landmark groups)');
+    throw new DicomError(source, 'not a landmark SR (TID 1500 with 99LMK landmark statuses)');
   const measurements = find(dataset, CODES.imagingMeasurements) as Item;
   const groups = children(measurements).filter((c) => c.ValueType === 'CONTAINER');
   const read = groups.map((g) => readLandmark(g, source));

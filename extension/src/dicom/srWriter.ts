@@ -2,13 +2,17 @@
  * Landmark set -> DICOM SR Measurement Report (TID 1500), one Measurement Group (TID 1501) per landmark.
  *
  * Hand-built content tree (dcmjs' TID300 Point helpers give random tracking UIDs and no place for a
- * status, deviation or algorithm identification); its layout follows dcmjs/OHIF (`Center` NUM inferred
- * from a SCOORD/SCOORD3D POINT) so OHIF's SR reader finds the points. Per group:
- *   Tracking Identifier (landmark name), Tracking UID, Finding = LMK-SET, Finding Site = landmark code,
- *   Algorithm Name/Version/Parameters (TID 4019, when a model is given), Landmark status (CODE),
- *   Deviation |X_α − X_β| (NUM mm, when known) <- INFERRED FROM the shape-adjusted POINT X_β (concept
- *   LMK-ADJUSTED, when known), Confidence (NUM 1, when known), Center (NUM) <- SCOORD POINT (2D,
- *   selected from the image) or SCOORD3D POINT (3D, in the Frame of Reference).
+ * status, deviation or algorithm identification), laid out so that stock OHIF (3.13) hydrates each
+ * group as a point measurement named after the landmark (docs/dicom-sr.md, "What OHIF reads"). Per
+ * group, in this order:
+ *   Tracking Identifier `Cornerstone3DTools@^0.1.0:Probe:<name>` (OHIF's adapters pick the Probe tool by
+ *   this prefix), Tracking UID, Finding = SCT Anatomical point, Finding Site (a standard anatomy code,
+ *   only where one exists), Algorithm Name/Version/Parameters (TID 4019, when a model is given),
+ *   Center (NUM) <- SCOORD POINT (2D, selected from the image) or SCOORD3D POINT (3D, in the Frame of
+ *   Reference) — the FIRST NUM of the group, as the adapters take the point from the first NUM —,
+ *   Comment (TEXT, the name: the label OHIF shows), Landmark status (CODE), Deviation |X_α − X_β| (NUM
+ *   mm, when known) <- INFERRED FROM the shape-adjusted POINT X_β (concept LMK-ADJUSTED, when known),
+ *   Confidence (NUM 1, when known).
  * After the groups, once per SR: the shape's Mahalanobis distance (NUM 1, when known) and the landmark
  * template's id (TEXT, when known). A partial annotation has one group per landmark placed so far; the
  * template id tells readers which ones are still missing.
@@ -19,7 +23,8 @@ import {
   CODES,
   LOCAL_SCHEME_IDENTIFICATION,
   STATUS_CODES,
-  landmarkCode,
+  standardSite,
+  trackingIdentifier,
   ucum,
   type Code,
 } from './srCodes.ts';
@@ -74,11 +79,17 @@ const numItem = (name: Code, value: number, unit: Code, children?: Item[]): Item
 const finitePoint = (p: number[] | undefined, n: number): boolean =>
   !!p && p.length === n && p.every(Number.isFinite);
 
-/** Refuses anything that would put a NaN, a wrong-sized point or half of X_β into the SR. */
+/**
+ * Refuses anything that would put a NaN, a wrong-sized point, half of X_β or a name readers cannot
+ * keep (OHIF labels and older readers' LO code meanings: 1 to 64 characters) into the SR.
+ */
 function checkLandmark(set: LandmarkSet, landmark: Landmark): void {
   const fail = (what: string) => {
     throw new Error(`study ${set.studyUid}, landmark "${landmark.name}": ${what}`);
   };
+  if (landmark.name.trim().length === 0 || landmark.name.length > 64) {
+    fail('the name must have 1 to 64 characters');
+  }
   if (!finitePoint(landmark.position, set.dimension)) {
     fail(`position [${landmark.position.join(', ')}] is not ${set.dimension} finite numbers`);
   }
@@ -154,27 +165,24 @@ function algorithmItems(set: LandmarkSet): Item[] {
 
 function landmarkGroup(set: LandmarkSet, landmark: Landmark, index: number, sopUid: string): Item {
   checkLandmark(set, landmark);
+  const site = standardSite(landmark.name);
   const children: Item[] = [
-    textItem('HAS OBS CONTEXT', CODES.trackingIdentifier, landmark.name),
+    textItem('HAS OBS CONTEXT', CODES.trackingIdentifier, trackingIdentifier(landmark.name)),
     {
       RelationshipType: 'HAS OBS CONTEXT',
       ValueType: 'UIDREF',
       ConceptNameCodeSequence: [CODES.trackingUid],
       UID: uidFromSeed(`${sopUid}/tracking/${index}`),
     },
-    codeItem('CONTAINS', CODES.finding, CODES.landmarkSet),
-    codeItem(
-      'CONTAINS',
-      { CodeValue: '363698007', CodingSchemeDesignator: 'SCT', CodeMeaning: 'Finding Site' },
-      landmarkCode(landmark.name),
-    ),
+    codeItem('CONTAINS', CODES.finding, CODES.anatomicalPoint),
+    ...(site ? [codeItem('CONTAINS', CODES.findingSite, site)] : []),
     ...algorithmItems(set),
-    codeItem('CONTAINS', CODES.status, STATUS_CODES[landmark.status]),
-  ];
-  children.push(...modelItems(set, landmark));
-  children.push(
+    // First NUM of the group: OHIF's adapters read the point from the first NUM they meet.
     numItem(CODES.center, 0, ucum('1', 'no units'), [pointItem(set, landmark.position)]),
-  );
+    textItem('CONTAINS', CODES.comment, landmark.name),
+    codeItem('CONTAINS', CODES.status, STATUS_CODES[landmark.status]),
+    ...modelItems(set, landmark),
+  ];
   return {
     RelationshipType: 'CONTAINS',
     ValueType: 'CONTAINER',

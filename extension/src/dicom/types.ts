@@ -28,7 +28,10 @@ export const LABEL_STATUSES: readonly LandmarkStatus[] = ['manual', 'accepted', 
 
 /** One landmark of a {@link LandmarkSet}. */
 export interface Landmark {
-  /** Landmark name, e.g. `sella` (coded in the SR, see `srCodes.ts`). */
+  /**
+   * Landmark name, e.g. `Sella`, 1 to 64 characters: the SR's Comment and Tracking Identifier, with a
+   * standard Finding Site where one exists (see `srCodes.ts`).
+   */
   name: string;
   /** 2D: `[column, row]` in pixels (SCOORD convention); 3D: `[x, y, z]` patient mm (LPS). */
   position: number[];

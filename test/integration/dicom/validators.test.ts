@@ -1,6 +1,7 @@
 // Every object the product writes passes the DICOM validators: dciodvfy (dicom3tools) reports 0 errors
 // and dcmtk's dsrdump reads the SRs. Covers DX (8- and 12-bit), a CT series, 2D and 3D landmark SRs,
-// an SR revision and a synthetic study from core/synthetic.
+// an SR revision and a synthetic study from core/synthetic. Landmark SRs warn only where they use the
+// private 99LMK scheme (issue 14 item 4: standard codes wherever PS3.16 has one).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,8 @@ import { writeCtSeries, writeDxImage } from '../../../extension/src/dicom/imageW
 import { SOP_CLASS } from '../../../extension/src/dicom/sopClasses.ts';
 import { syntheticStudyFiles } from '../../../extension/src/dicom/studyFiles.ts';
 import { writeLandmarkSr } from '../../../extension/src/dicom/srWriter.ts';
+import type { LandmarkSet } from '../../../extension/src/dicom/types.ts';
+import { CEPHALOGRAM } from '../../../extension/src/ohif/templates.ts';
 import { uidFromSeed } from '../../../extension/src/dicom/uids.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'validate-'));
@@ -25,12 +28,17 @@ function save(name: string, data: ArrayBuffer): string {
   return path;
 }
 
-/** dciodvfy's error lines (it exits 0 either way; errors start with "Error"). */
-function dciodvfyErrors(path: string): string[] {
+/** dciodvfy's output lines (it exits 0 either way). */
+function dciodvfy(path: string): string[] {
   const result = spawnSync('dciodvfy', [path], { encoding: 'utf8' });
   if (result.error)
     throw new Error(`dciodvfy not runnable (install dicom3tools): ${result.error.message}`);
-  return `${result.stdout}\n${result.stderr}`.split('\n').filter((l) => l.startsWith('Error'));
+  return `${result.stdout}\n${result.stderr}`.split('\n');
+}
+
+/** dciodvfy's error lines (errors start with "Error"). */
+function dciodvfyErrors(path: string): string[] {
+  return dciodvfy(path).filter((l) => l.startsWith('Error'));
 }
 
 const study = {
@@ -158,6 +166,55 @@ describe('DICOM validators', () => {
     expect(execFileSync('dsrdump', [paths[2]], { encoding: 'utf8' })).toContain(
       'inferred from SCOORD3D:(,,"Shape-adjusted position")=(POINT,',
     );
+  });
+
+  it('19-landmark cephalogram SRs: dciodvfy warns once per 99LMK code and about nothing else', () => {
+    const manual: LandmarkSet = {
+      studyUid: study.studyUid,
+      seriesUid: series.seriesUid,
+      sopUids: [uidFromSeed('v/dx12')],
+      sopClassUid: SOP_CLASS.DX_PRESENTATION,
+      dimension: 2,
+      templateId: CEPHALOGRAM.id,
+      landmarks: CEPHALOGRAM.landmarks.map((name, i) => ({
+        name,
+        position: [20 + 10 * i, 150 - 2 * i],
+        status: 'manual' as const,
+      })),
+    };
+    const pseudo: LandmarkSet = {
+      ...manual,
+      landmarks: manual.landmarks.map((l, i) => ({
+        ...l,
+        status: i % 3 ? ('pseudo-label' as const) : ('flagged-abnormal' as const),
+        deviationMm: 1.5,
+        adjustedPosition: [l.position[0]! + 1, l.position[1]! + 1],
+        confidence: 0.5,
+      })),
+      model: { name: 'unet', version: '0.1.0', method: 'shape-regulated self-training' },
+      mahalanobis: 2.75,
+    };
+    // docs/dicom-sr.md "Codes": per landmark the status's concept and value (pseudo labels: + the
+    // deviation, X_β and confidence); per SR the template and the scheme's declaration (+ Mahalanobis).
+    for (const [set, expected] of [
+      [manual, 40],
+      [pseudo, 98],
+    ] as const) {
+      const sr = {
+        study,
+        seriesUid: uidFromSeed('v/sr19'),
+        sopUid: uidFromSeed(`v/sr19/${expected}`),
+      };
+      const lines = dciodvfy(save(`sr19-${expected}.dcm`, writeLandmarkSr(set, sr)));
+      expect(lines.filter((l) => l.startsWith('Error'))).toEqual([]);
+      const warnings = lines.filter((l) => l.startsWith('Warning'));
+      expect(new Set(warnings)).toEqual(
+        new Set([
+          'Warning - Unrecognized defined term <99LMK> for value 1 of attribute <Coding Scheme Designator>',
+        ]),
+      );
+      expect(warnings).toHaveLength(expected);
+    }
   });
 
   it('a synthetic labelled cephalogram and CBCT study: dciodvfy 0 errors on every file', () => {

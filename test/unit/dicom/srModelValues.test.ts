@@ -1,8 +1,9 @@
 // The model's values in a landmark SR (issue 5): per landmark the shape-adjusted position X_β (SCOORD /
 // SCOORD3D with concept 99LMK LMK-ADJUSTED, INFERRED FROM by the deviation NUM), the deviation
 // |X_α − X_β| in mm and the confidence (NUM, unit 1); once per SR the shape's Mahalanobis distance.
-// Written -> Part 10 -> read back; an SR from the writer of db04baf (fixture made by
-// scripts/fixtures/oldLandmarkSr.ts) still reads.
+// Written -> Part 10 -> read back; SRs from the writers of db04baf (fixture made by
+// scripts/fixtures/oldLandmarkSr.ts) and 65f5f98 (the layout before issue 14 item 4, fixture made by
+// __fixtures__/writeLandmarkSrV2.ts) still read.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -198,5 +199,31 @@ describe('landmark SR: X_β, deviation, confidence, Mahalanobis', () => {
       { name: 'Nasion', position: [200, 60.5], status: 'flagged-abnormal', deviationMm: 4.25 },
     ]);
     expect(info.sr.sopUid).toBe('2.25.1005');
+  });
+
+  it('still reads an SR with the layout before issue 14 item 4 (writer of 65f5f98)', () => {
+    const file = readFileSync(new URL('./__fixtures__/landmark-sr-v2.dcm', import.meta.url));
+    const buffer = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
+    const info = readLandmarkSr(readPart10(buffer, 'landmark-sr-v2.dcm'));
+    expect(info.set.templateId).toBe('cephalogram');
+    expect(info.set.mahalanobis).toBe(2.5);
+    expect(info.set.model).toEqual({
+      name: 'unet',
+      version: '0.2.0',
+      method: 'shape-regulated self-training',
+    });
+    // The point is the Center NUM's even though the deviation and confidence NUMs come first there.
+    expect(info.set.landmarks).toEqual([
+      { name: 'Sella', position: [100.5, 80.25], status: 'pseudo-label', confidence: 0.75 },
+      {
+        name: 'Nasion',
+        position: [200, 60.5],
+        status: 'flagged-abnormal',
+        deviationMm: 4.25,
+        adjustedPosition: [203.5, 62],
+        confidence: 0.5,
+      },
+    ]);
+    expect(info.sr.sopUid).toBe('2.25.2005');
   });
 });

@@ -5,17 +5,16 @@
  * near the fit of the others, the paper's deviation, the heatmap confidence, the review flag).
  */
 import type * as tf from '@tensorflow/tfjs';
-import { toInputPixels, toOriginalPixels } from '../data/computeLetterbox.ts';
+import { toOriginalPixels } from '../data/computeLetterbox.ts';
 import letterboxImage from '../data/letterboxImage.ts';
 import type { GrayImage } from '../data/types.ts';
-import { CONFIDENCE_RADIUS_MM } from '../heatmap/heatmapConfidence.ts';
 import type { LandmarkModelMetadata } from '../models/landmarkModelMetadata.ts';
 import type { LandmarkRefiner } from '../refinement/createRefiner.ts';
 import { decodingFor } from '../selfTraining/predictCoordinates.ts';
 import type { ShapeModel } from '../shape/types.ts';
-import decodeNear from './decodeNear.ts';
 import predictHeatmaps from './predictHeatmaps.ts';
-import reviewLandmarks, { type LandmarkReview, type ReviewThresholds } from './reviewLandmarks.ts';
+import reviewPrediction from './reviewPrediction.ts';
+import type { LandmarkReview, ReviewThresholds } from './reviewLandmarks.ts';
 
 export interface PredictorConfig {
   model: tf.LayersModel;
@@ -57,33 +56,11 @@ export default function createLandmarkPredictor(config: PredictorConfig): Landma
       const refinedPx =
         refiner && spacingMm ? await refiner.refine(image, spacingMm, coarsePx, label) : coarsePx;
       if (!shapeModel || !spacingMm) return { landmarksPx: refinedPx, coarsePx };
-      // mm per network cell, and the confidence radius (2 mm, at least one cell) in cells.
-      const cellMm = [spacingMm[0]! / letterbox.scaleX, spacingMm[1]! / letterbox.scaleY];
-      const cellsPerMm = 1 / Math.max(...cellMm);
-      const radius = Math.max(1, CONFIDENCE_RADIUS_MM * cellsPerMm);
-      const massNear = (l: number, cells: number[], search: number) =>
-        decodeNear(heat.heat, heat.shape, l, cells, search, radius);
-      const toMm = (p: number[]) => p.map((v, a) => v * spacingMm[a]!);
-      const inputOf = (px: number[]) => toInputPixels([px], letterbox)[0]!;
-      const confidence = refinedPx.map((p, l) => massNear(l, inputOf(p), radius)?.mass ?? 0);
-      const outlierMm = config.thresholds?.outlierMm ?? 4;
-      const { pointsMm, reviews } = reviewLandmarks(shapeModel, refinedPx.map(toMm), confidence, {
+      const reviewed = reviewPrediction(heat, refinedPx, letterbox, spacingMm, shapeModel, {
         thresholds: config.thresholds,
         label,
-        reread: (l, nearMm) => {
-          const near = inputOf(nearMm.map((v, a) => v / spacingMm[a]!));
-          const found = massNear(l, near, outlierMm * cellsPerMm);
-          if (!found) return undefined;
-          return {
-            pointMm: toMm(toOriginalPixels([found.point], letterbox)[0]!),
-            confidence: found.mass,
-          };
-        },
       });
-      const landmarksPx = pointsMm.map((p) => p.map((v, a) => v / spacingMm[a]!));
-      if (!landmarksPx.flat().every(Number.isFinite))
-        throw new Error(`${label}: reviewed prediction is not finite`);
-      return { landmarksPx, coarsePx, reviews };
+      return { ...reviewed, coarsePx };
     },
     dispose() {
       model.dispose();

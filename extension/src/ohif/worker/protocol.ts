@@ -4,6 +4,7 @@
  * Every request carries an `id` that the worker copies into each message of that job, so that two
  * requests in flight (a heatmap asked for during training) never take each other's answers.
  */
+import type { FlagReason } from '../../core/inference/reviewLandmarks.ts';
 import type { Letterbox } from '../../core/data/types.ts';
 import type { BrowserBackend } from '../../core/tf/selectBrowserBackend.ts';
 import type { Stage, TrainingProgress } from '../../core/selfTraining/types.ts';
@@ -140,7 +141,13 @@ export interface PseudoLabelResult {
   predicted: number[][];
   /** Shape-adjusted X_β, same frame as `predicted`. */
   adjusted: number[][];
+  /**
+   * Landmarks to review. Images: the review flag (a robust shape outlier, re-read from its heatmap, or a
+   * heatmap with little mass at the point; see `flagReasons`); volumes: the paper's rule (moved > Z).
+   */
   abnormal: boolean[];
+  /** Images: why each flagged landmark is flagged. */
+  flagReasons?: (FlagReason | undefined)[];
   deviationMm: number[];
   mahalanobis: number;
   /**

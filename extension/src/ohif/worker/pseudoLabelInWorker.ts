@@ -20,6 +20,7 @@ import { inferenceBackend, type Post } from './backend.ts';
 import { loadCurrentNetwork } from './browserModelStore.ts';
 import { sampleLoader, type LoadedSample } from './loadStudySample.ts';
 import predictHeatmaps from '../../core/inference/predictHeatmaps.ts';
+import reviewPrediction from '../../core/inference/reviewPrediction.ts';
 import { decodingFor, type HeatmapDecoding } from '../../core/selfTraining/predictCoordinates.ts';
 import predictionConfidence from './predictionConfidence.ts';
 import {
@@ -49,7 +50,16 @@ export async function pseudoLabelOne(
 ): Promise<PseudoLabelResult> {
   const { sample, spacingMm, toResult, frameOfReferenceUid } = loaded;
   const p = await predictHeatmaps(model, sample.image, decoding);
-  const predicted = toOriginalPixels(p.coords, sample.letterbox);
+  let predicted = toOriginalPixels(p.coords, sample.letterbox);
+  // Images: the robust review (core/inference/reviewPrediction.ts) re-reads the landmarks the others
+  // disagree with and flags them, with those whose heatmap has little mass at the point.
+  const review =
+    spacingMm.length === 2
+      ? reviewPrediction(p, predicted, sample.letterbox, spacingMm, shapeModel, {
+          label: `image ${item.sopUid}`,
+        })
+      : undefined;
+  if (review) predicted = review.landmarksPx;
   const r = regulateShape(
     shapeModel,
     predicted.map((q) => q.map((v, a) => v * spacingMm[a]!)),
@@ -59,7 +69,8 @@ export async function pseudoLabelOne(
     item: isVolumeItem(item) && frameOfReferenceUid ? { ...item, frameOfReferenceUid } : item,
     predicted: toResult(predicted),
     adjusted: toResult(r.beta.map((q) => q.map((v, a) => v / spacingMm[a]!))),
-    abnormal: r.abnormal,
+    abnormal: review ? review.reviews.map((x) => x.flagged) : r.abnormal,
+    ...(review ? { flagReasons: review.reviews.map((x) => x.reason) } : {}),
     deviationMm: r.deviationMm,
     mahalanobis: r.mahalanobis,
     ...predictionConfidence(p, sample.spacingMm),
