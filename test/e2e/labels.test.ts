@@ -201,6 +201,32 @@ describe('landmark labels: decluttered, haloed, inside the viewport; numbers onl
     expect(view.labels[0]!.halo.paintOrder).toMatch(/^stroke/);
     await labelShot('2d-dense');
     await viewShot(VIEW_2D, '2d-dense-viewport');
+    // Close-up of the chin with the bone windowed to white: the names read over their dark halo.
+    await page.evaluate(() => {
+      /* eslint-disable @typescript-eslint/no-explicit-any */
+      const vp = (window as any).cornerstone
+        .getRenderingEngines()
+        .map((e: any) => e.getViewport('landmarks-2d'))
+        .find(Boolean);
+      vp.setProperties({ voiRange: { lower: 300, upper: 1800 } });
+      vp.render();
+      /* eslint-enable @typescript-eslint/no-explicit-any */
+    });
+    const canvasBox = await page
+      .locator(`[data-viewportid="${VIEW_2D}"] canvas`)
+      .first()
+      .boundingBox();
+    const chin = pointOf(view, 'Menton');
+    await page.screenshot({
+      path: path.join(ARTIFACTS, 'labels-halo-closeup.png'),
+      clip: {
+        x: canvasBox!.x + chin[0] - 200,
+        y: canvasBox!.y + chin[1] - 170,
+        width: 400,
+        height: 230,
+      },
+      timeout: 120_000,
+    });
     expect(errors).toEqual([]);
   });
 
