@@ -124,6 +124,29 @@ describe('landmarks model unpack', () => {
     ).toBe(true);
   }, 600_000);
 
+  it('packs a model folder into a bundle that unpacks to the same weights, metadata and shape model', async () => {
+    const trained = path.join(dir, 'trained');
+    const out = await run('node', [BIN, 'model', 'pack', 'trained', '--out', 'packed.json'], {
+      cwd: dir,
+    });
+    expect(out.stdout).toMatch(/packed into packed\.json/);
+    await run('node', [BIN, 'model', 'unpack', 'packed.json', '--out', 'repacked'], { cwd: dir });
+    for (const name of ['weights.bin', 'shape-model.json', 'landmarks-model.json'])
+      expect(
+        Buffer.from(await readFile(path.join(dir, 'repacked', name))).equals(
+          await readFile(path.join(trained, name)),
+        ),
+        name,
+      ).toBe(true);
+    const missing = await run('node', [BIN, 'model', 'pack', 'nowhere', '--out', 'x.json'], {
+      cwd: dir,
+    }).then(
+      () => expect.unreachable('pack must fail'),
+      (error: { stderr: string }) => error,
+    );
+    expect(missing.stderr).toMatch(/nowhere\/model\.json: cannot read \(ENOENT\)/);
+  }, 300_000);
+
   it('names the bundle file when it is damaged or missing', async () => {
     const text = await readFile(path.join(dir, 'bundle.json'), 'utf8').catch(() => '{}');
     const damaged = JSON.parse(text) as { model?: { weightData?: string } };

@@ -3,11 +3,21 @@
  * section's one-file export, ohif/services/modelBundle.ts) into the CLI's model folder, so that
  * `landmarks predict --model <modelDir>` runs the browser-trained network. Thin: read, decode (every
  * check of decodeModelBundle, errors naming the file), bundleToModelFolder, write.
+ * `landmarks model pack <modelDir> --out <bundle.json>` is the way back: a model folder (e.g. the
+ * shipped models/isbi2015-cephalogram) as a file the viewer's Model section imports.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { bundleToModelFolder, decodeModelBundle } from '../../ohif/services/modelBundle.ts';
+import {
+  bundleToModelFolder,
+  decodeModelBundle,
+  encodeModelBundle,
+  modelIdOf,
+} from '../../ohif/services/modelBundle.ts';
+import { METADATA_JSON, SHAPE_MODEL_JSON } from '../../node/modelStore.ts';
+import { checkMetadata } from '../../core/models/landmarkModelMetadata.ts';
+import { MODEL_JSON, WEIGHTS_BIN } from '../../node/fileIOHandler.ts';
 import { REFINER_DIR } from '../../node/refinerStore.ts';
 
 /**
@@ -40,7 +50,59 @@ export async function unpackModelBundle(
   return { files: Object.keys(files), id: info.id };
 }
 
-/** Registers `model unpack`. */
+/**
+ * The bundle document of a model folder (the refiner, 2D patches on the original image, stays out: the
+ * viewer does not run it).
+ * @throws Error naming the file that is missing or broken
+ */
+export async function packModelFolder(dir: string): Promise<string> {
+  const read = async (name: string) => {
+    try {
+      return await readFile(path.join(dir, name));
+    } catch (error) {
+      throw new Error(
+        `${path.join(dir, name)}: cannot read (${(error as NodeJS.ErrnoException).code ?? error})`,
+      );
+    }
+  };
+  const modelJson = JSON.parse((await read(MODEL_JSON)).toString('utf8')) as {
+    modelTopology: object;
+    weightsManifest: { weights: [] }[];
+    format?: string;
+    generatedBy?: string;
+    convertedBy?: string | null;
+  };
+  const metadata = checkMetadata(
+    JSON.parse((await read(METADATA_JSON)).toString('utf8')),
+    path.join(dir, METADATA_JSON),
+  );
+  const bytes = await read(WEIGHTS_BIN);
+  const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const shapeModel = await readFile(path.join(dir, SHAPE_MODEL_JSON), 'utf8').catch(
+    () => undefined,
+  );
+  const bundle = encodeModelBundle(
+    {
+      modelTopology: modelJson.modelTopology,
+      weightSpecs: modelJson.weightsManifest.flatMap((m) => m.weights),
+      weightData,
+      ...(modelJson.format !== undefined ? { format: modelJson.format } : {}),
+      ...(modelJson.generatedBy !== undefined ? { generatedBy: modelJson.generatedBy } : {}),
+      ...(modelJson.convertedBy !== undefined ? { convertedBy: modelJson.convertedBy } : {}),
+    },
+    {
+      id: await modelIdOf(weightData),
+      // The folder keeps no training date; the weights file's time is when they were written.
+      trainedAt: (await stat(path.join(dir, WEIGHTS_BIN))).mtime.toISOString(),
+      source: { kind: 'file', name: path.basename(dir) },
+      metadata,
+      ...(shapeModel !== undefined ? { shapeModel } : {}),
+    },
+  );
+  return JSON.stringify(bundle);
+}
+
+/** Registers `model unpack` and `model pack`. */
 export function registerModelCommands(program: Command): void {
   const model = program.command('model').description('convert model files');
   model
@@ -51,5 +113,14 @@ export function registerModelCommands(program: Command): void {
     .action(async (bundle: string, o: { out: string }) => {
       const { files, id } = await unpackModelBundle(bundle, o.out);
       process.stdout.write(`model ${id} unpacked into ${o.out} (${files.join(', ')})\n`);
+    });
+  model
+    .command('pack')
+    .description('turn a model folder into one file the viewer’s Model section imports')
+    .argument('<modelDir>', 'model folder (landmarks train, or models/isbi2015-cephalogram)')
+    .requiredOption('--out <bundle.json>', 'bundle file to write')
+    .action(async (dir: string, o: { out: string }) => {
+      await writeFile(o.out, await packModelFolder(dir));
+      process.stdout.write(`model folder ${dir} packed into ${o.out}\n`);
     });
 }
