@@ -12,7 +12,7 @@ import {
   NAME_IDS,
   type DrawnLabel,
 } from '../../../extension/src/ohif/tools/drawName.ts';
-import { estimateText } from '../../../extension/src/ohif/tools/measureText.ts';
+import { estimateText } from '../../../extension/src/ohif/tools/createTextMeasurer.ts';
 
 class FakeElement {
   attributes = new Map<string, string>();

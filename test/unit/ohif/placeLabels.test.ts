@@ -14,7 +14,7 @@ import {
   NAME_GAP,
   NAME_OFFSET,
 } from '../../../extension/src/ohif/tools/drawName.ts';
-import { estimateText } from '../../../extension/src/ohif/tools/measureText.ts';
+import { estimateText } from '../../../extension/src/ohif/tools/createTextMeasurer.ts';
 import placeLabels, {
   boxesOverlap,
   boxInside,

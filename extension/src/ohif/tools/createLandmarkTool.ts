@@ -1,5 +1,5 @@
 import { ADJUSTED_IDS, ADJUSTED_TEXT_UID, drawAdjusted } from './drawAdjusted.ts';
-import createTextMeasurer from './measureText.ts';
+import createTextMeasurer from './createTextMeasurer.ts';
 import pickLandmark, { type LandmarkPick } from './pickLandmark.ts';
 import type { Segment } from './placeLabels.ts';
 import renderLabels, { canvasBounds, nameSources, type LabelSource } from './renderLabels.ts';

@@ -1,5 +1,5 @@
 import { leaderLine, type Box } from './placeLabels.ts';
-import type { TextMeasurer } from './measureText.ts';
+import type { TextMeasurer } from './createTextMeasurer.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 

@@ -1,5 +1,5 @@
 import { drawName, labelBoxSize, NAME_GAP, NAME_IDS, NAME_TEXT_UID } from './drawName.ts';
-import type { TextMeasurer } from './measureText.ts';
+import type { TextMeasurer } from './createTextMeasurer.ts';
 import placeLabels, { type Segment } from './placeLabels.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
