@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ModelInfo } from '../services/modelBundle.ts';
-import type { HeatmapState, ModelPanelState } from '../services/modelController.ts';
+import type { HeatmapState } from '../services/heatmapState.ts';
+import type { ModelPanelState } from '../services/modelController.ts';
 import type { TrainingController, TrainingState } from '../trainingController.ts';
 import type { OhifContext } from '../types.ts';
 

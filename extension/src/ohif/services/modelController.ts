@@ -7,13 +7,14 @@
 import { HeatmapOverlay } from '../panels/HeatmapOverlay.ts';
 import type { VolumeHeatmapOverlay } from '../panels/VolumeHeatmapOverlay.ts';
 import type { LandmarksController } from '../controller.ts';
-import type { TrainingController } from '../trainingController.ts';
+import type { BrowserBackend } from '../../core/tf/selectBrowserBackend.ts';
 import type { OhifContext } from '../types.ts';
 import type { ImageItem } from '../worker/protocol.ts';
 import type { WorkerClient } from '../worker/workerClient.ts';
 import { getCornerstone } from './cornerstone.ts';
 import type { ModelSource } from './modelBundle.ts';
 import { checkModelUrl, configuredModelOrigins } from './modelUrlPolicy.ts';
+import type { HeatmapState } from './heatmapState.ts';
 import predictVolumeHeatmap from './volumeHeatmapViews.ts';
 
 /** What the Model section shows besides the model info. */
@@ -27,23 +28,14 @@ export interface ModelPanelState {
   error?: string;
 }
 
-/** What the panel shows of the heatmap overlay on screen. */
-export interface HeatmapState {
-  kind: '2d' | '3d';
-  /** SOP Instance UID (2D) or Series Instance UID (volume) of what was predicted. */
-  key: string;
-  /** Click to overlay on screen, ms (main thread). */
-  ms: number;
-  /** Time inside the worker (fetch + predict + maps), ms. */
-  workerMs: number;
-  /** Of which the network's forward pass, ms (volumes; absent for 2D). */
-  predictMs?: number;
-  /** Per landmark: mass within 2 mm (at least one network pixel/voxel), [0, 1]. */
-  confidence: number[];
-  /** Per landmark: RMS spread of the heatmap, mm (Infinity for an empty map). */
-  spreadMm: number[];
-  /** Viewports with an overlay (1 for 2D; the MPR views showing the volume). */
-  views: number;
+/**
+ * What the Model section needs of the training controller (its backend choice, and a status refresh
+ * after a model import): an interface here, so that this file does not import trainingController.ts,
+ * which builds a ModelController.
+ */
+export interface TrainingLink {
+  readonly backends?: BrowserBackend[];
+  refreshStatus(): Promise<void>;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -55,7 +47,7 @@ export class ModelController {
   constructor(
     private readonly client: WorkerClient,
     private readonly landmarks: LandmarksController,
-    private readonly training: TrainingController,
+    private readonly training: TrainingLink,
   ) {}
 
   subscribe(listener: () => void): () => void {

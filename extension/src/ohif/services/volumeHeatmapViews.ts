@@ -7,7 +7,7 @@ import { displayedVolumeId, VolumeHeatmapOverlay } from '../panels/VolumeHeatmap
 import type { OhifContext } from '../types.ts';
 import type { VolumeHeatmapRequest, VolumeHeatmapResult } from '../worker/protocol.ts';
 import { getCornerstone } from './cornerstone.ts';
-import type { HeatmapState } from './modelController.ts';
+import type { HeatmapState } from './heatmapState.ts';
 
 /** A predicted volume heatmap, ready to draw. */
 export interface PredictedVolumeHeatmap {
