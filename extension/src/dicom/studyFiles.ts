@@ -2,6 +2,8 @@
  * A 2D image or a 3D volume with landmarks -> the DICOM files of one study: a DX image or a CT series,
  * plus (for labelled studies) a manual landmark SR. Used by the demo-study seeder (synthetic studies)
  * and the ISBI importer. UIDs are derived from a study key, so re-running is idempotent in a PACS.
+ * Patient and study names default to ones derived from the key; callers that know better (the demo
+ * seeder, the ISBI importer) pass a {@link StudyNaming}.
  */
 import type { SyntheticStudy } from '../core/synthetic/types.ts';
 import { ctSliceUid, writeCtSeries, writeDxImage } from './imageWriter.ts';
@@ -20,6 +22,23 @@ export interface StudyFiles {
   landmarkSet?: LandmarkSet;
 }
 
+/**
+ * What a study is called in the PACS; each field replaces the default derived from the study key.
+ * Dates are `YYYYMMDD`, sex `M`, `F`, `O` or empty (unknown).
+ */
+export interface StudyNaming {
+  patientName?: string;
+  patientId?: string;
+  patientBirthDate?: string;
+  patientSex?: string;
+  /** At most 16 characters (SH); unique per study. */
+  accessionNumber?: string;
+  studyDescription?: string;
+  seriesDescription?: string;
+  studyDate?: string;
+  studyTime?: string;
+}
+
 /** A 2D greyscale image with landmarks in SCOORD pixel coordinates (see `types.ts`). */
 export interface ImageWithLandmarks {
   /** Unique key of the study (UIDs are derived from it), e.g. `isbi2015/001`. */
@@ -35,19 +54,36 @@ export interface ImageWithLandmarks {
   landmarks: number[][];
   description: string;
   device?: string;
+  /** Patient and study names (default: derived from `key`, with `description` as both descriptions). */
+  naming?: StudyNaming;
 }
 
-function identity(key: string, description: string, index: number): StudyIdentity {
+/**
+ * An accession number unique to the study key, at most 16 characters (SH): `A` and the last 15 digits
+ * of the key's study UID (a 128-bit hash), so two keys practically never share one.
+ */
+export function accessionFromKey(key: string): string {
+  return `A${uidFromSeed(`${key}/study`).slice(-15)}`;
+}
+
+function identity(
+  key: string,
+  description: string,
+  index: number,
+  naming: StudyNaming = {},
+): StudyIdentity {
   const patientId = key.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 64);
   return {
-    patientId,
-    patientName: `Demo^${patientId}`.slice(0, 64),
+    patientId: naming.patientId ?? patientId,
+    patientName: (naming.patientName ?? `Demo^${patientId}`).slice(0, 64),
+    patientBirthDate: naming.patientBirthDate,
+    patientSex: naming.patientSex,
     studyUid: uidFromSeed(`${key}/study`),
-    studyDate: '20260101',
-    studyTime: String(100000 + (index % 86400)).slice(0, 6),
+    studyDate: naming.studyDate ?? '20260101',
+    studyTime: naming.studyTime ?? String(100000 + (index % 86400)).slice(0, 6),
     studyId: String(index % 100000),
-    accessionNumber: `A${index}`.slice(0, 16),
-    studyDescription: description.slice(0, 64),
+    accessionNumber: (naming.accessionNumber ?? accessionFromKey(key)).slice(0, 16),
+    studyDescription: (naming.studyDescription ?? description).slice(0, 64),
   };
 }
 
@@ -67,7 +103,7 @@ export function imageStudyFiles(
   labelled: boolean,
   index = 1,
 ): StudyFiles {
-  const study = identity(input.key, input.description, index);
+  const study = identity(input.key, input.description, index, input.naming);
   const seriesUid = uidFromSeed(`${input.key}/series`);
   const sopUid = uidFromSeed(`${input.key}/image`);
   const image = writeDxImage(
@@ -75,7 +111,7 @@ export function imageStudyFiles(
     {
       seriesUid,
       seriesNumber: 1,
-      seriesDescription: input.description.slice(0, 64),
+      seriesDescription: (input.naming?.seriesDescription ?? input.description).slice(0, 64),
       deviceModel: input.device,
     },
     {
@@ -121,6 +157,7 @@ export function syntheticStudyFiles(
   synthetic: SyntheticStudy,
   labelled: boolean,
   index = 1,
+  naming?: StudyNaming,
 ): StudyFiles {
   const key = `synthetic/${synthetic.id}`;
   if (synthetic.kind === 'cephalogram') {
@@ -136,12 +173,13 @@ export function syntheticStudyFiles(
         landmarks: synthetic.landmarksPx.map(([x, y]) => [x + 0.5, y + 0.5]),
         description: `Synthetic cephalogram (${synthetic.device})`,
         device: synthetic.device,
+        naming,
       },
       labelled,
       index,
     );
   }
-  const study = identity(key, `Synthetic CBCT (${synthetic.device})`, index);
+  const study = identity(key, `Synthetic CBCT (${synthetic.device})`, index, naming);
   const seriesUid = uidFromSeed(`${key}/series`);
   const frameOfReferenceUid = uidFromSeed(`${key}/frame`);
   const voxelsHu = Array.from(synthetic.pixels, (v) => v - 1024);
@@ -150,7 +188,7 @@ export function syntheticStudyFiles(
     {
       seriesUid,
       seriesNumber: 1,
-      seriesDescription: `CBCT ${synthetic.device}`,
+      seriesDescription: (naming?.seriesDescription ?? `CBCT ${synthetic.device}`).slice(0, 64),
       deviceModel: synthetic.device,
     },
     {

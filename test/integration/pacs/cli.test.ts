@@ -71,7 +71,7 @@ describe('landmarks pacs CLI', () => {
       ]).catch((e: { stdout: string; code: number }) => e);
       expect(result.stdout).toMatch(/2 studies imported \(1 with a manual SR\), 1 failed/);
       expect(result.stdout).toMatch(/\| 999 \| no landmarks for image 999/);
-      const listed = await cli(['list', '--url', pacs.dicomWebUrl, '--text', 'isbi2015']);
+      const listed = await cli(['list', '--url', pacs.dicomWebUrl, '--text', 'ISBI']);
       expect(listed.stdout).toMatch(/2 studies, 1 annotated/);
     },
   );

@@ -1,6 +1,7 @@
 // `npm start -- --isbi DIR --isbi-limit N` imports from the real ISBI 2015 folder: labelled (train.txt)
 // and unannotated images alternate, labelled ones carry a manual landmark SR with the CSV's points,
-// and a second run skips what the PACS already has. The PACS is a recording fake here (the STOW path is
+// and a second run skips what the PACS already has. Studies are named as the data set (issue 14 item 7):
+// patient ISBI2015^001, "ISBI 2015 cephalogram 001", a unique accession number, not "Demo". The PACS is a recording fake here (the STOW path is
 // covered by the other PACS tests). Skipped when ../shared is absent.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -29,6 +30,18 @@ describe.skipIf(!existsSync(DIR))('ISBI folder import for npm start', () => {
     const set = readLandmarkSr(labelledSr).set;
     expect(set.landmarks).toHaveLength(19);
     expect(set.landmarks.every((l) => l.status === 'manual')).toBe(true);
+    const [image001, image151] = results.map((r) => readPart10(stored.get(r.studyUid!)![0], r.id));
+    // dcmjs reads a PN as [{ Alphabetic }], whose string is the value.
+    expect(String(image001.PatientName)).toBe('ISBI2015^001');
+    expect(image001).toMatchObject({
+      PatientID: 'ISBI2015-001',
+      AccessionNumber: 'ACC-ISBI2015-001',
+      StudyDescription: 'ISBI 2015 cephalogram 001',
+      SeriesDescription: 'ISBI 2015 cephalogram',
+    });
+    expect(image151.StudyDescription).toBe('ISBI 2015 cephalogram 151');
+    expect(image151.AccessionNumber).toBe('ACC-ISBI2015-151');
+    expect(String(labelledSr.PatientName)).toBe('ISBI2015^001'); // the SR carries the study's identity
 
     const again = await importIsbiDir({
       dir: DIR,

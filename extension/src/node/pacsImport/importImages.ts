@@ -3,7 +3,8 @@
  * landmark CSV `image,x1,y1,...`) into the PACS: one DX study per image (MONOCHROME2, uncompressed,
  * PixelSpacing as given, 0.1 mm for ISBI) and a manual landmark SR for the labelled ones. CSV pixel
  * coordinates are taken as SCOORD coordinates (origin at the top-left corner of the image).
- * A bad image is reported and the batch goes on.
+ * Studies are named after the data set (`ISBI2015^001`, "ISBI 2015 cephalogram 001", see
+ * `demoNaming.ts`). A bad image is reported and the batch goes on.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import {
 import { CEPHALOGRAM_LANDMARKS } from '../../core/synthetic/landmarks.ts';
 import { imageStudyFiles } from '../../dicom/studyFiles.ts';
 import { uidFromSeed } from '../../dicom/uids.ts';
+import { datasetStudyNaming } from './demoNaming.ts';
 
 /** Options of {@link importImages}. */
 export interface ImportOptions {
@@ -92,6 +94,8 @@ export async function importImages(options: ImportOptions): Promise<ImportResult
   const ids = options.ids ?? [...table.rows.keys()];
   const spacing = options.spacingMm ?? 0.1;
   const dataset = options.dataset ?? 'isbi2015';
+  // The 19 ISBI landmarks mark a cephalogram; other templates (hands, user sets) say "image".
+  const what = names.length === CEPHALOGRAM_LANDMARKS.length ? 'cephalogram' : 'image';
   const results: ImportResult[] = [];
   for (const [index, id] of ids.entries()) {
     const isLabelled = labelled ? labelled.has(normaliseImageId(id)) : true;
@@ -120,6 +124,7 @@ export async function importImages(options: ImportOptions): Promise<ImportResult
           landmarks: shape,
           description: `${dataset} ${id}`,
           device: dataset,
+          naming: datasetStudyNaming(dataset, id, what),
         },
         isLabelled,
         index + 1,

@@ -1,20 +1,39 @@
 /**
  * Seeds a PACS with synthetic demo studies: `count2d` DX cephalograms and `count3d` CBCT volumes from
  * `core/synthetic`, alternating devices so labelled and unlabelled studies differ, the first `labelled`
- * of each kind with a manual landmark SR. Deterministic: same options, same UIDs and pixels.
+ * cephalograms and the first `labelled3d` volumes with a manual landmark SR. Each study is named as in
+ * `demoNaming.ts` (`DEMO^CEPH^01`, "Lateral cephalogram", a unique accession number). Deterministic:
+ * same options, same UIDs and pixels.
  */
 import * as synthetic from '../../core/synthetic/index.ts';
 import type { SyntheticStudy } from '../../core/synthetic/types.ts';
 import { syntheticStudyFiles } from '../../dicom/studyFiles.ts';
+import { demoStudyNaming } from './demoNaming.ts';
 
 /** Options of {@link seedDemoStudies}. */
 export interface SeedOptions {
   count2d: number;
   count3d: number;
+  /** Cephalograms with a manual SR (and volumes too, unless `labelled3d` is given). */
   labelled: number;
+  /** Volumes with a manual SR (default `labelled`). */
+  labelled3d?: number;
+  /** First generator seed; study i of a kind uses `seed + i` and is named after it (`DEMO^CBCT^03`). */
   seed: number;
   store: (files: ArrayBuffer[], studyUid: string) => Promise<void>;
 }
+
+/**
+ * What `npm start` seeds into an empty PACS: 12 cephalograms (6 with a manual SR) and 5 CBCT volumes
+ * (3 with a manual 3D SR, the least 3D training in the panel accepts, and 2 to pseudo-label).
+ */
+export const NPM_START_SEED = {
+  count2d: 12,
+  labelled: 6,
+  count3d: 5,
+  labelled3d: 3,
+  seed: 1,
+} as const satisfies Omit<SeedOptions, 'store'>;
 
 /** One seeded study. */
 export interface SeedResult {
@@ -35,24 +54,25 @@ const GENERATORS: Record<'2d' | '3d', Generator> = {
 /** Generates and stores the demo studies; a failing study is reported and the rest go on. */
 export async function seedDemoStudies(options: SeedOptions): Promise<SeedResult[]> {
   const results: SeedResult[] = [];
-  const plan: ['2d' | '3d', number][] = [
-    ['2d', options.count2d],
-    ['3d', options.count3d],
+  const plan: ['2d' | '3d', number, number][] = [
+    ['2d', options.count2d, options.labelled],
+    ['3d', options.count3d, options.labelled3d ?? options.labelled],
   ];
-  for (const [kind, count] of plan) {
+  for (const [kind, count, labelledCount] of plan) {
     const generate = GENERATORS[kind];
     const devices = Object.keys(
       kind === '2d' ? synthetic.CEPHALOGRAM_DEVICES : synthetic.CBCT_DEVICES,
     );
     for (let i = 0; i < count; i++) {
       const seed = options.seed + i;
-      const labelled = i < options.labelled;
+      const labelled = i < labelledCount;
       const key = `${kind}-${seed}`;
       try {
         // Labelled studies come from the first device, unlabelled ones cycle through the others.
         const device =
           labelled || devices.length === 1 ? devices[0] : devices[1 + (i % (devices.length - 1))];
-        const study = syntheticStudyFiles(generate({ seed, device }), labelled, i + 1);
+        const naming = demoStudyNaming(kind === '2d' ? 'ceph' : 'cbct', seed, device);
+        const study = syntheticStudyFiles(generate({ seed, device }), labelled, i + 1, naming);
         await options.store(study.files, study.studyUid);
         results.push({
           key: study.key,
