@@ -6,10 +6,13 @@ export const OHIF_VERSION: string;
 /** Debian package name -> the file (absolute, or a command on PATH) that shows it is installed. */
 export const DEBIAN_PACKAGES: Record<string, string>;
 
-/** The Debian packages `npm test` or `npm start` needs (none for start with `--pacs`). */
+/**
+ * The Debian packages `npm test` or `npm start` needs (none for start with `--pacs`; no
+ * invesalius-examples, the demo's head CT, with `seed: false`).
+ */
 export function requiredPackages(
   target: 'test' | 'start',
-  options?: { pacsGiven?: boolean },
+  options?: { pacsGiven?: boolean; seed?: boolean },
 ): string[];
 
 /** What to do about missing Debian packages (install as root, else print the command). */
@@ -34,4 +37,7 @@ export function npmInstallReason(
 ): string | undefined;
 
 /** Installs what `target` needs; exits the process with a message when it cannot. */
-export function bootstrap(target: 'test' | 'start', options?: { pacsGiven?: boolean }): void;
+export function bootstrap(
+  target: 'test' | 'start',
+  options?: { pacsGiven?: boolean; seed?: boolean },
+): void;

@@ -8,7 +8,8 @@
 // Plain Node with no npm dependency, because it runs before node_modules exists (`pretest`, start.mjs).
 //
 //   node scripts/bootstrap.mjs test             everything the tests use
-//   node scripts/bootstrap.mjs start [--pacs U] Orthanc (unless --pacs/LANDMARKS_DICOMWEB_URL), npm
+//   node scripts/bootstrap.mjs start [--pacs U] [--no-seed]
+//       Orthanc (unless --pacs/LANDMARKS_DICOMWEB_URL), the demo's head CT (unless --pacs or --no-seed), npm
 //
 // The decisions are pure functions (exported, see test/integration/startup/bootstrap.test.ts).
 import { spawnSync } from 'node:child_process';
@@ -31,19 +32,29 @@ export const DEBIAN_PACKAGES = {
   dcmtk: 'dsrdump',
   dicom3tools: 'dciodvfy',
   chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  'invesalius-examples': '/usr/share/doc/invesalius-examples/examples/Cranium.inv3',
+};
+
+/** Why a package that not every run needs is installed, said in the apt-get line. */
+const PURPOSE = {
+  'invesalius-examples': 'a real head CT (GPL-2) for the demo studies, not needed with --no-seed',
 };
 
 /**
  * The Debian packages a command needs: `test` all of them (Orthanc for the integration tests, dcmtk
- * and dicom3tools for the DICOM validators, Chromium for the viewer tests); `start` only Orthanc and
- * its DICOMweb plugin, and nothing when it uses another PACS (`--pacs`).
+ * and dicom3tools for the DICOM validators, Chromium for the viewer tests, invesalius-examples for the
+ * head CT conversion); `start` Orthanc and its DICOMweb plugin, plus invesalius-examples (the demo's
+ * real head CT) unless `--no-seed`, and nothing when it uses another PACS (`--pacs`).
  * @param {'test' | 'start'} target
- * @param {{ pacsGiven?: boolean }} [options]
+ * @param {{ pacsGiven?: boolean, seed?: boolean }} [options]
  * @returns {string[]}
  */
-export function requiredPackages(target, { pacsGiven = false } = {}) {
+export function requiredPackages(target, { pacsGiven = false, seed = true } = {}) {
   if (target === 'test') return Object.keys(DEBIAN_PACKAGES);
-  return pacsGiven ? [] : ['orthanc', 'orthanc-dicomweb'];
+  if (pacsGiven) return [];
+  return seed
+    ? ['orthanc', 'orthanc-dicomweb', 'invesalius-examples']
+    : ['orthanc', 'orthanc-dicomweb'];
 }
 
 /**
@@ -74,9 +85,10 @@ export function aptPlan(missing, { isRoot, hasAptGet }) {
         'then run the same npm command again.',
     };
   }
+  const why = missing.filter((p) => PURPOSE[p]).map((p) => `; ${p}: ${PURPOSE[p]}`);
   return {
     action: 'install',
-    line: `bootstrap: installing Debian packages ${list} (apt-get, about a minute)`,
+    line: `bootstrap: installing Debian packages ${list} (apt-get, about a minute${why.join('')})`,
     commands: [['update', '-q'], install],
   };
 }
@@ -133,8 +145,10 @@ function seconds(since) {
   return `${((Date.now() - since) / 1000).toFixed(1)} s`;
 }
 
-function installDebianPackages(target, pacsGiven) {
-  const missing = requiredPackages(target, { pacsGiven }).filter((p) => !found(DEBIAN_PACKAGES[p]));
+function installDebianPackages(target, pacsGiven, seed) {
+  const missing = requiredPackages(target, { pacsGiven, seed }).filter(
+    (p) => !found(DEBIAN_PACKAGES[p]),
+  );
   const plan = aptPlan(missing, {
     isRoot: typeof process.getuid === 'function' && process.getuid() === 0,
     hasAptGet: found('apt-get'),
@@ -150,9 +164,14 @@ function installDebianPackages(target, pacsGiven) {
   for (const args of plan.commands) runOrExit('apt-get', args, env);
   const still = missing.filter((p) => !found(DEBIAN_PACKAGES[p]));
   if (still.length > 0) {
+    // Slim images often drop documentation with a dpkg `path-exclude=/usr/share/doc/*`, and with it
+    // the example CT that invesalius-examples installs there.
+    const doc = still.some((p) => DEBIAN_PACKAGES[p].startsWith('/usr/share/doc/'))
+      ? ' (this image may exclude /usr/share/doc: see /etc/dpkg/dpkg.cfg.d/, or start with --no-seed)'
+      : '';
     console.error(
       `bootstrap: apt-get succeeded but ${still.map((p) => `${p} (${DEBIAN_PACKAGES[p]})`).join(', ')} ` +
-        'still missing; install them by hand and run again',
+        `still missing${doc}; install them by hand and run again`,
     );
     process.exit(1);
   }
@@ -197,10 +216,10 @@ function fetchViewerOnce() {
 /**
  * Installs what `target` needs; exits the process with a message when it cannot.
  * @param {'test' | 'start'} target
- * @param {{ pacsGiven?: boolean }} [options]
+ * @param {{ pacsGiven?: boolean, seed?: boolean }} [options]
  */
-export function bootstrap(target, { pacsGiven = false } = {}) {
-  installDebianPackages(target, pacsGiven);
+export function bootstrap(target, { pacsGiven = false, seed = true } = {}) {
+  installDebianPackages(target, pacsGiven, seed);
   installNpmDependencies();
   if (target === 'test') fetchViewerOnce();
 }
@@ -208,9 +227,9 @@ export function bootstrap(target, { pacsGiven = false } = {}) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const target = process.argv[2];
   if (target !== 'test' && target !== 'start') {
-    console.error('usage: node scripts/bootstrap.mjs test|start [--pacs URL]');
+    console.error('usage: node scripts/bootstrap.mjs test|start [--pacs URL] [--no-seed]');
     process.exit(2);
   }
   const pacsGiven = process.argv.includes('--pacs') || Boolean(process.env.LANDMARKS_DICOMWEB_URL);
-  bootstrap(target, { pacsGiven });
+  bootstrap(target, { pacsGiven, seed: !process.argv.includes('--no-seed') });
 }

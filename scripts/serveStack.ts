@@ -1,8 +1,9 @@
 /**
  * What `npm start` runs once dependencies are installed: check the port and the PACS, start a local
  * Orthanc (storage in .orthanc/demo, kept between runs, restarted when it dies) and seed demo studies
- * when the PACS is empty, fetch the viewer, build our plugins, serve everything on one origin and
- * print the URL. Ctrl-C (SIGINT/SIGTERM) stops what it started. See docs/startup.md.
+ * when the PACS is empty (and the real head CT of invesalius-examples when missing), fetch the viewer,
+ * build our plugins, serve everything on one origin and print the URL. Ctrl-C (SIGINT/SIGTERM) stops
+ * what it started. See docs/startup.md.
  *
  * Options (flags or environment):
  *   --port N / PORT                      viewer port (default 3000)
@@ -10,7 +11,7 @@
  *   LANDMARKS_PACS_AUTHORIZATION         Authorization header for that server (e.g. "Basic …")
  *   --storage DIR / LANDMARKS_PACS_STORAGE  local Orthanc storage (default .orthanc/demo)
  *   --reuse-pacs / LANDMARKS_REUSE_PACS=1   use the Orthanc already running on that storage
- *   --no-seed                            do not add demo studies
+ *   --no-seed                            do not add demo studies (nor the head CT)
  *   --isbi DIR                           also import the ISBI 2015 cephalograms of DIR (images/,
  *                                        landmarks_mean.csv; ids in DIR/train.txt get a manual SR,
  *                                        the others are unannotated); studies already stored are skipped
@@ -23,7 +24,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { fetchViewer, OHIF_VERSION } from './fetchViewer.ts';
 import { importIsbiDir } from '../extension/src/node/pacsImport/importIsbiDir.ts';
-import { seedDemoStudies } from '../extension/src/node/pacsImport/seedDemoStudies.ts';
+import { storeHeadCt } from '../extension/src/node/pacsImport/invesaliusCt.ts';
+import {
+  NPM_START_SEED,
+  seedDemoStudies,
+} from '../extension/src/node/pacsImport/seedDemoStudies.ts';
 import { OrthancStartError } from '../extension/src/node/orthanc/orthancProcess.ts';
 import { findStorageUser } from '../extension/src/node/orthanc/storageUser.ts';
 import { watchOrthanc } from './orthancWatchdog.ts';
@@ -108,23 +113,62 @@ export async function checkStart(options: StartOptions): Promise<StorageCheck | 
   return pacsUrl ? undefined : (storage as StorageCheck);
 }
 
-/** Adds the demo studies when the PACS has none. */
-async function seedIfEmpty(dicomWebUrl: string, headers: Record<string, string>): Promise<number> {
+/** True when QIDO finds the study in the PACS. */
+async function studyExists(
+  dicomWebUrl: string,
+  headers: Record<string, string>,
+  studyUid: string,
+): Promise<boolean> {
+  const res = await fetch(`${dicomWebUrl}/studies?StudyInstanceUID=${studyUid}`, { headers });
+  return res.status === 200 && ((await res.json()) as unknown[]).length > 0;
+}
+
+/**
+ * Adds the demo studies: the synthetic ones when the PACS has no study, and the real head CT
+ * (invesalius-examples) when it is not there yet, in the local PACS or an empty one. Returns the log
+ * lines.
+ */
+export async function seedDemo(
+  dicomWebUrl: string,
+  headers: Record<string, string>,
+  local: boolean,
+  inv3Path?: string,
+): Promise<string[]> {
+  const t0 = Date.now();
   const res = await fetch(`${dicomWebUrl}/studies?limit=1`, { headers });
-  const found = res.status === 200 ? ((await res.json()) as unknown[]) : [];
-  if (found.length > 0) return 0;
-  // Synthetic cephalograms (half with a manual landmark SR, so there is something to train on) and
-  // CBCT volumes from core/synthetic; a study that fails is reported and the others go on.
-  const results = await seedDemoStudies({
-    count2d: 12,
-    count3d: 2,
-    labelled: 6,
-    seed: 1,
-    store: (files) => stow(dicomWebUrl, files, headers),
-  });
-  for (const r of results.filter((x) => x.error))
-    console.warn(`    demo study ${r.key}: ${r.error}`);
-  return results.filter((x) => !x.error).length;
+  const empty = res.status !== 200 || ((await res.json()) as unknown[]).length === 0;
+  const lines: string[] = [];
+  const store = (files: ArrayBuffer[]) => stow(dicomWebUrl, files, headers);
+  if (empty) {
+    // Synthetic cephalograms (half with a manual landmark SR, so there is something to train on) and
+    // CBCT volumes (3 with a manual 3D SR, 2 to pseudo-label) from core/synthetic; a study that fails
+    // is reported and the others go on.
+    const results = await seedDemoStudies({ ...NPM_START_SEED, store });
+    for (const r of results.filter((x) => x.error))
+      lines.push(`    demo study ${r.key}: ${r.error}`);
+    const ok = results.filter((x) => !x.error).length;
+    lines.push(
+      `    seeded ${ok} synthetic demo studies in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
+  } else {
+    lines.push('    PACS already has studies, not seeding the synthetic ones');
+  }
+  if (!empty && !local) return lines;
+  const ct = await storeHeadCt({
+    store,
+    exists: (uid) => studyExists(dicomWebUrl, headers, uid),
+    path: inv3Path,
+  }).catch((error: Error) => ({ status: 'failed' as const, message: error.message }));
+  if (ct.status === 'stored') {
+    lines.push(
+      `    head CT (invesalius-examples): ${ct.instances} slices stored in ${(ct.ms / 1000).toFixed(1)} s`,
+    );
+  } else if (ct.status === 'no-file') {
+    lines.push(`    head CT: ${ct.path} missing (Debian package invesalius-examples), not stored`);
+  } else if (ct.status === 'failed') {
+    lines.push(`    head CT (invesalius-examples) not stored: ${ct.message}`);
+  }
+  return lines;
 }
 
 /** Imports the ISBI folder given with --isbi (nothing without it); returns the log line. */
@@ -134,10 +178,7 @@ async function importIsbi(
   headers: Record<string, string>,
 ): Promise<string> {
   if (!isbi) return '';
-  const exists = async (studyUid: string) => {
-    const res = await fetch(`${dicomWebUrl}/studies?StudyInstanceUID=${studyUid}`, { headers });
-    return res.status === 200 && ((await res.json()) as unknown[]).length > 0;
-  };
+  const exists = (studyUid: string) => studyExists(dicomWebUrl, headers, studyUid);
   let last = 0;
   const results = await importIsbiDir({
     dir: isbi.dir,
@@ -209,8 +250,7 @@ export async function startAll(
     if (pacs.stop) stops.push(pacs.stop);
     const { dicomWebUrl, headers } = pacs;
     if (options.seed) {
-      const added = await seedIfEmpty(dicomWebUrl, headers);
-      log(added ? `    seeded ${added} demo studies` : '    PACS already has studies, not seeding');
+      for (const line of await seedDemo(dicomWebUrl, headers, !options.pacsUrl)) log(line);
     }
     const isbi = await importIsbi(options.isbi, dicomWebUrl, headers);
     if (isbi) log(isbi);

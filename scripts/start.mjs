@@ -8,9 +8,11 @@ import { bootstrap } from './bootstrap.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-// Debian packages (Orthanc, unless --pacs names another PACS) and npm ci, when missing.
+// Debian packages (Orthanc and the demo's head CT, unless --pacs names another PACS; no head CT with
+// --no-seed) and npm ci, when missing.
 bootstrap('start', {
   pacsGiven: process.argv.includes('--pacs') || Boolean(process.env.LANDMARKS_DICOMWEB_URL),
+  seed: !process.argv.includes('--no-seed'),
 });
 
 const { tsImport } = await import('tsx/esm/api');

@@ -170,6 +170,11 @@ export interface CtVolumeInput {
   frameOfReferenceUid: string;
   /** Seed for the slice SOP Instance UIDs (`<seed>/slice/<k>`). */
   uidSeed: string;
+  /**
+   * Attributes written into every slice over the defaults, e.g. `ImageType` and
+   * `DerivationDescription` of a converted series, or an empty `KVP` when it is unknown.
+   */
+  attributes?: NaturalDataset;
 }
 
 /** SOP Instance UID of slice `k` of a volume written with `uidSeed`. */
@@ -230,6 +235,7 @@ export function ctDatasets(
       WindowCenter: 400,
       WindowWidth: 2000,
       ...imagePixel(width, height, 12),
+      ...volume.attributes,
       PixelData: pixelBuffer(slice, 12, `CT ${series.seriesUid} slice ${k}`),
       _vrMap: { PixelData: 'OW' },
     });

@@ -14,16 +14,30 @@ import {
 const repoRoot = join(import.meta.dirname, '../../..');
 
 describe('Debian packages', () => {
-  it('npm test needs all five; npm start only Orthanc, and nothing with --pacs', () => {
+  it('npm test needs all six; npm start Orthanc and the demo head CT, no CT with --no-seed, nothing with --pacs', () => {
     expect(requiredPackages('test')).toEqual([
       'orthanc',
       'orthanc-dicomweb',
       'dcmtk',
       'dicom3tools',
       'chromium',
+      'invesalius-examples',
     ]);
-    expect(requiredPackages('start')).toEqual(['orthanc', 'orthanc-dicomweb']);
+    expect(requiredPackages('start')).toEqual([
+      'orthanc',
+      'orthanc-dicomweb',
+      'invesalius-examples',
+    ]);
+    expect(requiredPackages('start', { seed: false })).toEqual(['orthanc', 'orthanc-dicomweb']);
     expect(requiredPackages('start', { pacsGiven: true })).toEqual([]);
+  });
+
+  it('says in its one line that invesalius-examples is the demo head CT, skipped with --no-seed', () => {
+    const plan = aptPlan(['orthanc', 'invesalius-examples'], { isRoot: true, hasAptGet: true });
+    expect(plan.action === 'install' && plan.line).toBe(
+      'bootstrap: installing Debian packages orthanc invesalius-examples (apt-get, about a minute; ' +
+        'invesalius-examples: a real head CT (GPL-2) for the demo studies, not needed with --no-seed)',
+    );
   });
 
   it('as root: apt-get update, then one install of what is missing, announced in one line', () => {
