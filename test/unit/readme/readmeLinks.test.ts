@@ -15,7 +15,7 @@ const MAX_README_LINES = 200;
  * Screenshots the e2e run is still to make (issue 15, part 3); a link to one of these may point to
  * nothing until the file exists. Remove an entry once its file is committed.
  */
-const PENDING_SCREENSHOTS = new Set(['docs/images/viewer-landmarks.png']);
+const PENDING_SCREENSHOTS = new Set<string>();
 
 /** Every Markdown page the check covers, as paths relative to the repository root. */
 function markdownPages(): string[] {
@@ -139,13 +139,14 @@ describe('README and docs', () => {
 });
 
 describe('the checks themselves', () => {
-  it('report a broken link, but not an anchor, a URL, code or a pending screenshot', () => {
+  it('report a broken link, but not an anchor, a URL, code or an existing image', () => {
     const page = [
       '[ok](cli.md#landmarks-train) [gone](missing.md) ![shot](images/viewer-landmarks.png)',
       '[web](https://example.org/x.md) [here](#top) `[code](nowhere.md)`',
       '[ref]: ../README.md',
     ].join('\n');
-    const exists = (p: string) => p === 'docs/cli.md' || p === 'README.md';
+    const exists = (p: string) =>
+      ['docs/cli.md', 'README.md', 'docs/images/viewer-landmarks.png'].includes(p);
     expect(brokenLinks('docs/viewer.md', page, exists)).toEqual([
       'docs/viewer.md: docs/missing.md',
     ]);
