@@ -305,13 +305,11 @@ describe.skipIf(!available)(
       expect(errors).toEqual([]);
     });
 
-    // Known defect: the SR's deviation of a flagged landmark is the paper's |X_α − X_β| from
-    // regulateShape on the reviewed points, and the shipped shape model keeps all 34 modes
-    // (varianceToKeep 0.9999), so X_β = X_α unless a mode is clipped at 3 σ: the flagged landmarks of
-    // these images carry 0 mm (float noise) and the review shows "X_β Δ 0.0 mm" at the point itself,
-    // while the review's robust deviation (`landmarks predict --report`, robust_deviation_mm) is 4.6 to
-    // 66 mm. `it.fails` until the pseudo-label SR carries a deviation that says why it was flagged.
-    it.fails('gives each flagged landmark a positive deviation (known defect: 0 mm)', () => {
+    // The paper's |X_α − X_β| would read 0 mm here: the shipped shape model keeps all 34 modes
+    // (varianceToKeep 0.9999), so its X_β follows the prediction unless a mode is clipped at 3 σ. The
+    // pseudo-label SR of an X-ray therefore carries the robust fit as X_β and the network's distance
+    // from it (4.6 to 66 mm for the flagged landmarks of these images).
+    it('gives each flagged landmark a positive deviation (its distance from the robust shape fit)', () => {
       const flagged = [...sets.values()].flatMap((set) =>
         set.landmarks.filter((l) => l.status === 'flagged-abnormal'),
       );

@@ -60,7 +60,7 @@ export default function createLandmarkPredictor(config: PredictorConfig): Landma
         thresholds: config.thresholds,
         label,
       });
-      return { ...reviewed, coarsePx };
+      return { landmarksPx: reviewed.landmarksPx, reviews: reviewed.reviews, coarsePx };
     },
     dispose() {
       model.dispose();

@@ -44,6 +44,17 @@ export const DEFAULT_REVIEW_THRESHOLDS: ReviewThresholds = {
   abnormalThresholdMm: 2,
 };
 
+/** The review of one shape. */
+export interface Reviewed {
+  /** Final points, mm. */
+  pointsMm: Shape;
+  /** The robust fit of the shape model, mm (the points themselves when `implausible`). */
+  fittedMm: Shape;
+  reviews: LandmarkReview[];
+  /** The prediction is no shape of the model (e.g. a pile of points): nothing was fitted or moved. */
+  implausible: boolean;
+}
+
 /** A point read again near `nearMm`, in mm, with its confidence; undefined when the map has none. */
 export type Reread = (
   landmark: number,
@@ -63,7 +74,7 @@ function implausible(
   pointsMm: Shape,
   confidence: readonly number[],
   t: ReviewThresholds,
-): { pointsMm: Shape; reviews: LandmarkReview[] } {
+): Reviewed {
   let paper: { deviationMm: number[]; abnormal: boolean[] } | undefined;
   try {
     paper = regulateShape(model, pointsMm, { abnormalThresholdMm: t.abnormalThresholdMm });
@@ -72,6 +83,8 @@ function implausible(
   }
   return {
     pointsMm: pointsMm.map((p) => [...p]),
+    fittedMm: pointsMm.map((p) => [...p]),
+    implausible: true,
     reviews: pointsMm.map((_, l) => ({
       confidence: confidence[l]!,
       deviationMm: paper?.deviationMm[l] ?? 0,
@@ -87,14 +100,15 @@ function implausible(
 /**
  * @param pointsMm the network's n points, mm (pixel × spacing)
  * @param confidence the heatmap confidence of each point
- * @returns the final points (mm) and one review per landmark
+ * @returns the final points (mm), the robust fit of the shape model (mm; the points themselves for a
+ *   prediction that is no shape of the model), and one review per landmark
  */
 export default function reviewLandmarks(
   model: ShapeModel,
   pointsMm: Shape,
   confidence: readonly number[],
   options: { thresholds?: Partial<ReviewThresholds>; reread?: Reread; label?: string } = {},
-): { pointsMm: Shape; reviews: LandmarkReview[] } {
+): Reviewed {
   const t = { ...DEFAULT_REVIEW_THRESHOLDS, ...options.thresholds };
   let robust: RobustFit | undefined;
   try {
@@ -136,5 +150,5 @@ export default function reviewLandmarks(
       ...(reason ? { reason } : {}),
     };
   });
-  return { pointsMm: final, reviews };
+  return { pointsMm: final, fittedMm: robust.fitted, reviews, implausible: false };
 }

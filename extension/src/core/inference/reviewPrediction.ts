@@ -20,7 +20,7 @@ import reviewLandmarks, {
  * @param heat the prediction's normalised maps (predictHeatmaps)
  * @param pointsPx the points to review, original pixels (the network's, or refined)
  * @param spacingMm mm per original pixel (x, y)
- * @returns the final points (original pixels) and one review per landmark
+ * @returns the final points and the robust shape fit (original pixels), and one review per landmark
  */
 export default function reviewPrediction(
   heat: Pick<Prediction, 'heat' | 'shape'>,
@@ -29,7 +29,12 @@ export default function reviewPrediction(
   spacingMm: readonly number[],
   shapeModel: ShapeModel,
   options: { thresholds?: Partial<ReviewThresholds>; label?: string } = {},
-): { landmarksPx: number[][]; reviews: LandmarkReview[] } {
+): {
+  landmarksPx: number[][];
+  fittedPx: number[][];
+  reviews: LandmarkReview[];
+  implausible: boolean;
+} {
   const label = options.label ?? 'image';
   const cellMm = [spacingMm[0]! / letterbox.scaleX, spacingMm[1]! / letterbox.scaleY];
   const cellsPerMm = 1 / Math.max(...cellMm);
@@ -40,24 +45,31 @@ export default function reviewPrediction(
   const inputOf = (px: readonly number[]) => toInputPixels([px], letterbox)[0]!;
   const confidence = pointsPx.map((p, l) => near(l, inputOf(p), radius)?.mass ?? 0);
   const outlierMm = options.thresholds?.outlierMm ?? DEFAULT_REVIEW_THRESHOLDS.outlierMm;
-  const { pointsMm, reviews } = reviewLandmarks(shapeModel, pointsPx.map(toMm), confidence, {
-    thresholds: options.thresholds,
-    label,
-    reread: (l, nearMm) => {
-      const found = near(
-        l,
-        inputOf(nearMm.map((v, a) => v / spacingMm[a]!)),
-        outlierMm * cellsPerMm,
-      );
-      if (!found) return undefined;
-      return {
-        pointMm: toMm(toOriginalPixels([found.point], letterbox)[0]!),
-        confidence: found.mass,
-      };
+  const { pointsMm, fittedMm, reviews, implausible } = reviewLandmarks(
+    shapeModel,
+    pointsPx.map(toMm),
+    confidence,
+    {
+      thresholds: options.thresholds,
+      label,
+      reread: (l, nearMm) => {
+        const found = near(
+          l,
+          inputOf(nearMm.map((v, a) => v / spacingMm[a]!)),
+          outlierMm * cellsPerMm,
+        );
+        if (!found) return undefined;
+        return {
+          pointMm: toMm(toOriginalPixels([found.point], letterbox)[0]!),
+          confidence: found.mass,
+        };
+      },
     },
-  });
-  const landmarksPx = pointsMm.map((p) => p.map((v, a) => v / spacingMm[a]!));
-  if (!landmarksPx.flat().every(Number.isFinite))
+  );
+  const toPx = (p: readonly number[]) => p.map((v, a) => v / spacingMm[a]!);
+  const landmarksPx = pointsMm.map(toPx);
+  const fittedPx = fittedMm.map(toPx);
+  if (![...landmarksPx, ...fittedPx].flat().every(Number.isFinite))
     throw new Error(`${label}: reviewed prediction is not finite`);
-  return { landmarksPx, reviews };
+  return { landmarksPx, fittedPx, reviews, implausible };
 }

@@ -139,7 +139,10 @@ export interface PseudoLabelResult {
   item: StudyItem;
   /** Network prediction X_α: original pixels (2D, n × 2) or patient mm (volumes, n × 3, LPS). */
   predicted: number[][];
-  /** Shape-adjusted X_β, same frame as `predicted`. */
+  /**
+   * Shape-adjusted X_β, same frame as `predicted`: images, the robust fit of the shape model
+   * (core/inference/reviewPrediction.ts); volumes, the paper's X_β (Eq. 7).
+   */
   adjusted: number[][];
   /**
    * Landmarks to review. Images: the review flag (a robust shape outlier, re-read from its heatmap, or a
@@ -148,6 +151,7 @@ export interface PseudoLabelResult {
   abnormal: boolean[];
   /** Images: why each flagged landmark is flagged. */
   flagReasons?: (FlagReason | undefined)[];
+  /** Images: the network's point's distance from the robust fit, mm; volumes: |X_α − X_β| (paper). */
   deviationMm: number[];
   mahalanobis: number;
   /**

@@ -60,6 +60,8 @@ export async function pseudoLabelOne(
         })
       : undefined;
   if (review) predicted = review.landmarksPx;
+  // A prediction that is no shape of the model has no robust fit: X_β and the deviation stay the paper's.
+  const robust = review && !review.implausible ? review : undefined;
   const r = regulateShape(
     shapeModel,
     predicted.map((q) => q.map((v, a) => v * spacingMm[a]!)),
@@ -68,10 +70,14 @@ export async function pseudoLabelOne(
   return {
     item: isVolumeItem(item) && frameOfReferenceUid ? { ...item, frameOfReferenceUid } : item,
     predicted: toResult(predicted),
-    adjusted: toResult(r.beta.map((q) => q.map((v, a) => v / spacingMm[a]!))),
+    // Images: X_β is the robust shape fit and the deviation the network's point's distance from it
+    // (with all modes kept, the paper's X_β follows the prediction and its deviation reads 0 mm).
+    adjusted: toResult(
+      robust ? robust.fittedPx : r.beta.map((q) => q.map((v, a) => v / spacingMm[a]!)),
+    ),
     abnormal: review ? review.reviews.map((x) => x.flagged) : r.abnormal,
     ...(review ? { flagReasons: review.reviews.map((x) => x.reason) } : {}),
-    deviationMm: r.deviationMm,
+    deviationMm: robust ? robust.reviews.map((x) => x.robustDeviationMm) : r.deviationMm,
     mahalanobis: r.mahalanobis,
     ...predictionConfidence(p, sample.spacingMm),
   };
