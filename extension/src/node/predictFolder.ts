@@ -40,8 +40,8 @@ export default async function predictFolder(
   options: PredictOptions = {},
 ): Promise<FolderPrediction> {
   if ((await folderKind(imagesDir)) === 'volume') {
-    const landmarks = await predictVolumeFolder(modelDir, imagesDir, ids);
-    return { landmarks, reviews: new Map(), landmarkNames: [], failed: [] };
+    const { landmarks, failed } = await predictVolumeFolder(modelDir, imagesDir, ids);
+    return { landmarks, reviews: new Map(), landmarkNames: [], failed };
   }
   const { model, metadata, shapeModelJson } = await loadLandmarkModel(modelDir);
   let refined;

@@ -126,7 +126,15 @@ describe('volume folders (DICOM series per volume)', () => {
         history: [],
       },
     });
-    const predicted = await predictVolumeFolder(modelDir, path.join(dir, 'volumes'), ['005', '3']);
+    const { landmarks: predicted, failed } = await predictVolumeFolder(
+      modelDir,
+      path.join(dir, 'volumes'),
+      ['005', '3', '009'],
+    );
+    // A volume that is not there is reported and skipped; the others are predicted.
+    expect(failed).toEqual([
+      { id: '009', reason: expect.stringMatching(/volume "009": no series folder/) },
+    ]);
     expect([...predicted.keys()]).toEqual(['005', '003']);
     const detector = createVolumeDetector((await loadLandmarkModel(modelDir)).model, INPUT);
     const expected = await detector.detect(direct(volumes[2]!));
