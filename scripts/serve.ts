@@ -142,6 +142,20 @@ function proxy(
   req.pipe(upstream);
 }
 
+/**
+ * QIDO-RS allows `includefield=00081030,00080060` (PS3.18 8.3.4.3, comma-separated), which OHIF
+ * sends; Orthanc's DICOMweb plugin here answers it without those attributes, so every study showed
+ * "No Description" in the study list. One `includefield` per attribute is read by every server.
+ */
+export function splitIncludeFields(url: URL): URL {
+  const fields = url.searchParams.getAll('includefield');
+  if (!fields.some((f) => f.includes(','))) return url;
+  url.searchParams.delete('includefield');
+  for (const f of fields.flatMap((v) => v.split(',')).filter((v) => v.trim() !== ''))
+    url.searchParams.append('includefield', f.trim());
+  return url;
+}
+
 /** Maps a request path to an upstream URL when it belongs to the PACS proxy. */
 export function upstreamFor(
   pathAndQuery: string,
@@ -150,7 +164,9 @@ export function upstreamFor(
 ): URL | undefined {
   const strip = (u: string) => u.replace(/\/+$/, '');
   if (pathAndQuery === '/dicom-web' || pathAndQuery.startsWith('/dicom-web/')) {
-    return new URL(strip(dicomWebUrl) + pathAndQuery.slice('/dicom-web'.length));
+    return splitIncludeFields(
+      new URL(strip(dicomWebUrl) + pathAndQuery.slice('/dicom-web'.length)),
+    );
   }
   if (pathAndQuery === '/wado' || /^\/wado[/?]/.test(pathAndQuery)) {
     return new URL(strip(wadoUrl) + pathAndQuery.slice('/wado'.length));

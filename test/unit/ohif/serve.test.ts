@@ -4,7 +4,7 @@ import path from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { renderAppConfig } from '../../../scripts/appConfig.ts';
-import { resolveStatic, upstreamFor } from '../../../scripts/serve.ts';
+import { resolveStatic, splitIncludeFields, upstreamFor } from '../../../scripts/serve.ts';
 
 describe('same-origin server routing', () => {
   it('maps /dicom-web and /wado onto the configured upstream, keeping path and query', () => {
@@ -60,3 +60,19 @@ interface AppConfig {
   defaultDataSourceName: string;
   dataSources: Array<{ sourceName: string; configuration: Record<string, unknown> }>;
 }
+
+describe('PACS proxy: QIDO includefield', () => {
+  it('splits a comma-separated includefield into one parameter per attribute for the PACS', () => {
+    const up = 'http://127.0.0.1:8042/dicom-web';
+    const url = upstreamFor(
+      '/dicom-web/studies?limit=25&includefield=00081030%2C00080060&fuzzymatching=true',
+      up,
+      up,
+    )!;
+    expect(url.searchParams.getAll('includefield')).toEqual(['00081030', '00080060']);
+    expect(url.searchParams.get('limit')).toBe('25');
+    expect(url.searchParams.get('fuzzymatching')).toBe('true');
+    const plain = splitIncludeFields(new URL(`${up}/studies?includefield=00100010`));
+    expect(plain.search).toBe('?includefield=00100010');
+  });
+});
