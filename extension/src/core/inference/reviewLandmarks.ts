@@ -61,6 +61,17 @@ export type Reread = (
   nearMm: number[],
 ) => { pointMm: number[]; confidence: number } | undefined;
 
+/** Why a landmark is flagged: a shape outlier, a heatmap with little mass at the point, or both. */
+function flagReason(
+  shapeOutlier: boolean,
+  confidence: number,
+  t: ReviewThresholds,
+): FlagReason | undefined {
+  const unsure = !(confidence >= t.minConfidence);
+  if (shapeOutlier) return unsure ? 'shape+confidence' : 'shape';
+  return unsure ? 'confidence' : undefined;
+}
+
 const distance = (p: readonly number[], q: readonly number[]) =>
   Math.hypot(...p.map((v, a) => v - q[a]!));
 
@@ -92,7 +103,7 @@ function implausible(
       robustDeviationMm: 0,
       reEstimated: false,
       flagged: true,
-      reason: confidence[l]! >= t.minConfidence ? 'shape' : 'shape+confidence',
+      reason: flagReason(true, confidence[l]!, t),
     })),
   };
 }
@@ -137,9 +148,7 @@ export default function reviewLandmarks(
   });
   const reviews = final.map((_, l): LandmarkReview => {
     const shape = outliers.has(l);
-    const unsure = !(finalConfidence[l]! >= t.minConfidence);
-    const reason: FlagReason | undefined =
-      shape && unsure ? 'shape+confidence' : shape ? 'shape' : unsure ? 'confidence' : undefined;
+    const reason = flagReason(shape, finalConfidence[l]!, t);
     return {
       confidence: finalConfidence[l]!,
       deviationMm: paper.deviationMm[l]!,
