@@ -40,7 +40,11 @@ import withHeatmapLogits from '../extension/src/core/models/heatmapLogits.ts';
 import { evaluateLandmarks } from '../extension/src/core/metrics/index.ts';
 import { DEFAULT_LATENT_OFFSET } from '../extension/src/core/losses/sampleLatentOffsets.ts';
 import { DEFAULT_AUGMENTATION, PRESETS } from '../extension/src/core/selfTraining/presets.ts';
-import predictCoordinates from '../extension/src/core/selfTraining/predictCoordinates.ts';
+import predictCoordinates, {
+  decodeHeatmaps,
+  decodingFor,
+} from '../extension/src/core/selfTraining/predictCoordinates.ts';
+import normaliseHeatmaps from '../extension/src/core/heatmap/normaliseHeatmaps.ts';
 import shapeRegulatorFactory from '../extension/src/core/selfTraining/shapeRegulatorFactory.ts';
 import trainLandmarkModel from '../extension/src/core/selfTraining/trainLandmarkModel.ts';
 import {
@@ -249,11 +253,16 @@ async function speedTable() {
   log();
 }
 
+/** Maps are read as the product reads them: near their maximum when trained with the heatmap loss. */
+const decoding = decodingFor(preset.schedule.heatmapTarget);
+
 async function predictTest(model: tf.LayersModel, test: TrainingSample[]) {
   const predicted = await predictCoordinates(
     model,
     test.map((s) => s.image),
     preset.inputShape,
+    4,
+    decoding,
   );
   return test.map((s, i) => toOriginalPixels(predicted[i]!, s.letterbox));
 }
@@ -273,7 +282,7 @@ function learningCurvePoint(
   const predicted = test.map((s) => {
     const xy = tf.tidy(() => {
       const heat = network.model.predict(tf.tensor(s.image, [1, ...preset.inputShape, 1]));
-      return integralCoordinates(heat as tf.Tensor, { fromLogits: network.fromLogits }).mul(sizes);
+      return decodeHeatmaps(heat as tf.Tensor, network.fromLogits, decoding).mul(sizes);
     });
     const values = (xy.arraySync() as number[][][])[0]!;
     xy.dispose();
@@ -312,8 +321,16 @@ function mapStats(
   const modeErrors: number[] = [];
   let farWithWrongMode = 0;
   test.forEach((s, i) => {
+    // H/γ from the logits: trained sigmoid maps underflow to 0 far from their peak.
     const heat = tf.tidy(() =>
-      (model.predict(tf.tensor(s.image, [1, height, width, 1])) as tf.Tensor).dataSync(),
+      normaliseHeatmaps(
+        withHeatmapLogits(model).model.predict(
+          tf.tensor(s.image, [1, height, width, 1]),
+        ) as tf.Tensor,
+        {
+          fromLogits: withHeatmapLogits(model).fromLogits,
+        },
+      ).dataSync(),
     );
     const n = heat.length / (height * width);
     const mm = [SPACING_MM / s.letterbox.scaleX, SPACING_MM / s.letterbox.scaleY];
