@@ -1,30 +1,36 @@
 /**
- * TensorFlow.js backend for Node: wasm (SIMD, single thread; multi-threaded wasm fails in Node) with the
- * training kernels it lacks provided, or the cpu backend (correct, much slower). tfjs-node cannot be
- * installed here (its install downloads libtensorflow).
+ * TensorFlow.js backend for Node: wasm (SIMD; one thread, or the threaded-SIMD build with `threads` ≥ 2,
+ * see wasmThreads.ts) with the training kernels it lacks provided, or the cpu backend (correct, much
+ * slower). tfjs-node cannot be installed here (its install downloads libtensorflow).
  */
 import * as tf from '@tensorflow/tfjs';
 import registerTrainingKernels from '../core/tf/registerTrainingKernels.ts';
+import { prepareWasmThreads } from './wasmThreads.ts';
 
 export type NodeBackend = 'wasm' | 'cpu';
 
 /**
  * Sets the backend. With `fallback` (default true) a wasm start failure falls back to cpu with a warning
- * on stderr.
+ * on stderr. `threads` (wasm only, default 1) is fixed by the first wasm initialisation of the process.
  * @returns the backend in use
  */
 export default async function setupNodeBackend(
   name: NodeBackend = 'wasm',
   fallback = true,
+  { threads = 1 }: { threads?: number } = {},
 ): Promise<NodeBackend> {
   if (name === 'wasm') {
+    let restore: (() => void) | undefined;
     try {
       await import('@tensorflow/tfjs-backend-wasm');
+      if (threads > 1) restore = prepareWasmThreads(threads);
       if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
       await tf.ready();
+      restore?.();
       registerTrainingKernels('wasm');
       return 'wasm';
     } catch (error) {
+      restore?.();
       if (!fallback) throw error;
       process.stderr.write(`wasm backend unavailable (${(error as Error).message}); using cpu\n`);
     }
