@@ -62,6 +62,8 @@ interface Case {
   confidence: number;
   shapeOutlier: boolean;
   paperAbnormal: boolean;
+  /** What the product flags (core/inference/reviewLandmarks.ts, its default thresholds). */
+  productFlag: boolean;
 }
 
 async function predictAll(ids: string[], truth: Map<string, number[][]>) {
@@ -149,6 +151,7 @@ const cases: Case[] = [...results].flatMap(([id, r]) =>
     confidence: review.confidence,
     shapeOutlier: review.reEstimated,
     paperAbnormal: review.abnormal,
+    productFlag: review.flagged,
   })),
 );
 const rows = [
@@ -170,6 +173,7 @@ const flagRows = [
     rule: `shape outlier or confidence < ${t}`,
     flag: (c: Case) => c.shapeOutlier || c.confidence < t,
   })),
+  { rule: "the product's flag (shape, confidence, paper)", flag: (c: Case) => c.productFlag },
 ].map((r) => ({
   rule: r.rule,
   over4: flagQuality(cases, r.flag, 4),

@@ -15,6 +15,8 @@
  * - `LMK-ADJUSTED` "Shape-adjusted position" (concept name of the SCOORD / SCOORD3D POINT X_β that the
  *   deviation is INFERRED FROM);
  * - `LMK-CONFIDENCE` "Detection confidence" (NUM, UCUM `1`, in [0, 1]);
+ * - `LMK-REASON` "Review flag reason" (CODE, one per reason, values `R-<reason>`, see
+ *   {@link REASON_CODES}): why the model flagged the landmark for review;
  * - `LMK-MAHALANOBIS` "Shape Mahalanobis distance" (NUM, UCUM `1`, once per SR in Imaging
  *   Measurements, after the groups): distance of the whole shape from the shape model;
  * - `LMK-TEMPLATE` "Landmark template" (TEXT, once per SR in Imaging Measurements, after the groups):
@@ -23,7 +25,7 @@
  * SRs written before issue 14 item 4 also used `LMK-SET` "Anatomical landmark set" as Finding and
  * `L-<slug>` landmark codes as Finding Site ({@link landmarkCode}); readers still understand both.
  */
-import type { LandmarkStatus } from './types.ts';
+import type { LandmarkStatus, ReviewReason } from './types.ts';
 
 /** A DICOM code triplet. */
 export interface Code {
@@ -93,6 +95,7 @@ export const CODES = {
   confidence: local('LMK-CONFIDENCE', 'Detection confidence'),
   mahalanobis: local('LMK-MAHALANOBIS', 'Shape Mahalanobis distance'),
   template: local('LMK-TEMPLATE', 'Landmark template'),
+  reviewReason: local('LMK-REASON', 'Review flag reason'),
 } as const;
 
 /** Status value codes. */
@@ -104,6 +107,21 @@ export const STATUS_CODES: Record<LandmarkStatus, Code> = {
   corrected: local('S-CORRECTED', 'Corrected'),
   rejected: local('S-REJECTED', 'Rejected'),
 };
+
+/** Review flag reason value codes. */
+export const REASON_CODES: Record<ReviewReason, Code> = {
+  shape: local('R-SHAPE', 'Outlier of the robust shape fit'),
+  confidence: local('R-CONFIDENCE', 'Low heatmap confidence'),
+  'shape-model': local('R-SHAPE-MODEL', 'Shape regulator deviation above Z'),
+};
+
+/** Reason for a reason code value, or undefined when unknown (a newer writer's reason). */
+export function reasonFromCode(codeValue: string): ReviewReason | undefined {
+  for (const [reason, code] of Object.entries(REASON_CODES)) {
+    if (code.CodeValue === codeValue) return reason as ReviewReason;
+  }
+  return undefined;
+}
 
 /** Status for a status code value, or undefined when unknown. */
 export function statusFromCode(codeValue: string): LandmarkStatus | undefined {

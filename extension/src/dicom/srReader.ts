@@ -8,6 +8,7 @@ import {
   CODES,
   LOCAL_SCHEME,
   PROBE_TRACKING_PREFIX,
+  reasonFromCode,
   statusFromCode,
   type Code,
 } from './srCodes.ts';
@@ -17,6 +18,7 @@ import {
   type Landmark,
   type LandmarkSet,
   type ModelIdentity,
+  type ReviewReason,
   type StudyIdentity,
 } from './types.ts';
 import { isSrSopClass } from './sopClasses.ts';
@@ -128,7 +130,19 @@ function readLandmark(
   const status = statusCode ? statusFromCode(statusCode.CodeValue) : undefined;
   if (!status) throw new DicomError(source, `landmark "${name}" has no known status`);
   const { position, sop, frame } = readPoint(group, source);
-  return { landmark: { name, position, status, ...modelValues(group) }, sop, frame };
+  const reasons = reviewReasons(group);
+  const landmark: Landmark = { name, position, status, ...modelValues(group) };
+  if (reasons.length > 0) landmark.reviewReasons = reasons;
+  return { landmark, sop, frame };
+}
+
+/** The review flag reasons of a group we know, in the order written (unknown codes are skipped). */
+function reviewReasons(group: Item): ReviewReason[] {
+  return children(group)
+    .filter((c) => isCode(codeOf(c), CODES.reviewReason))
+    .map((c) => codeOf(c, 'ConceptCodeSequence'))
+    .map((code) => (code ? reasonFromCode(code.CodeValue) : undefined))
+    .filter((r): r is ReviewReason => r !== undefined);
 }
 
 /** A NUM item's value, or undefined when absent or not a finite number. */

@@ -22,6 +22,7 @@ import { nowDicom, writePart10, type NaturalDataset } from './datasetIo.ts';
 import {
   CODES,
   LOCAL_SCHEME_IDENTIFICATION,
+  REASON_CODES,
   STATUS_CODES,
   standardSite,
   trackingIdentifier,
@@ -104,6 +105,8 @@ function checkLandmark(set: LandmarkSet, landmark: Landmark): void {
   }
   const c = landmark.confidence;
   if (c !== undefined && !(c >= 0 && c <= 1)) fail(`confidence ${c} is not in [0, 1]`);
+  const unknown = landmark.reviewReasons?.find((r) => !(r in REASON_CODES));
+  if (unknown !== undefined) fail(`review reason "${String(unknown)}" is not one of ours`);
 }
 
 /** A POINT in the set's frame: SCOORD selected from the image (2D) or SCOORD3D in the FoR (3D). */
@@ -181,6 +184,9 @@ function landmarkGroup(set: LandmarkSet, landmark: Landmark, index: number, sopU
     numItem(CODES.center, 0, ucum('1', 'no units'), [pointItem(set, landmark.position)]),
     textItem('CONTAINS', CODES.comment, landmark.name),
     codeItem('CONTAINS', CODES.status, STATUS_CODES[landmark.status]),
+    ...(landmark.reviewReasons ?? []).map((r) =>
+      codeItem('CONTAINS', CODES.reviewReason, REASON_CODES[r]),
+    ),
     ...modelItems(set, landmark),
   ];
   return {

@@ -13,10 +13,12 @@
 export {
   LABEL_STATUSES,
   LANDMARK_STATUSES,
+  REVIEW_REASONS,
   type Landmark,
   type LandmarkSet,
   type LandmarkStatus,
   type ModelIdentity,
+  type ReviewReason,
 } from '../core/landmarks/landmarkSet.ts';
 
 /** Patient/study identity copied into every object of a study. */

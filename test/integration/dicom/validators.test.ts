@@ -102,6 +102,7 @@ describe('DICOM validators', () => {
           // X_β, confidence (issue 5): a second SCOORD under the deviation NUM, a unitless NUM.
           adjustedPosition: [24, 7.5],
           confidence: 0.5,
+          reviewReasons: ['shape' as const, 'confidence' as const],
         },
       ],
       model: { name: 'unet', version: '0.1.0', method: 'shape-regulated self-training' },
@@ -190,15 +191,17 @@ describe('DICOM validators', () => {
         deviationMm: 1.5,
         adjustedPosition: [l.position[0]! + 1, l.position[1]! + 1],
         confidence: 0.5,
+        ...(i % 3 ? {} : { reviewReasons: ['shape' as const, 'confidence' as const] }),
       })),
       model: { name: 'unet', version: '0.1.0', method: 'shape-regulated self-training' },
       mahalanobis: 2.75,
     };
     // docs/dicom-sr.md "Codes": per landmark the status's concept and value (pseudo labels: + the
-    // deviation, X_β and confidence); per SR the template and the scheme's declaration (+ Mahalanobis).
+    // deviation, X_β and confidence; flagged ones: + each reason's concept and value); per SR the
+    // template and the scheme's declaration (+ Mahalanobis). 7 of 19 flagged, 2 reasons each: 28.
     for (const [set, expected] of [
       [manual, 40],
-      [pseudo, 98],
+      [pseudo, 98 + 28],
     ] as const) {
       const sr = {
         study,

@@ -11,7 +11,7 @@ import {
   readPart10,
   type NaturalDataset,
 } from '../../../extension/src/dicom/datasetIo.ts';
-import { CODES } from '../../../extension/src/dicom/srCodes.ts';
+import { CODES, REASON_CODES } from '../../../extension/src/dicom/srCodes.ts';
 import { readLandmarkSr } from '../../../extension/src/dicom/srReader.ts';
 import { writeLandmarkSr, type LandmarkSrOptions } from '../../../extension/src/dicom/srWriter.ts';
 import { SOP_CLASS } from '../../../extension/src/dicom/sopClasses.ts';
@@ -44,13 +44,14 @@ const set2d: LandmarkSet = {
       deviationMm: 0.5,
       confidence: 0.875,
     },
-    // Flagged, with X_β but no confidence.
+    // Flagged, with X_β and why, but no confidence.
     {
       name: 'Nasion',
       position: [100, 50],
       status: 'flagged-abnormal',
       adjustedPosition: [130, 90],
       deviationMm: 5,
+      reviewReasons: ['shape', 'shape-model'],
     },
     // Manual: none of the model's values.
     { name: 'Orbitale', position: [3, 4], status: 'manual' },
@@ -78,6 +79,8 @@ describe('landmark SR: X_β, deviation, confidence, Mahalanobis', () => {
     expect(nasion.status).toBe('flagged-abnormal');
     expect(nasion.adjustedPosition).toEqual([130, 90]);
     expect(nasion.deviationMm).toBe(5);
+    expect(nasion.reviewReasons).toEqual(['shape', 'shape-model']);
+    expect(sella.reviewReasons).toBeUndefined();
     expect(nasion.confidence).toBeUndefined();
     expect(orbitale).toEqual({ name: 'Orbitale', position: [3, 4], status: 'manual' });
     // The SR position stays X_α: X_β is a second point, not a replacement.
@@ -105,6 +108,29 @@ describe('landmark SR: X_β, deviation, confidence, Mahalanobis', () => {
       'CONTAINER',
       'NUM',
     ]);
+  });
+
+  it('codes each review reason as a 99LMK CODE item of the group, and skips unknown ones on reading', () => {
+    const ds = readPart10(writeLandmarkSr(set2d, options), 'test');
+    const group = children(named(ds, CODES.imagingMeasurements)!)[1];
+    const reasons = children(group).filter(
+      (c) => first(c.ConceptNameCodeSequence)?.CodeValue === CODES.reviewReason.CodeValue,
+    );
+    expect(reasons.map((c) => c.ValueType)).toEqual(['CODE', 'CODE']);
+    expect(reasons.map((c) => first(c.ConceptCodeSequence))).toMatchObject([
+      REASON_CODES.shape,
+      REASON_CODES['shape-model'],
+    ]);
+    // A reason a newer writer added is not one of ours: the others still read.
+    first(reasons[0].ConceptCodeSequence).CodeValue = 'R-NEWER';
+    const nasion = readLandmarkSr(ds).set.landmarks[1];
+    expect(nasion.reviewReasons).toEqual(['shape-model']);
+  });
+
+  it('refuses a review reason it has no code for', () => {
+    const bad = structuredClone(set2d);
+    (bad.landmarks[1] as { reviewReasons: string[] }).reviewReasons = ['gut feeling'];
+    expect(() => writeLandmarkSr(bad, options)).toThrow(/Nasion.*review reason "gut feeling"/);
   });
 
   it('writes X_β of a 3D landmark as a SCOORD3D in the frame of reference (patient mm)', () => {

@@ -85,7 +85,9 @@ describe('reviewLandmarks', () => {
       },
     });
     expect(pointsMm).toEqual(pile);
-    expect(reviews.every((r) => r.flagged && r.reason === 'shape' && !r.reEstimated)).toBe(true);
+    expect(reviews.every((r) => r.flagged && r.reasons[0] === 'shape' && !r.reEstimated)).toBe(
+      true,
+    );
   });
 
   it('low heatmap confidence alone flags "confidence"; the paper’s Z = 2 mm rule is reported beside it', () => {
@@ -93,5 +95,21 @@ describe('reviewLandmarks', () => {
     const { reviews } = reviewLandmarks(model, truth, low, { thresholds: { minConfidence: 0.1 } });
     expect(reviews[5]).toMatchObject({ flagged: true, reason: 'confidence', reEstimated: false });
     reviews.forEach((r) => expect(r.abnormal).toBe(r.deviationMm > 2));
+  });
+
+  it('a landmark the paper’s regulator moves more than Z is flagged "shape-model", its own reason', () => {
+    const predicted = truth.map((p) => [...p]);
+    predicted[2] = [truth[2]![0]! + 1.5, truth[2]![1]!];
+    const z = 0.05;
+    const { reviews } = reviewLandmarks(model, predicted, confident, {
+      thresholds: { abnormalThresholdMm: z },
+    });
+    const moved = reviews.filter((r) => r.deviationMm > z);
+    expect(moved.length).toBeGreaterThan(0);
+    for (const r of reviews) {
+      expect(r.flagged).toBe(r.deviationMm > z);
+      expect(r.reasons).toEqual(r.deviationMm > z ? ['shape-model'] : []);
+    }
+    expect(moved[0]).toMatchObject({ reason: 'shape-model', abnormal: true, reEstimated: false });
   });
 });

@@ -5,6 +5,7 @@ import { pseudoLabelSet } from '../../../extension/src/ohif/services/pseudoLabel
 import {
   STATUS_COLOURS,
   buildReviewQueue,
+  describeReasons,
   reviewedStatus,
 } from '../../../extension/src/ohif/services/reviewQueue.ts';
 import { LANDMARK_STATUSES } from '../../../extension/src/dicom/types.ts';
@@ -57,7 +58,12 @@ describe('review queue', () => {
     {
       studyUid: 'B',
       patientName: 'b',
-      srs: [info('b1', [lm('S', 'flagged-abnormal', 1), lm('N', 'flagged-abnormal', 9)])],
+      srs: [
+        info('b1', [
+          lm('S', 'flagged-abnormal', 1),
+          { ...lm('N', 'flagged-abnormal', 9), reviewReasons: ['shape', 'confidence'] },
+        ]),
+      ],
     },
     {
       studyUid: 'C',
@@ -70,9 +76,10 @@ describe('review queue', () => {
   it('lists studies with flagged landmarks, worst deviation first, flagged sorted inside', () => {
     const q = buildReviewQueue(studies);
     expect(q.map((i) => i.studyUid)).toEqual(['B', 'A']);
+    // S has no stored reasons (an SR from before they were written): the paper's rule flagged it.
     expect(q[0].flagged).toEqual([
-      { name: 'N', deviationMm: 9 },
-      { name: 'S', deviationMm: 1 },
+      { name: 'N', deviationMm: 9, reasons: ['shape', 'confidence'] },
+      { name: 'S', deviationMm: 1, reasons: ['shape-model'] },
     ]);
     expect(q[0].worstMm).toBe(9);
   });
@@ -83,6 +90,12 @@ describe('review queue', () => {
       ['B', 1],
     ]);
     expect(buildReviewQueue(studies, 'Or')).toEqual([]);
+  });
+
+  it('says each reason in words, in the order given', () => {
+    expect(describeReasons(['shape', 'confidence'])).toBe('shape outlier, low confidence');
+    expect(describeReasons(['shape-model'])).toBe('moved > Z by the shape model');
+    expect(describeReasons(undefined)).toBe('');
   });
 
   it('decides the reviewed status: a moved point is corrected, else the decision, else unchanged', () => {
@@ -132,8 +145,28 @@ describe('pseudo-label SR content (paper Eq. 7)', () => {
     const set = pseudoLabelSet(['a', 'b'], result([false, true]), model);
     expect(set.landmarks).toEqual([
       { ...x('a', [10, 20], 'pseudo-label'), adjustedPosition: [11, 21], deviationMm: 0.14 },
-      { ...x('b', [30, 40], 'flagged-abnormal'), adjustedPosition: [31, 41], deviationMm: 2.5 },
+      {
+        ...x('b', [30, 40], 'flagged-abnormal'),
+        adjustedPosition: [31, 41],
+        deviationMm: 2.5,
+        reviewReasons: ['shape-model'],
+      },
     ]);
+  });
+
+  it("stores why each flagged landmark is flagged: the worker's reasons, else the paper's rule", () => {
+    const images = pseudoLabelSet(
+      ['a', 'b'],
+      { ...result([false, true]), flagReasons: [[], ['shape', 'confidence']] },
+      model,
+    );
+    expect(images.landmarks.map((l) => l.reviewReasons)).toEqual([
+      undefined,
+      ['shape', 'confidence'],
+    ]);
+    // Volumes: flagged by the paper's regulator (moved > Z), no reasons from the worker.
+    const volumes = pseudoLabelSet(['a', 'b'], result([true, false]), model);
+    expect(volumes.landmarks.map((l) => l.reviewReasons)).toEqual([['shape-model'], undefined]);
   });
 
   it('keeps the optional confidence and leaves out a non-finite X_beta or Mahalanobis distance', () => {

@@ -7,13 +7,16 @@
  *   read again from its heatmap near where the others put it (`reread`), or, when the map has nothing
  *   there, placed at the fit. Such a point is marked `reEstimated`.
  * - The review flag: a robust outlier (reason "shape"), a heatmap with little mass near its point
- *   (reason "confidence"), or both.
+ *   (reason "confidence"), or a landmark the paper's regulator moves more than Z (reason
+ *   "shape-model"), any together.
  */
 import { regulateShape } from '../shape/regulateShape.ts';
 import { ImplausibleShapeError, robustShapeFit, type RobustFit } from '../shape/robustShapeFit.ts';
 import type { Shape, ShapeModel } from '../shape/types.ts';
+import { REVIEW_REASONS, type ReviewReason } from '../landmarks/landmarkSet.ts';
 
-export type FlagReason = 'shape' | 'confidence' | 'shape+confidence';
+/** The reasons of a flag joined by "+" in {@link REVIEW_REASONS} order, e.g. `shape+confidence`. */
+export type FlagReason = string;
 
 export interface LandmarkReview {
   /** Heatmap mass within 2 mm of the point, [0, 1] (of the re-read point where re-estimated). */
@@ -26,6 +29,9 @@ export interface LandmarkReview {
   /** The network's point was replaced (robust outlier). */
   reEstimated: boolean;
   flagged: boolean;
+  /** Why it is flagged (empty when not flagged). */
+  reasons: ReviewReason[];
+  /** `reasons` joined by "+" (the report's column), absent when not flagged. */
   reason?: FlagReason;
 }
 
@@ -61,15 +67,20 @@ export type Reread = (
   nearMm: number[],
 ) => { pointMm: number[]; confidence: number } | undefined;
 
-/** Why a landmark is flagged: a shape outlier, a heatmap with little mass at the point, or both. */
-function flagReason(
-  shapeOutlier: boolean,
-  confidence: number,
+/** Why a landmark is flagged: a robust shape outlier, little heatmap mass at the point, beyond Z. */
+function flagOf(
+  causes: { shape: boolean; confidence: number; paperAbnormal: boolean },
   t: ReviewThresholds,
-): FlagReason | undefined {
-  const unsure = !(confidence >= t.minConfidence);
-  if (shapeOutlier) return unsure ? 'shape+confidence' : 'shape';
-  return unsure ? 'confidence' : undefined;
+): Pick<LandmarkReview, 'flagged' | 'reasons' | 'reason'> {
+  const present: Record<ReviewReason, boolean> = {
+    shape: causes.shape,
+    confidence: !(causes.confidence >= t.minConfidence),
+    'shape-model': causes.paperAbnormal,
+  };
+  const reasons = REVIEW_REASONS.filter((r) => present[r]);
+  return reasons.length > 0
+    ? { flagged: true, reasons, reason: reasons.join('+') }
+    : { flagged: false, reasons };
 }
 
 const distance = (p: readonly number[], q: readonly number[]) =>
@@ -96,15 +107,17 @@ function implausible(
     pointsMm: pointsMm.map((p) => [...p]),
     fittedMm: pointsMm.map((p) => [...p]),
     implausible: true,
-    reviews: pointsMm.map((_, l) => ({
-      confidence: confidence[l]!,
-      deviationMm: paper?.deviationMm[l] ?? 0,
-      abnormal: paper?.abnormal[l] ?? true,
-      robustDeviationMm: 0,
-      reEstimated: false,
-      flagged: true,
-      reason: flagReason(true, confidence[l]!, t),
-    })),
+    reviews: pointsMm.map((_, l) => {
+      const paperAbnormal = paper?.abnormal[l] ?? false;
+      return {
+        confidence: confidence[l]!,
+        deviationMm: paper?.deviationMm[l] ?? 0,
+        abnormal: paper?.abnormal[l] ?? true,
+        robustDeviationMm: 0,
+        reEstimated: false,
+        ...flagOf({ shape: true, confidence: confidence[l]!, paperAbnormal }, t),
+      };
+    }),
   };
 }
 
@@ -148,15 +161,14 @@ export default function reviewLandmarks(
   });
   const reviews = final.map((_, l): LandmarkReview => {
     const shape = outliers.has(l);
-    const reason = flagReason(shape, finalConfidence[l]!, t);
+    const abnormal = paper.abnormal[l]!;
     return {
       confidence: finalConfidence[l]!,
       deviationMm: paper.deviationMm[l]!,
-      abnormal: paper.abnormal[l]!,
+      abnormal,
       robustDeviationMm: robust.deviationMm[l]!,
       reEstimated: shape,
-      flagged: reason !== undefined,
-      ...(reason ? { reason } : {}),
+      ...flagOf({ shape, confidence: finalConfidence[l]!, paperAbnormal: abnormal }, t),
     };
   });
   return { pointsMm: final, fittedMm: robust.fitted, reviews, implausible: false };

@@ -25,6 +25,16 @@ export const LANDMARK_STATUSES: readonly LandmarkStatus[] = [
 /** Statuses that make a landmark a training label ("annotated study"). */
 export const LABEL_STATUSES: readonly LandmarkStatus[] = ['manual', 'accepted', 'corrected'];
 
+/**
+ * Why a pseudo label is flagged for review: it is an outlier of the robust shape fit (`shape`), its
+ * heatmap has little mass at the point (`confidence`), or the paper's regulator moves it more than
+ * Z (`shape-model`, Eq. 6).
+ */
+export type ReviewReason = 'shape' | 'confidence' | 'shape-model';
+
+/** All review reasons, in the order they are written and shown. */
+export const REVIEW_REASONS: readonly ReviewReason[] = ['shape', 'confidence', 'shape-model'];
+
 /** One landmark of a {@link LandmarkSet}. */
 export interface Landmark {
   /**
@@ -48,6 +58,8 @@ export interface Landmark {
   adjustedPosition?: number[];
   /** Detection confidence of the model, a unitless number in [0, 1] (e.g. the heatmap peak). */
   confidence?: number;
+  /** Why the model flagged it for review (pseudo labels; kept after the review as a record). */
+  reviewReasons?: ReviewReason[];
 }
 
 /** The algorithm that produced a landmark set (SR Algorithm Identification, TID 4019). */

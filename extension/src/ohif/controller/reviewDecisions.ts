@@ -1,4 +1,4 @@
-import type { LandmarkStatus } from '../../dicom/types.ts';
+import type { LandmarkStatus, ReviewReason } from '../../dicom/types.ts';
 import { MPR_VIEWPORT_IDS } from '../hps/landmarksMpr.ts';
 import type { PointAnnotation } from '../services/landmarkAnnotations.ts';
 import { STATUS_COLOURS, reviewedStatus } from '../services/reviewQueue.ts';
@@ -16,6 +16,8 @@ export interface ReviewRow {
   /** The SR has a shape-adjusted position X_β for it ("Use adjusted" is possible). */
   hasAdjusted?: boolean;
   confidence?: number;
+  /** Why the model flagged it (pseudo labels). */
+  reviewReasons?: ReviewReason[];
 }
 
 /** Moved farther than this from where it was loaded (world mm) counts as corrected. */
@@ -44,6 +46,7 @@ export function reviewRows(s: Session): ReviewRow[] {
       ...(a.data.deviationMm !== undefined ? { deviationMm: a.data.deviationMm } : {}),
       ...(a.data.adjustedPoint ? { hasAdjusted: true } : {}),
       ...(a.data.confidence !== undefined ? { confidence: a.data.confidence } : {}),
+      ...(a.data.reviewReasons?.length ? { reviewReasons: a.data.reviewReasons } : {}),
     }));
 }
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AnnotationState } from '../controller.ts';
 import type { ReviewItem } from '../services/reviewQueue.ts';
-import { STATUS_COLOURS } from '../services/reviewQueue.ts';
+import { STATUS_COLOURS, describeReasons } from '../services/reviewQueue.ts';
 import MoveStatus from './MoveStatus.tsx';
 
 const button =
@@ -49,6 +49,14 @@ function SelectedLandmark({
       )}
       {row.confidence !== undefined && (
         <span className="text-gray-400">conf. {fixed(row.confidence, 2)}</span>
+      )}
+      {row.reviewReasons && (
+        <span
+          data-testid="landmarks-selected-reasons"
+          style={{ color: STATUS_COLOURS['flagged-abnormal'] }}
+        >
+          flagged: {describeReasons(row.reviewReasons)}
+        </span>
       )}
       <button
         type="button"
@@ -153,6 +161,13 @@ export default function ReviewSection({
             >
               {item.patientName || item.studyUid} · worst {fixed(item.worstMm, 1)} mm ·{' '}
               {item.flagged.length} flagged
+              <span className="block text-xs text-gray-400" data-testid="landmarks-queue-reasons">
+                {item.flagged
+                  .slice(0, 3)
+                  .map((f) => `${f.name}: ${describeReasons(f.reasons)}`)
+                  .join('; ')}
+                {item.flagged.length > 3 ? '; …' : ''}
+              </span>
             </button>
           </li>
         ))}
@@ -195,12 +210,21 @@ export default function ReviewSection({
                   data-testid="landmarks-review-row"
                   data-name={r.name}
                   data-status={r.status}
+                  data-reasons={r.reviewReasons?.join(' ') ?? ''}
+                  title={
+                    r.reviewReasons ? `flagged: ${describeReasons(r.reviewReasons)}` : undefined
+                  }
                   className={r.name === state.selected ? 'bg-primary-dark' : ''}
                   onClick={() => run('landmarksSelect', { name: r.name })}
                 >
                   <td>{r.name}</td>
                   <td style={{ color: STATUS_COLOURS[r.status] }}>
                     {r.status === r.stored ? r.status : `${r.stored} → ${r.status}`}
+                    {r.reviewReasons && r.status === 'flagged-abnormal' && (
+                      <span className="block text-xs text-gray-400">
+                        {describeReasons(r.reviewReasons)}
+                      </span>
+                    )}
                   </td>
                   <td className="text-right">
                     {r.deviationMm !== undefined ? `${fixed(r.deviationMm, 1)} mm` : ''}

@@ -1,4 +1,4 @@
-import type { Landmark, LandmarkSet, LandmarkStatus } from '../../dicom/types.ts';
+import type { Landmark, LandmarkSet, LandmarkStatus, ReviewReason } from '../../dicom/types.ts';
 import { toolNames } from '../tools/toolNames.ts';
 
 /** The fields of a Cornerstone annotation that we read (cornerstoneTools Annotation). */
@@ -18,6 +18,8 @@ export interface PointAnnotation {
     adjustedPoint?: number[];
     /** Model confidence in [0, 1] (from the SR). */
     confidence?: number;
+    /** Why the model flagged it (from the SR). */
+    reviewReasons?: ReviewReason[];
     /** Display-only copy of a 3D landmark in another MPR view: the UID of the landmark it mirrors. */
     companionOf?: string;
   };
@@ -133,13 +135,13 @@ function collectLandmarks(
 
 /**
  * The landmark with the annotation's own status and the model's values it was loaded with (X_β, the
- * deviation |X_α − X_β| in mm, the confidence), so a review revision keeps them; a deviation without
+ * deviation |X_α − X_β| in mm, the confidence, the review reasons), so a review revision keeps them; a deviation without
  * X_β (SRs before issue 5) is kept only while the landmark is flagged, as before.
  */
 function withDeviation(a: PointAnnotation, base: Landmark): Landmark {
   const status = a.data.landmarkStatus ?? base.status;
   const l: Landmark = { ...base, status };
-  const { deviationMm, adjustedPosition, confidence } = a.data;
+  const { deviationMm, adjustedPosition, confidence, reviewReasons } = a.data;
   const hasAdjusted =
     Array.isArray(adjustedPosition) &&
     adjustedPosition.length === base.position.length &&
@@ -149,6 +151,7 @@ function withDeviation(a: PointAnnotation, base: Landmark): Landmark {
     if (hasAdjusted) l.adjustedPosition = [...adjustedPosition];
   }
   if (Number.isFinite(confidence)) l.confidence = confidence;
+  if (reviewReasons?.length) l.reviewReasons = [...reviewReasons];
   return l;
 }
 
@@ -184,6 +187,7 @@ export function srAnnotation(
       landmarkStatus: landmark.status,
       deviationMm: landmark.deviationMm,
       confidence: landmark.confidence,
+      ...(landmark.reviewReasons ? { reviewReasons: [...landmark.reviewReasons] } : {}),
       originalPoint: [...point],
       ...(hasAdjusted
         ? { adjustedPosition: [...adjusted], adjustedPoint: [...toWorld(adjusted)] }

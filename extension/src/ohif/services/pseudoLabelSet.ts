@@ -1,4 +1,10 @@
-import type { Landmark, LandmarkSet, ModelIdentity } from '../../dicom/types.ts';
+import {
+  REVIEW_REASONS,
+  type Landmark,
+  type LandmarkSet,
+  type ModelIdentity,
+  type ReviewReason,
+} from '../../dicom/types.ts';
 import type { PseudoLabelResult } from '../worker/protocol.ts';
 
 /**
@@ -27,11 +33,17 @@ function modelValues(r: Result, j: number): Partial<Landmark> {
   return out;
 }
 
+/** Why landmark j is flagged: the worker's reasons (images), else the paper's rule (volumes). */
+function reviewReasons(r: Result, j: number): ReviewReason[] {
+  const given = r.flagReasons?.[j]?.filter((x) => REVIEW_REASONS.includes(x));
+  return given && given.length > 0 ? given : ['shape-model'];
+}
+
 /**
  * The landmark set stored for one pseudo-labelled image (paper Eq. 7): when no landmark is abnormal the
  * shape-adjusted X_β, otherwise the network's X_α, with the abnormal landmarks flagged. Every landmark
  * also carries X_β (`adjustedPosition`), the deviation |X_α − X_β| in mm and, when the worker gives
- * one, its confidence; the set carries the shape's Mahalanobis distance. Positions are original pixels
+ * one, its confidence; every flagged landmark says why (`reviewReasons`); the set carries the shape's Mahalanobis distance. Positions are original pixels
  * (SCOORD convention). Throws on a non-finite position (no NaN reaches the PACS); a non-finite X_β,
  * deviation, confidence or Mahalanobis distance is left out.
  */
@@ -50,11 +62,13 @@ export function pseudoLabelSet(
     if (r.abnormal[j] && extra.deviationMm === undefined) {
       throw new Error(`study ${r.item.studyUid}: flagged landmark ${name} has no finite deviation`);
     }
+    const reasons = r.abnormal[j] ? reviewReasons(r, j) : [];
     return {
       name,
       position,
       status: r.abnormal[j] ? 'flagged-abnormal' : 'pseudo-label',
       ...extra,
+      ...(reasons.length > 0 ? { reviewReasons: reasons } : {}),
     };
   });
   return {

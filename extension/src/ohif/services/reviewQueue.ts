@@ -1,5 +1,5 @@
 import type { LandmarkSrInfo } from '../../dicom/srReader.ts';
-import type { LandmarkStatus } from '../../dicom/types.ts';
+import type { LandmarkStatus, ReviewReason } from '../../dicom/types.ts';
 
 /** One study waiting for review: its current landmark SR has flagged-abnormal landmarks. */
 export interface ReviewItem {
@@ -7,8 +7,8 @@ export interface ReviewItem {
   patientName: string;
   /** SR the review revises. */
   srSopUid: string;
-  /** Flagged landmarks, largest deviation first (mm). */
-  flagged: Array<{ name: string; deviationMm: number }>;
+  /** Flagged landmarks, largest deviation first (mm), each with why it is flagged. */
+  flagged: Array<{ name: string; deviationMm: number; reasons: ReviewReason[] }>;
   /** Largest deviation in mm: the queue's sort key. */
   worstMm: number;
 }
@@ -28,7 +28,12 @@ export function buildReviewQueue(
       const flagged = info.set.landmarks
         .filter((l) => l.status === 'flagged-abnormal')
         .filter((l) => !landmark || l.name === landmark)
-        .map((l) => ({ name: l.name, deviationMm: finiteOr0(l.deviationMm) }))
+        .map((l) => ({
+          name: l.name,
+          deviationMm: finiteOr0(l.deviationMm),
+          // An SR from before the reasons were stored was flagged by the paper's rule alone.
+          reasons: l.reviewReasons?.length ? l.reviewReasons : (['shape-model'] as ReviewReason[]),
+        }))
         .sort((a, b) => b.deviationMm - a.deviationMm);
       if (flagged.length === 0) continue;
       items.push({
@@ -58,6 +63,18 @@ export function reviewedStatus(
 ): LandmarkStatus {
   if (moved) return stored === 'manual' ? 'manual' : 'corrected';
   return decision ?? stored;
+}
+
+/** What each review reason means, in the words the panel shows. */
+export const REASON_LABELS: Record<ReviewReason, string> = {
+  shape: 'shape outlier',
+  confidence: 'low confidence',
+  'shape-model': 'moved > Z by the shape model',
+};
+
+/** A landmark's reasons as one short phrase, e.g. "shape outlier, low confidence". */
+export function describeReasons(reasons: readonly ReviewReason[] | undefined): string {
+  return (reasons ?? []).map((r) => REASON_LABELS[r]).join(', ');
 }
 
 /** Overlay colour per status, one each (CSS colour strings for Cornerstone annotation styles). */

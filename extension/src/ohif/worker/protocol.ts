@@ -4,7 +4,7 @@
  * Every request carries an `id` that the worker copies into each message of that job, so that two
  * requests in flight (a heatmap asked for during training) never take each other's answers.
  */
-import type { FlagReason } from '../../core/inference/reviewLandmarks.ts';
+import type { ReviewReason } from '../../core/landmarks/landmarkSet.ts';
 import type { Letterbox } from '../../core/data/types.ts';
 import type { BrowserBackend } from '../../core/tf/selectBrowserBackend.ts';
 import type { Stage, TrainingProgress } from '../../core/selfTraining/types.ts';
@@ -145,12 +145,13 @@ export interface PseudoLabelResult {
    */
   adjusted: number[][];
   /**
-   * Landmarks to review. Images: the review flag (a robust shape outlier, re-read from its heatmap, or a
-   * heatmap with little mass at the point; see `flagReasons`); volumes: the paper's rule (moved > Z).
+   * Landmarks to review. Images: the review flag (a robust shape outlier, re-read from its heatmap, a
+   * heatmap with little mass at the point, or moved > Z by the paper's regulator; see `flagReasons`);
+   * volumes: the paper's rule (moved > Z).
    */
   abnormal: boolean[];
-  /** Images: why each flagged landmark is flagged. */
-  flagReasons?: (FlagReason | undefined)[];
+  /** Images: why each landmark is flagged (empty when it is not). Volumes: absent (the paper's rule). */
+  flagReasons?: ReviewReason[][];
   /** Images: the network's point's distance from the robust fit, mm; volumes: |X_α − X_β| (paper). */
   deviationMm: number[];
   mahalanobis: number;

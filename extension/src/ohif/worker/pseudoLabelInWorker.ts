@@ -76,7 +76,7 @@ export async function pseudoLabelOne(
       robust ? robust.fittedPx : r.beta.map((q) => q.map((v, a) => v / spacingMm[a]!)),
     ),
     abnormal: review ? review.reviews.map((x) => x.flagged) : r.abnormal,
-    ...(review ? { flagReasons: review.reviews.map((x) => x.reason) } : {}),
+    ...(review ? { flagReasons: review.reviews.map((x) => x.reasons) } : {}),
     deviationMm: robust ? robust.reviews.map((x) => x.robustDeviationMm) : r.deviationMm,
     mahalanobis: r.mahalanobis,
     ...predictionConfidence(p, sample.spacingMm),
