@@ -16,6 +16,11 @@ export interface AppConfigOptions {
   friendlyName?: string;
   /** Configuration handed to our mode (`modesConfiguration`), e.g. user landmark templates. */
   modeConfiguration?: Record<string, unknown>;
+  /**
+   * Built-in models (`window.config.landmarks.builtinModels`): per template, a same-origin bundle URL
+   * the Model section loads when the template's model is first used (scripts/builtinModels.ts).
+   */
+  builtinModels?: Array<{ templateId: string; url: string; label: string }>;
 }
 
 /** Mode id as registered by mode/src/index.ts (kept here as a literal: scripts do not bundle ids). */
@@ -43,6 +48,7 @@ export function renderAppConfig(options: AppConfigOptions = {}): string {
     `    extensions: [origin + ${JSON.stringify(`${pluginBase}/extension.js`)}],`,
     `    modes: [origin + ${JSON.stringify(`${pluginBase}/mode.js`)}],`,
     `    modesConfiguration: ${JSON.stringify(modesConfiguration)},`,
+    `    landmarks: ${JSON.stringify({ builtinModels: options.builtinModels ?? [] })},`,
     '    customizationService: {},',
     '    showStudyList: true,',
     '    maxNumberOfWebWorkers: 2,',

@@ -33,6 +33,7 @@ import { OrthancStartError } from '../extension/src/node/orthanc/orthancProcess.
 import { findStorageUser } from '../extension/src/node/orthanc/storageUser.ts';
 import { watchOrthanc } from './orthancWatchdog.ts';
 import { stow } from './serveDemoStudies.ts';
+import { SHIPPED_MODELS } from './builtinModels.ts';
 import { startServer } from './serve.ts';
 import {
   checkDicomWebRoot,
@@ -267,6 +268,7 @@ export async function startAll(
       viewerDist,
       port: options.port,
       authorization: headers.Authorization,
+      builtinModels: SHIPPED_MODELS,
       log,
     });
     stops.push(() => server.close());

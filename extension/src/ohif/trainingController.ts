@@ -7,6 +7,7 @@ import type { BrowserBackend } from '../core/tf/selectBrowserBackend.ts';
 import type { LandmarksController } from './controller.ts';
 import type { ModelInfo } from './services/modelBundle.ts';
 import { ModelController } from './services/modelController.ts';
+import { modelDimension, untemplatedId, type ModelChoice } from './services/modelLibrary.ts';
 import { pseudoLabelSet } from './services/pseudoLabelSet.ts';
 import {
   gatherTrainingSet,
@@ -115,8 +116,13 @@ export interface TrainingState {
   annotateNext: AnnotateNextItem[];
   /** Per backend: median ms per training step of the tiny 2D or 3D network, or why it failed. */
   bench: Array<{ backend: string; dimension?: 2 | 3; msPerStep?: number; error?: string }>;
-  /** The model in IndexedDB, and the resumable training run (from the worker's status). */
+  /** Every model of the browser's library (one per template, from the worker's status). */
+  models: ModelInfo[];
+  /** The model of the Model section's template (see ModelController.choice), if stored. */
   model?: ModelInfo;
+  /** What the last training run started from: "fine-tuning the … model" or "from scratch: why". */
+  start?: { note: string; fineTuning: boolean };
+  /** The resumable training run (from the worker's status). */
   saved?: TrainingStateSummary;
   /** Time of each per-epoch / cancel save of the training state, ms. */
   checkpointMs: number[];
@@ -174,6 +180,7 @@ export class TrainingController {
     bench: [],
     checkpointMs: [],
     skipped: [],
+    models: [],
   };
   /** Backends chosen in the Train section (undefined = automatic); inference jobs use them too. */
   backends?: BrowserBackend[];
@@ -201,10 +208,44 @@ export class TrainingController {
     return BUSY.includes(this.state.phase);
   }
 
-  /** Asks the worker which model is stored and whether a training run can be resumed. */
+  /** The viewer's templates as the worker takes them (plain data). */
+  private templates() {
+    return this.landmarks.templates.map((t) => ({ ...t, landmarks: [...t.landmarks] }));
+  }
+
+  /** The library's models. */
+  get library(): readonly ModelInfo[] {
+    return this.state.models;
+  }
+
+  /** Sets the library from a worker status; `model` is then the Model section template's one. */
+  private setLibrary(m: { models: ModelInfo[]; training?: TrainingStateSummary }): void {
+    const id = this.models.choice().templateId;
+    this.set({
+      models: m.models,
+      model: m.models.find((x) => x.templateId === id),
+      saved: m.training,
+    });
+  }
+
+  /** Asks the worker which models are stored and whether a training run can be resumed. */
   async refreshStatus(): Promise<void> {
-    const m = await this.client.ask({ type: 'model-status' }, 'model-status');
-    this.set({ model: m.model, saved: m.training });
+    const templates = this.templates();
+    this.setLibrary(await this.client.ask({ type: 'model-status', templates }, 'model-status'));
+  }
+
+  /** Asks the worker to delete a template's model. */
+  async deleteModel(templateId: string): Promise<void> {
+    const templates = this.templates();
+    const req = { type: 'delete-model' as const, templateId, templates };
+    this.setLibrary(await this.client.ask(req, 'model-status'));
+  }
+
+  /** The model a run on `items` of kind `kind` uses and stores: that of the annotations' template. */
+  private trainingChoice(items: KindSet<unknown>, kind: StudyKind): ModelChoice {
+    const templateId = items.templateId ?? untemplatedId(kind === '3d' ? 3 : 2);
+    const label = this.landmarks.templates.find((t) => t.id === templateId)?.label ?? templateId;
+    return { templateId, templateLabel: label };
   }
 
   /**
@@ -221,6 +262,9 @@ export class TrainingController {
       const chosen = chooseKind(set, kind);
       const items = kindSet(set, chosen);
       if (items.unlabelled.length > 0) checkCompleteShapes(items);
+      const choice = this.trainingChoice(items, chosen);
+      // A built-in model of the template is the starting point (the worker says if its network fits).
+      await this.models.ensureModel(choice.templateId).catch(() => undefined);
       this.set({
         kind: chosen,
         labelled: items.labelled.length,
@@ -228,6 +272,7 @@ export class TrainingController {
       });
       return {
         type: 'train',
+        ...choice,
         names: items.names,
         labelled: items.labelled.map(strip),
         unlabelled: items.unlabelled.map(strip),
@@ -253,16 +298,16 @@ export class TrainingController {
   }
 
   /**
-   * Pseudo-labels the unannotated studies with the stored model only (no training). Resumable: studies
-   * whose current SR was written by this same model ({@link labelledByModel}) are skipped.
+   * Pseudo-labels the unannotated studies with the model of the Model section's template only (no
+   * training; its built-in model is loaded when the browser has none). Resumable: studies whose current
+   * SR was written by this same model ({@link labelledByModel}) are skipped.
    */
   pseudoLabel(backends?: BrowserBackend[]): Promise<void> {
     return this.job(async (set) => {
-      await this.refreshStatus();
-      const model = this.state.model;
-      if (!model) throw new Error('no model yet: train one or import a model file');
-      // The stored model's kind decides which studies it can label.
-      const kind: StudyKind = isVolumeModel(model) ? '3d' : '2d';
+      const choice = this.models.choice();
+      const model = await this.models.ensureModel(choice.templateId);
+      // The model's kind decides which studies it can label.
+      const kind: StudyKind = modelDimension(model) === 3 ? '3d' : '2d';
       const items = kindSet(set, kind);
       const todo = items.unlabelled.filter((i) => !labelledByModel(i, model));
       this.set({
@@ -274,6 +319,7 @@ export class TrainingController {
       const pacs = this.landmarks.pacs();
       return {
         type: 'pseudo-label',
+        ...choice,
         items: todo.map(strip),
         labelled: items.labelled.map(strip),
         wadoRoot: pacs.wadoRoot,
@@ -296,6 +342,7 @@ export class TrainingController {
       error: undefined,
       skipped: [],
       note: undefined,
+      start: undefined,
       progress: undefined,
       pseudo: undefined,
       stored: undefined,
@@ -346,6 +393,7 @@ export class TrainingController {
 
   private onMessage(m: WorkerMessage): void {
     if (m.type === 'backend') this.set({ backend: m.backend, note: m.note });
+    if (m.type === 'start-weights') this.set({ start: { note: m.note, fineTuning: m.fineTuning } });
     if (m.type === 'stage' && m.stage === 'pseudo-label') this.set({ phase: 'pseudo-label' });
     if (m.type === 'checkpoint')
       this.set({ saved: m.summary, checkpointMs: [...this.state.checkpointMs, m.ms] });
@@ -414,8 +462,8 @@ export class TrainingController {
 
   /** Forgets the resumable training run. */
   async discardSaved(): Promise<void> {
-    const m = await this.client.ask({ type: 'discard-training-state' }, 'model-status');
-    this.set({ model: m.model, saved: m.training });
+    const req = { type: 'discard-training-state' as const, templates: this.templates() };
+    this.setLibrary(await this.client.ask(req, 'model-status'));
   }
 
   /**

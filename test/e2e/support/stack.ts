@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import { fetchViewer } from '../../../scripts/fetchViewer.ts';
+import { SHIPPED_MODELS } from '../../../scripts/builtinModels.ts';
 import { startServer, type RunningServer } from '../../../scripts/serve.ts';
 import { startOrthanc, type TestOrthanc } from '../../support/orthanc.ts';
 
@@ -32,14 +33,22 @@ export async function buildPlugins(): Promise<void> {
   );
 }
 
-/** Fetches the viewer, builds the plugins (unless the e2e global set-up did), starts Orthanc and the server. */
-export async function startStack(): Promise<Stack> {
+/**
+ * Fetches the viewer, builds the plugins (unless the e2e global set-up did), starts Orthanc and the
+ * server; `builtinModels`: serve and list the shipped models as `npm start` does (default none).
+ */
+export async function startStack(options: { builtinModels?: boolean } = {}): Promise<Stack> {
   const build = inject('pluginsBuilt') ? Promise.resolve() : buildPlugins();
   const [viewerDist] = await Promise.all([fetchViewer({ log: () => undefined }), build]);
   const pacs = await startOrthanc();
   let server: RunningServer;
   try {
-    server = await startServer({ dicomWebUrl: pacs.dicomWebUrl, port: 0, viewerDist });
+    server = await startServer({
+      dicomWebUrl: pacs.dicomWebUrl,
+      port: 0,
+      viewerDist,
+      ...(options.builtinModels ? { builtinModels: SHIPPED_MODELS } : {}),
+    });
   } catch (err) {
     await pacs.stop();
     throw err;

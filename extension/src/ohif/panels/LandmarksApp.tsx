@@ -62,6 +62,11 @@ function Panel({ context }: { context: PanelContext }) {
     () => context.templates.find((t) => t.id === templateId) ?? context.templates[0],
     [context.templates, templateId],
   );
+  // The Model section's jobs (pseudo-label, heatmap, export) use this template's model.
+  useEffect(
+    () => context.training.models.setTemplate(template.id),
+    [context.training, template.id],
+  );
   return (
     // Long words (UIDs, URLs in error messages) break rather than widen the panel past OHIF's width.
     <div className="flex min-w-0 flex-col gap-2 text-white" style={{ overflowWrap: 'anywhere' }}>

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ModelInfo } from '../services/modelBundle.ts';
+import type { LibraryRow } from '../services/modelLibrary.ts';
 import type { HeatmapState } from '../services/heatmapState.ts';
 import type { ModelPanelState } from '../services/modelController.ts';
 import type { TrainingController, TrainingState } from '../trainingController.ts';
@@ -53,6 +54,99 @@ function ConfidenceTable({ heatmap, names }: { heatmap: HeatmapState; names: str
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 
+const small =
+  'rounded border border-primary-main px-1 text-xs text-primary-light hover:bg-primary-dark disabled:opacity-40';
+
+/** One model of the library: template, source and studies, when, validation MRE, backend; export, delete. */
+function LibraryItem({
+  row,
+  current,
+  busy,
+  onExport,
+  onDelete,
+}: {
+  row: LibraryRow;
+  current: boolean;
+  busy: boolean;
+  onExport: () => void;
+  onDelete: () => void;
+}) {
+  const mre =
+    row.validationMreMm !== undefined ? `MRE ${row.validationMreMm.toFixed(2)} mm` : 'MRE –';
+  return (
+    <li
+      data-testid="landmarks-library-row"
+      data-template={row.templateId}
+      data-model-id={row.model?.id ?? ''}
+      data-source={row.model?.source.kind ?? (row.builtin ? 'builtin' : '')}
+      data-current={current ? 'true' : 'false'}
+      className={`rounded border p-1 ${current ? 'border-primary-light' : 'border-secondary-light'}`}
+    >
+      <div className="flex flex-wrap items-baseline gap-x-1">
+        <span className="font-semibold">{row.templateLabel}</span>
+        <span className="text-gray-400">{row.dimension}D</span>
+        {current && <span className="text-primary-light">· in use</span>}
+      </div>
+      <div className="text-xs" data-field="source">
+        {row.source}
+      </div>
+      <div className="text-xs text-gray-400" data-field="trained">
+        {row.trained} · <span data-field="mre">{mre}</span> · {row.backend}
+      </div>
+      {row.model && (
+        <div className="mt-1 flex flex-wrap gap-1">
+          <button
+            type="button"
+            className={small}
+            data-testid="landmarks-library-export"
+            disabled={busy}
+            onClick={onExport}
+          >
+            Export
+          </button>
+          <button
+            type="button"
+            className={small}
+            data-testid="landmarks-library-delete"
+            disabled={busy}
+            onClick={onDelete}
+          >
+            {row.builtin ? 'Delete (back to built-in)' : 'Delete'}
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}
+
+/** Every template's model in this browser, and the built-in ones not loaded yet. */
+function Library({ training, busy }: { training: TrainingController; busy: boolean }) {
+  const models = training.models;
+  const rows = models.rows();
+  const current = models.choice().templateId;
+  return (
+    <div data-testid="landmarks-library" data-count={rows.length}>
+      <h4 className="text-gray-400">Library ({rows.length})</h4>
+      {rows.length === 0 ? (
+        <p className="text-xs text-gray-400">No model for any template yet.</p>
+      ) : (
+        <ul className="space-y-1">
+          {rows.map((row) => (
+            <LibraryItem
+              key={row.templateId}
+              row={row}
+              current={row.templateId === current}
+              busy={busy}
+              onExport={() => void models.exportModel(row.templateId)}
+              onDelete={() => void models.deleteModel(row.templateId)}
+            />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 /** The loaded model's metadata and training summary (all fields from the model's own metadata). */
 function Summary({ model }: { model: ModelInfo }) {
   const m = model.metadata;
@@ -61,7 +155,7 @@ function Summary({ model }: { model: ModelInfo }) {
   const source =
     model.source.kind === 'trained'
       ? 'trained here'
-      : `${model.source.kind} ${model.source.name ?? ''}`;
+      : `${model.source.kind === 'builtin' ? 'built-in' : model.source.kind} ${model.source.name ?? ''}`;
   const rows: Array<[string, string]> = [
     ['Stored', `IndexedDB (${source})`],
     ['Id', model.id],
@@ -123,6 +217,10 @@ export default function ModelSection({
   const models = training.models;
   const busy = training.busy || s.busy !== undefined;
   const names = t.model?.metadata.landmarkNames ?? [];
+  const choice = models.choice();
+  const builtin = models.builtins().find((b) => b.templateId === choice.templateId);
+  // A built-in model counts: it is loaded when first used.
+  const usable = !!t.model || !!builtin;
   // The same command as the Shift+H hotkey (errors land in the section's state).
   const toggleHeatmap = () =>
     context.commandsManager.runCommand(
@@ -132,10 +230,17 @@ export default function ModelSection({
   return (
     <section className="space-y-1 p-2 text-sm" data-testid="landmarks-model-section">
       <h3 className="font-semibold">Model</h3>
+      <p data-testid="landmarks-model-template" data-template={choice.templateId}>
+        <span className="text-gray-400">For </span>
+        {choice.templateLabel}
+      </p>
       {t.model ? (
         <Summary model={t.model} />
       ) : (
-        <p data-testid="landmarks-model-none">No model yet.</p>
+        <p data-testid="landmarks-model-none">
+          No model for this template yet
+          {builtin ? ` (the built-in ${builtin.label} is loaded when first used)` : ''}.
+        </p>
       )}
       <div className="flex flex-wrap items-center gap-2">
         <button
@@ -172,7 +277,7 @@ export default function ModelSection({
           type="button"
           className={button}
           data-testid="landmarks-pseudo-label"
-          disabled={busy || !t.model}
+          disabled={busy || !usable}
           onClick={() => training.pseudoLabel(training.backends).catch(() => undefined)}
         >
           Pseudo-label
@@ -204,7 +309,7 @@ export default function ModelSection({
           data-testid="landmarks-heatmap"
           data-on={s.heatmap ? 'true' : 'false'}
           aria-pressed={!!s.heatmap}
-          disabled={training.busy || (s.busy !== undefined && s.busy !== 'heatmap') || !t.model}
+          disabled={training.busy || (s.busy !== undefined && s.busy !== 'heatmap') || !usable}
           onClick={() => void toggleHeatmap()}
         >
           Heatmap
@@ -240,9 +345,13 @@ export default function ModelSection({
           data-bytes={s.imported.bytes}
           data-ms={s.imported.ms.toFixed(0)}
         >
-          imported {kb(s.imported.bytes)} in {s.imported.ms.toFixed(0)} ms
+          imported {kb(s.imported.bytes)} in {s.imported.ms.toFixed(0)} ms as the{' '}
+          {s.imported.templateLabel} model
+          {s.imported.replaced ? `, replacing ${s.imported.replaced}` : ''}
         </p>
       )}
+      {s.deleted && <p data-testid="landmarks-model-deleted">deleted the {s.deleted} model</p>}
+      <Library training={training} busy={busy} />
       {s.heatmap && (
         <>
           <p

@@ -195,6 +195,11 @@ export default function TrainSection({
             : ''}
         </p>
       )}
+      {state.start && (
+        <p data-testid="landmarks-train-start" data-fine-tuning={String(state.start.fineTuning)}>
+          {state.start.note}
+        </p>
+      )}
       {state.note && (
         <p data-testid="landmarks-backend-note" className="text-yellow-400">
           {state.note}

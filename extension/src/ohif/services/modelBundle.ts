@@ -19,8 +19,8 @@ export const BUNDLE_VERSION = 1;
 
 /** Where the loaded model came from (shown in the Model section). */
 export interface ModelSource {
-  kind: 'trained' | 'file' | 'url';
-  /** File name or URL for imports. */
+  kind: 'trained' | 'file' | 'url' | 'builtin';
+  /** File name or URL for imports (the bundle URL for a built-in model). */
   name?: string;
 }
 
@@ -34,6 +34,11 @@ export interface ModelInfo {
   /** ISO 8601 (UTC) time the training finished. */
   trainedAt: string;
   source: ModelSource;
+  /**
+   * The anatomy template the model is filed under in the browser's library (services/modelLibrary.ts);
+   * absent in models from before the library and in CLI bundles (then known by its landmark names).
+   */
+  templateId?: string;
   metadata: LandmarkModelMetadata;
   /** The shape module's serialisation (text of shape-model.json), when trained with shape regulation. */
   shapeModel?: string;
@@ -57,6 +62,8 @@ export interface ModelBundleJson {
   trainedAt: string;
   /** ISO 8601 time of the export. */
   exportedAt: string;
+  /** The template the model was filed under where it was exported (optional). */
+  templateId?: string;
   metadata: LandmarkModelMetadata;
   shapeModel?: string;
   model: {
@@ -132,6 +139,7 @@ export function encodeModelBundle(
     id: info.id,
     trainedAt: info.trainedAt,
     exportedAt,
+    ...(info.templateId !== undefined ? { templateId: info.templateId } : {}),
     metadata: info.metadata,
     ...(info.shapeModel !== undefined ? { shapeModel: info.shapeModel } : {}),
     model: {
@@ -210,6 +218,7 @@ export async function decodeModelBundle(
   if (typeof o.id === 'string' && o.id !== id)
     fail(source, `weights do not match the bundle id ${o.id} (file damaged or edited)`);
   const trainedAt = typeof o.trainedAt === 'string' ? o.trainedAt : '';
+  const templateId = typeof o.templateId === 'string' ? { templateId: o.templateId } : {};
   return {
     artifacts: {
       modelTopology: model.modelTopology,
@@ -219,7 +228,14 @@ export async function decodeModelBundle(
       ...(model.generatedBy !== undefined ? { generatedBy: model.generatedBy } : {}),
       ...(model.convertedBy !== undefined ? { convertedBy: model.convertedBy } : {}),
     },
-    info: { id, trainedAt, source: origin, metadata, ...(shapeModel ? { shapeModel } : {}) },
+    info: {
+      id,
+      trainedAt,
+      source: origin,
+      ...templateId,
+      metadata,
+      ...(shapeModel ? { shapeModel } : {}),
+    },
   };
 }
 

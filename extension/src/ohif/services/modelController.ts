@@ -1,6 +1,8 @@
 /**
- * The Model section's actions: export the stored model as one bundle file (download), import a bundle
- * from a file or an allowed URL, and the heatmap overlay of the displayed 2D image or volume (in all
+ * The Model section's actions: the model library (one model per template, services/modelLibrary.ts):
+ * which template's model the jobs use, its built-in model (fetched and stored the first time it is
+ * needed, never at import time), export of a template's model as one bundle file (download), delete,
+ * import of a bundle from a file or an allowed URL (filed under its template), and the heatmap overlay of the displayed 2D image or volume (in all
  * MPR views: services/volumeHeatmapViews.ts). The worker does the tfjs work (worker/modelJobs.ts,
  * worker/heatmapInWorker.ts, worker/volumeHeatmapInWorker.ts); this class only moves text and pixels.
  */
@@ -12,17 +14,30 @@ import type { OhifContext } from '../types.ts';
 import type { ImageItem } from '../worker/protocol.ts';
 import type { WorkerClient } from '../worker/workerClient.ts';
 import { getCornerstone } from './cornerstone.ts';
-import type { ModelSource } from './modelBundle.ts';
+import type { ModelInfo, ModelSource } from './modelBundle.ts';
+import {
+  configuredBuiltinModels,
+  describeSource,
+  libraryRows,
+  noModelError,
+  templateLabel,
+  type BuiltinModel,
+  type LibraryRow,
+  type ModelChoice,
+} from './modelLibrary.ts';
 import { checkModelUrl, configuredModelOrigins } from './modelUrlPolicy.ts';
 import type { HeatmapState } from './heatmapState.ts';
 import predictVolumeHeatmap from './volumeHeatmapViews.ts';
 
 /** What the Model section shows besides the model info. */
 export interface ModelPanelState {
-  busy?: 'export' | 'import' | 'heatmap';
+  busy?: 'export' | 'import' | 'heatmap' | 'delete' | 'builtin';
   /** Last export / import: file size (bytes) and time (ms, in the worker). */
   exported?: { fileName: string; bytes: number; ms: number };
-  imported?: { bytes: number; ms: number };
+  /** Last import: the template it was filed under, and the model it replaced (described), if any. */
+  imported?: { bytes: number; ms: number; templateLabel: string; replaced?: string };
+  /** Last delete: the template whose model was deleted. */
+  deleted?: string;
   /** The overlay shown: 2D image or volume, its key, times and per-landmark confidence. */
   heatmap?: HeatmapState;
   error?: string;
@@ -35,7 +50,10 @@ export interface ModelPanelState {
  */
 export interface TrainingLink {
   readonly backends?: BrowserBackend[];
+  /** The models of the browser's library (from the last status). */
+  readonly library: readonly ModelInfo[];
   refreshStatus(): Promise<void>;
+  deleteModel(templateId: string): Promise<void>;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -43,6 +61,8 @@ export class ModelController {
   state: ModelPanelState = {};
   private overlays: Array<HeatmapOverlay | VolumeHeatmapOverlay> = [];
   private listeners = new Set<() => void>();
+  /** The template the Model section shows (the panel's; see {@link setTemplate}). */
+  private templateId?: string;
 
   constructor(
     private readonly client: WorkerClient,
@@ -76,10 +96,72 @@ export class ModelController {
     }
   }
 
-  /** Downloads the stored model as `landmarks-model-<date>-<id>.json`. */
-  exportModel(): Promise<unknown> {
+  /**
+   * The template whose model pseudo-labelling, the heatmap and export use: the panel's template (that
+   * of the study's annotations, else the one chosen, else the modality's default; LandmarksApp.tsx).
+   */
+  setTemplate(templateId: string): void {
+    if (templateId === this.templateId) return;
+    this.templateId = templateId;
+    void this.training.refreshStatus().catch(() => undefined);
+    this.listeners.forEach((l) => l());
+  }
+
+  /** The model the jobs use: the Model section's template (the first template before the panel says). */
+  choice(): ModelChoice {
+    const templates = this.landmarks.templates;
+    const templateId = this.templateId ?? templates[0]?.id ?? 'cephalogram';
+    return { templateId, templateLabel: templateLabel(templates, templateId) };
+  }
+
+  /** The built-in models of the app configuration (`landmarks.builtinModels`). */
+  builtins(): BuiltinModel[] {
+    return configuredBuiltinModels((globalThis as { config?: unknown }).config);
+  }
+
+  /** The library as the Model section lists it. */
+  rows(): LibraryRow[] {
+    return libraryRows(this.landmarks.templates, this.training.library, this.builtins());
+  }
+
+  /**
+   * The stored model of a template; when it has none, its built-in model is fetched (same-origin
+   * policy of modelUrlPolicy.ts) and stored first. Throws naming the template when it has neither.
+   */
+  async ensureModel(templateId: string): Promise<ModelInfo> {
+    const stored = () => this.training.library.find((m) => m.templateId === templateId);
+    if (!stored()) await this.training.refreshStatus();
+    const known = stored();
+    if (known) return known;
+    const builtin = this.builtins().find((b) => b.templateId === templateId);
+    if (!builtin)
+      throw noModelError(templateId, templateLabel(this.landmarks.templates, templateId));
+    this.set({ busy: 'builtin' });
+    try {
+      await this.fetchAndImport(builtin.url, { kind: 'builtin', name: builtin.label });
+    } finally {
+      this.set({ busy: undefined });
+    }
+    const loaded = stored();
+    if (!loaded)
+      throw new Error(
+        `built-in model ${builtin.url} was filed under another template than "${templateId}"`,
+      );
+    return loaded;
+  }
+
+  /** Deletes a template's stored model (its built-in model, if any, is then used again). */
+  deleteModel(templateId: string): Promise<unknown> {
+    return this.act('delete', async () => {
+      await this.training.deleteModel(templateId);
+      this.set({ deleted: templateLabel(this.landmarks.templates, templateId) });
+    });
+  }
+
+  /** Downloads a template's model (default: the section's) as `landmarks-model-<template>-<date>-<id>.json`. */
+  exportModel(templateId = this.choice().templateId): Promise<unknown> {
     return this.act('export', async () => {
-      const m = await this.client.ask({ type: 'export-model' }, 'exported');
+      const m = await this.client.ask({ type: 'export-model', templateId }, 'exported');
       const blob = new Blob([m.text], { type: 'application/json' });
       const a = document.createElement('a');
       a.href = URL.createObjectURL(blob);
@@ -91,19 +173,43 @@ export class ModelController {
   }
 
   private async importText(text: string, source: string, origin: ModelSource): Promise<void> {
+    const templates = this.landmarks.templates.map((t) => ({ ...t, landmarks: [...t.landmarks] }));
     const m = await this.client.ask(
       {
         type: 'import-model',
         text,
         source,
         origin,
+        templates,
         ...(this.training.backends ? { backends: this.training.backends } : {}),
       },
       'imported',
     );
     this.hideHeatmap();
-    this.set({ imported: { bytes: text.length, ms: m.ms } });
+    const label = templateLabel(templates, m.model.templateId ?? '');
+    const replaced = m.replaced
+      ? `${m.replaced.id.slice(0, 8)} (${describeSource(m.replaced)})`
+      : undefined;
+    this.set({
+      imported: {
+        bytes: text.length,
+        ms: m.ms,
+        templateLabel: label,
+        ...(replaced ? { replaced } : {}),
+      },
+    });
     await this.training.refreshStatus();
+  }
+
+  /** Fetches a bundle from an allowed URL (modelUrlPolicy.ts) and imports it. */
+  private async fetchAndImport(url: string, origin: ModelSource): Promise<void> {
+    const config = (globalThis as { config?: unknown }).config;
+    const href = checkModelUrl(url, location.origin, configuredModelOrigins(config));
+    const res = await fetch(href, { credentials: 'same-origin' });
+    if (!res.ok) throw new Error(`model URL ${href}: HTTP ${res.status}`);
+    const what =
+      origin.kind === 'builtin' ? `built-in model ${origin.name ?? ''} (${href})` : `URL ${href}`;
+    await this.importText(await res.text(), what, { ...origin, name: origin.name ?? href });
   }
 
   /** Imports a bundle file chosen with an `<input type="file">`. */
@@ -115,13 +221,7 @@ export class ModelController {
 
   /** Imports a bundle from the viewer's origin or an origin listed in landmarks.modelOrigins. */
   importUrl(url: string): Promise<unknown> {
-    return this.act('import', async () => {
-      const config = (globalThis as { config?: unknown }).config;
-      const href = checkModelUrl(url, location.origin, configuredModelOrigins(config));
-      const res = await fetch(href, { credentials: 'same-origin' });
-      if (!res.ok) throw new Error(`model URL ${href}: HTTP ${res.status}`);
-      await this.importText(await res.text(), `URL ${href}`, { kind: 'url', name: href });
-    });
+    return this.act('import', () => this.fetchAndImport(url, { kind: 'url' }));
   }
 
   /** The active viewport: a 2D image (stack) or a volume (orthographic MPR view). */
@@ -152,10 +252,13 @@ export class ModelController {
     };
   }
 
-  /** Common part of a heatmap request: the PACS roots, the landmark and the backends. */
-  private request(landmark?: number) {
+  /** Common part of a heatmap request: the model, the PACS roots, the landmark and the backends. */
+  private async request(landmark?: number) {
+    const choice = this.choice();
+    await this.ensureModel(choice.templateId);
     const pacs = this.landmarks.pacs();
     return {
+      ...choice,
       wadoRoot: pacs.wadoRoot,
       headers: pacs.headers,
       ...(landmark !== undefined ? { landmark } : {}),
@@ -173,7 +276,7 @@ export class ModelController {
       const viewport = this.active(ctx);
       if (viewport?.type === 'orthographic') {
         const shown = await predictVolumeHeatmap(ctx, viewport, async (item) => {
-          const req = { type: 'volume-heatmap' as const, item, ...this.request(landmark) };
+          const req = { type: 'volume-heatmap' as const, item, ...(await this.request(landmark)) };
           return (await this.client.ask(req, 'volume-heatmap')).result;
         });
         this.hideHeatmap();
@@ -184,7 +287,7 @@ export class ModelController {
       const { imageId, item } = this.displayed(ctx, viewport);
       const t0 = performance.now();
       const m = await this.client.ask(
-        { type: 'heatmap', item, ...this.request(landmark) },
+        { type: 'heatmap', item, ...(await this.request(landmark)) },
         'heatmap',
       );
       this.hideHeatmap();

@@ -1,5 +1,5 @@
 /**
- * The heatmap overlay's request: predict one displayed image with the stored model and return the
+ * The heatmap overlay's request: predict one displayed image with the template's stored model and return the
  * overlay map at network resolution (max over landmarks, or one landmark), the letterbox that maps it to
  * the image's pixels, and the per-landmark confidence.
  */
@@ -7,7 +7,8 @@ import prepareSample from '../../core/data/prepareSample.ts';
 import heatmapConfidence from '../../core/heatmap/heatmapConfidence.ts';
 import heatmapOverlayMap from '../services/heatmapOverlayMap.ts';
 import { inferenceBackend, type Post } from './backend.ts';
-import { loadCurrentNetwork } from './browserModelStore.ts';
+import { loadNetwork } from './browserModelStore.ts';
+import { noModelError } from '../services/modelLibrary.ts';
 import loadRenderedImage from './loadRenderedImage.ts';
 import predictHeatmaps from '../../core/inference/predictHeatmaps.ts';
 import type { HeatmapRequest, HeatmapResult } from './protocol.ts';
@@ -15,10 +16,12 @@ import type { HeatmapRequest, HeatmapResult } from './protocol.ts';
 export async function heatmap(req: HeatmapRequest, post: Post): Promise<HeatmapResult> {
   const t0 = performance.now();
   await inferenceBackend(req.backends, post);
-  const { model, info } = await loadCurrentNetwork();
+  const { model, info } = await loadNetwork(req.templateId, () =>
+    noModelError(req.templateId, req.templateLabel),
+  );
   if (info.metadata.network.inputShape.length !== 2)
     throw new Error(
-      `image ${req.item.sopUid}: the stored model is a 3D (volume) model; open a CT/CBCT volume to see its heatmap`,
+      `image ${req.item.sopUid}: the "${req.templateLabel}" model is a 3D (volume) model; open a CT/CBCT volume to see its heatmap`,
     );
   const image = await loadRenderedImage(req.wadoRoot, req.headers, req.item);
   const sample = prepareSample(

@@ -12,6 +12,7 @@ import type { LandmarkConfidence } from '../../core/heatmap/heatmapConfidence.ts
 import type { Affine3 } from '../services/volumeHeatmapGrid.ts';
 import type { GridBox } from '../services/volumeHeatmapPlane.ts';
 import type { ModelInfo, ModelSource } from '../services/modelBundle.ts';
+import type { ModelChoice, TemplateRef } from '../services/modelLibrary.ts';
 
 /** One 2D image on the PACS, fetched by the worker as WADO-RS rendered PNG. */
 export interface ImageItem {
@@ -58,7 +59,7 @@ export interface PacsRoots {
   headers: Record<string, string>;
 }
 
-export interface TrainRequest extends PacsRoots {
+export interface TrainRequest extends PacsRoots, ModelChoice {
   type: 'train';
   names: string[];
   /** All 2D images or all volumes (one model per kind). */
@@ -85,8 +86,8 @@ export interface BenchRequest {
   dimension?: 2 | 3;
 }
 
-/** Pseudo-labels `items` with the model in IndexedDB (no training). */
-export interface PseudoLabelRequest extends PacsRoots {
+/** Pseudo-labels `items` with the template's model in IndexedDB (no training). */
+export interface PseudoLabelRequest extends PacsRoots, ModelChoice {
   type: 'pseudo-label';
   /** Of the stored model's kind (2D images for a 2D model, volumes for a 3D one). */
   items: StudyItem[];
@@ -96,7 +97,7 @@ export interface PseudoLabelRequest extends PacsRoots {
 }
 
 /** Heatmaps of one image with the model in IndexedDB. `landmark`: one map (index) instead of the max. */
-export interface HeatmapRequest extends PacsRoots {
+export interface HeatmapRequest extends PacsRoots, ModelChoice {
   type: 'heatmap';
   item: ImageItem;
   landmark?: number;
@@ -107,7 +108,7 @@ export interface HeatmapRequest extends PacsRoots {
  * Heatmaps of one volume (a CT/CBCT series, loaded and letterboxed as training and pseudo-labelling
  * load it) with the 3D model in IndexedDB. `landmark`: one map (index) instead of the max.
  */
-export interface VolumeHeatmapRequest extends PacsRoots {
+export interface VolumeHeatmapRequest extends PacsRoots, ModelChoice {
   type: 'volume-heatmap';
   item: Pick<VolumeItem, 'studyUid' | 'seriesUid'>;
   landmark?: number;
@@ -121,16 +122,19 @@ type Job =
   | PseudoLabelRequest
   | HeatmapRequest
   | VolumeHeatmapRequest
-  | { type: 'model-status' }
-  | { type: 'export-model' }
+  | { type: 'model-status'; templates: TemplateRef[] }
+  | { type: 'export-model'; templateId: string }
   | {
       type: 'import-model';
       text: string;
       source: string;
       origin: ModelSource;
+      /** The viewer's templates: the model is filed under the one its landmarks fit. */
+      templates: TemplateRef[];
       backends?: BrowserBackend[];
     }
-  | { type: 'discard-training-state' };
+  | { type: 'delete-model'; templateId: string; templates: TemplateRef[] }
+  | { type: 'discard-training-state'; templates: TemplateRef[] };
 
 export type WorkerRequest = (Job & { id: number }) | { type: 'cancel' };
 
@@ -233,6 +237,8 @@ type Reply =
   | { type: 'stage'; stage: Stage | 'pseudo-label' }
   | { type: 'checkpoint'; summary: TrainingStateSummary; ms: number }
   | { type: 'model-saved'; model: ModelInfo }
+  /** What a training run starts from (a stored model's weights, or scratch and why). */
+  | { type: 'start-weights'; note: string; fineTuning: boolean }
   | { type: 'pseudo-labelled'; result: PseudoLabelResult; done: number; total: number }
   | {
       type: 'done';
@@ -244,9 +250,11 @@ type Reply =
       pseudoLabelMsPerImage: number;
     }
   | { type: 'bench'; backend: BrowserBackend; msPerStep: number[] }
-  | { type: 'model-status'; model?: ModelInfo; training?: TrainingStateSummary }
+  /** Every model of the library (each with its templateId), and the resumable training run. */
+  | { type: 'model-status'; models: ModelInfo[]; training?: TrainingStateSummary }
   | { type: 'exported'; text: string; fileName: string; ms: number }
-  | { type: 'imported'; model: ModelInfo; ms: number }
+  /** `replaced`: the template's model the import took the place of. */
+  | { type: 'imported'; model: ModelInfo; replaced?: ModelInfo; ms: number }
   | { type: 'heatmap'; result: HeatmapResult }
   | { type: 'volume-heatmap'; result: VolumeHeatmapResult }
   | { type: 'error'; message: string };

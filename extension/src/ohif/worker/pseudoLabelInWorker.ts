@@ -17,7 +17,8 @@ import {
 } from '../../core/shape/index.ts';
 import type { ModelInfo } from '../services/modelBundle.ts';
 import { inferenceBackend, type Post } from './backend.ts';
-import { loadCurrentNetwork } from './browserModelStore.ts';
+import { loadNetwork } from './browserModelStore.ts';
+import { noModelError } from '../services/modelLibrary.ts';
 import { sampleLoader, type LoadedSample } from './loadStudySample.ts';
 import predictHeatmaps from '../../core/inference/predictHeatmaps.ts';
 import reviewPrediction from '../../core/inference/reviewPrediction.ts';
@@ -106,14 +107,16 @@ export function shapeModelFor(info: ModelInfo, labelled: readonly StudyItem[]): 
   return fitShapeModel(shapes, { landmarkNames: info.metadata.landmarkNames });
 }
 
-/** Pseudo-labels `req.items` with the stored model; posts each result as soon as it is ready. */
+/** Pseudo-labels `req.items` with the template's stored model; posts each result as soon as it is ready. */
 export async function pseudoLabel(
   req: PseudoLabelRequest,
   post: Post,
   signal: AbortSignal,
 ): Promise<void> {
   await inferenceBackend(req.backends, post);
-  const { model, info } = await loadCurrentNetwork();
+  const { model, info } = await loadNetwork(req.templateId, () =>
+    noModelError(req.templateId, req.templateLabel),
+  );
   const shapeModel = shapeModelFor(info, req.labelled);
   post({ type: 'stage', stage: 'pseudo-label' });
   const load = sampleLoader(req, info.metadata.network.inputShape);

@@ -31,8 +31,14 @@ import {
 import createAdam from '../../core/tf/createAdam.ts';
 import { BROWSER_BACKEND_ORDER, type BrowserBackend } from '../../core/tf/selectBrowserBackend.ts';
 import type { ModelInfo } from '../services/modelBundle.ts';
+import { modelUrlFor, trainingStart } from '../services/modelLibrary.ts';
 import { LATENT_OFFSET, startBackend, workerPreset, type Post } from './backend.ts';
-import { forgetCurrentNetwork, MODEL_URL, saveTrainedModel } from './browserModelStore.ts';
+import {
+  buildNetwork,
+  forgetNetwork,
+  loadModelArtifacts,
+  saveTrainedModel,
+} from './browserModelStore.ts';
 import { loadSamples, sampleLoader, type LoadedSample } from './loadStudySample.ts';
 import { isVolumeItem, type ResumeRequest, type TrainRequest } from './protocol.ts';
 import { pseudoLabelOne, regulateOptions } from './pseudoLabelInWorker.ts';
@@ -84,7 +90,7 @@ async function run(
   signal: AbortSignal,
   stored: StoredTraining | undefined,
 ): Promise<void> {
-  forgetCurrentNetwork();
+  forgetNetwork();
   const dimension = dimensionOf(req);
   if (req.unlabelled.some((i) => isVolumeItem(i) !== (dimension === 3)))
     throw new Error('one training run takes either 2D images or volumes, not both');
@@ -111,6 +117,30 @@ async function run(
       saved = (await readTraining()) ?? saved;
     }
   }
+}
+
+/**
+ * A new run starts from the weights of its template's stored model (built-in or not) when that network
+ * has this run's architecture, input size, depth, filters and landmarks; else from the fresh
+ * initialisation. Posts which, and why (services/modelLibrary.ts trainingStart).
+ */
+async function startWeights(
+  req: TrainRequest,
+  config: ResolvedModelConfig,
+  model: tf.LayersModel,
+  post: Post,
+): Promise<void> {
+  const stored = await loadModelArtifacts(req.templateId).catch(() => undefined);
+  const start = trainingStart(stored?.info, config, req.names, req.templateLabel);
+  if (start.from && stored) {
+    const source = await buildNetwork(stored.artifacts, stored.info, modelUrlFor(req.templateId));
+    try {
+      model.setWeights(source.getWeights());
+    } finally {
+      source.dispose();
+    }
+  }
+  post({ type: 'start-weights', note: start.note, fineTuning: start.from !== undefined });
 }
 
 interface Samples {
@@ -177,6 +207,7 @@ async function trainOn(
   });
   const optimizer = createAdam(preset.schedule.learningRate);
   try {
+    if (!stored) await startWeights(req, config as ResolvedModelConfig, model, post);
     let loop: LoopState | undefined;
     let best: tf.Tensor[] | undefined;
     if (stored)
@@ -256,6 +287,7 @@ async function trainOn(
     const info = await saveTrainedModel(model, {
       trainedAt: new Date().toISOString(),
       source: { kind: 'trained' },
+      templateId: req.templateId,
       metadata: {
         format: METADATA_FORMAT,
         version: 1,
@@ -278,7 +310,7 @@ async function trainOn(
         },
       },
       ...(shapeModel ? { shapeModel: serialiseShapeModel(shapeModel) } : {}),
-    } satisfies Omit<ModelInfo, 'id'>);
+    } satisfies Omit<ModelInfo, 'id'> & { templateId: string });
     await removeTraining();
     post({ type: 'model-saved', model: info });
     post({ type: 'stage', stage: 'pseudo-label' });
@@ -310,7 +342,7 @@ async function trainOn(
       results: [],
       msPerStep,
       pseudoLabelMsPerImage: labelledCount ? (performance.now() - t1) / labelledCount : 0,
-      modelUrl: MODEL_URL,
+      modelUrl: modelUrlFor(req.templateId),
       model: info,
     });
   } finally {

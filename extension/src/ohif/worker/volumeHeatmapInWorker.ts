@@ -13,7 +13,8 @@ import { applyAffine, gridToPatient, patientToGrid } from '../services/volumeHea
 import { peakCell } from '../services/volumeHeatmapPlane.ts';
 import loadVolumeItem, { pacsClientFor } from '../volume/loadVolumeItem.ts';
 import { inferenceBackend, type Post } from './backend.ts';
-import { loadCurrentNetwork } from './browserModelStore.ts';
+import { loadNetwork } from './browserModelStore.ts';
+import { noModelError } from '../services/modelLibrary.ts';
 import predictHeatmaps from '../../core/inference/predictHeatmaps.ts';
 import type { VolumeHeatmapRequest, VolumeHeatmapResult } from './protocol.ts';
 
@@ -38,11 +39,13 @@ export async function volumeHeatmap(
 ): Promise<VolumeHeatmapResult> {
   const t0 = performance.now();
   await inferenceBackend(req.backends, post);
-  const { model, info } = await loadCurrentNetwork();
+  const { model, info } = await loadNetwork(req.templateId, () =>
+    noModelError(req.templateId, req.templateLabel),
+  );
   const inputShape = info.metadata.network.inputShape;
   if (inputShape.length !== 3)
     throw new Error(
-      `series ${req.item.seriesUid}: the stored model is a 2D (image) model; the volume heatmap needs a 3D model`,
+      `series ${req.item.seriesUid}: the "${req.templateLabel}" model is a 2D (image) model; the volume heatmap needs a 3D model`,
     );
   const volume = await loadVolumeItem(await pacsClientFor(req), req.item);
   const sample = prepareVolumeSample(req.item.seriesUid, volume, inputShape);

@@ -6,7 +6,13 @@
  */
 import { bench, inferenceBackend, type Post } from './backend.ts';
 import { heatmap } from './heatmapInWorker.ts';
-import { discardTraining, exportModel, importModel, modelStatus } from './modelJobs.ts';
+import {
+  deleteTemplateModel,
+  discardTraining,
+  exportModel,
+  importModel,
+  modelStatus,
+} from './modelJobs.ts';
 import type { WorkerMessage, WorkerRequest } from './protocol.ts';
 import { pseudoLabel } from './pseudoLabelInWorker.ts';
 import { volumeHeatmap } from './volumeHeatmapInWorker.ts';
@@ -31,15 +37,17 @@ function start(req: Job, post: Post, signal: AbortSignal): Promise<unknown> {
     case 'volume-heatmap':
       return volumeHeatmap(req, post);
     case 'model-status':
-      return modelStatus(post);
+      return modelStatus(req.templates, post);
     case 'export-model':
-      return exportModel(post);
+      return exportModel(req.templateId, post);
     case 'import-model':
-      return importModel(req.text, req.source, req.origin, post, () =>
+      return importModel(req.text, req.source, req.origin, req.templates, post, () =>
         inferenceBackend(req.backends, post),
       );
+    case 'delete-model':
+      return deleteTemplateModel(req.templateId, req.templates, post);
     case 'discard-training-state':
-      return discardTraining(post);
+      return discardTraining(req.templates, post);
   }
 }
 
@@ -60,7 +68,7 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const fail = (err: unknown) =>
     post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
   if (req.type === 'model-status') {
-    modelStatus(post).catch(fail);
+    modelStatus(req.templates, post).catch(fail);
     return;
   }
   if (running) {
