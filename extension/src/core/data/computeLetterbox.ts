@@ -1,10 +1,12 @@
+import letterboxPlan from './letterboxPlan.ts';
 import type { Letterbox, VolumeLetterbox } from './types.ts';
 
 /**
  * Letterbox geometry for an original image of width × height pixels into an input of
- * inputShape = [inputHeight, inputWidth]: one scale for both axes (aspect kept), content centred, the
- * rest zero. `poolFactor` > 1 means the image is first average-pooled by that integer factor (after
- * zero-padding to a multiple of k), so the effective scale is resized / (ceil(width / k) · k).
+ * inputShape = [inputHeight, inputWidth]: one scale for both axes (aspect kept in pixels), content
+ * centred, the rest zero (letterboxPlan.ts, with square pixels). `poolFactor` > 1 means the image is
+ * first average-pooled by that integer factor (after zero-padding to a multiple of k), so the effective
+ * scale is resized / (ceil(width / k) · k).
  */
 export default function computeLetterbox(
   width: number,
@@ -18,22 +20,18 @@ export default function computeLetterbox(
   const [inputHeight, inputWidth] = inputShape as [number, number];
   if (!(width > 0 && height > 0))
     throw new Error(`letterbox: image size ${width}×${height} is empty`);
-  const scale = Math.min(inputWidth / width, inputHeight / height);
-  const resizedWidth = Math.max(1, Math.min(inputWidth, Math.round(width * scale)));
-  const resizedHeight = Math.max(1, Math.min(inputHeight, Math.round(height * scale)));
-  const poolFactor = Math.max(1, Math.floor(1 / scale / 2));
-  const pooledWidth = Math.ceil(width / poolFactor);
-  const pooledHeight = Math.ceil(height / poolFactor);
+  const plan = letterboxPlan([width, height], [1, 1], [inputWidth, inputHeight]);
   return {
-    scaleX: resizedWidth / (pooledWidth * poolFactor),
-    scaleY: resizedHeight / (pooledHeight * poolFactor),
-    offsetX: Math.floor((inputWidth - resizedWidth) / 2),
-    offsetY: Math.floor((inputHeight - resizedHeight) / 2),
+    scaleX: plan.scale[0]!,
+    scaleY: plan.scale[1]!,
+    offsetX: plan.offset[0]!,
+    offsetY: plan.offset[1]!,
     inputWidth,
     inputHeight,
-    poolFactor,
-    resizedWidth,
-    resizedHeight,
+    // Square pixels: the same factor along both axes.
+    poolFactor: plan.poolFactor[0]!,
+    resizedWidth: plan.resized[0]!,
+    resizedHeight: plan.resized[1]!,
   };
 }
 

@@ -1,3 +1,4 @@
+import letterboxPlan from './letterboxPlan.ts';
 import type { VolumeLetterbox } from './types.ts';
 
 /** A volume letterbox with the resampling plan that {@link letterboxVolume} follows. */
@@ -13,10 +14,9 @@ export interface VolumeLetterboxPlan extends VolumeLetterbox {
  * into a network input of inputShape = [inputDepth, inputHeight, inputWidth]: every input voxel covers
  * the same millimetres along the three axes (the largest mm per voxel that fits the whole volume), so
  * the physical aspect is kept even when the original voxels are anisotropic; content centred, the rest
- * zero. As in 2D (computeLetterbox), the content size is rounded to whole input voxels and the scales
- * are resized / (pooled size · pool factor), so input = original · scale + offset holds exactly
- * (continuous, voxel i covering [i, i+1)) while the mm per input voxel may differ between axes by the
- * rounding (at most half an input voxel over the whole extent; the sample's spacing states it exactly).
+ * zero (letterboxPlan.ts, as in 2D). The mm per input voxel may differ between axes by the rounding of
+ * the content to whole input voxels (at most half an input voxel over the whole extent; the sample's
+ * spacing states it exactly).
  */
 export default function computeVolumeLetterbox(
   size: readonly number[],
@@ -30,18 +30,7 @@ export default function computeVolumeLetterbox(
   if (inputShape.length !== 3 || !inputShape.every((s) => Number.isInteger(s) && s > 0))
     throw new Error(`volume letterbox: input shape [${inputShape}] is not [D, H, W]`);
   const input = [inputShape[2]!, inputShape[1]!, inputShape[0]!]; // x, y, z
-  const extent = size.map((s, a) => s * spacingMm[a]!);
-  const mmPerVoxel = Math.max(...extent.map((e, a) => e / input[a]!));
-  const resized = extent.map((e, a) =>
-    Math.max(1, Math.min(input[a]!, Math.round(e / mmPerVoxel))),
-  ) as [number, number, number];
-  const poolFactor = spacingMm.map((s) => Math.max(1, Math.floor(mmPerVoxel / s / 2))) as [
-    number,
-    number,
-    number,
-  ];
-  const scale = size.map((s, a) => resized[a]! / (Math.ceil(s / poolFactor[a]!) * poolFactor[a]!));
-  const offset = input.map((n, a) => Math.floor((n - resized[a]!) / 2));
+  const { scale, offset, resized, poolFactor } = letterboxPlan(size, spacingMm, input);
   return {
     scaleX: scale[0]!,
     scaleY: scale[1]!,
@@ -52,8 +41,8 @@ export default function computeVolumeLetterbox(
     inputWidth: input[0]!,
     inputHeight: input[1]!,
     inputDepth: input[2]!,
-    poolFactor,
-    resized,
+    poolFactor: poolFactor as [number, number, number],
+    resized: resized as [number, number, number],
   };
 }
 

@@ -1,11 +1,12 @@
 /**
  * Resizes an image into the network input with the aspect kept (computeLetterbox), normalising
- * intensities to [0, 1] by the image's own minimum and maximum. Large reductions average-pool first
- * (anti-aliasing), then resize bilinearly with half-pixel centres, which matches the pixel-corner
- * coordinate convention of computeLetterbox.
+ * intensities to [0, 1] by the image's own minimum and maximum, and resamples it as a volume one slice
+ * deep (letterboxVolume.ts: average pooling for large reductions, then bilinear with half-pixel
+ * centres, which matches the pixel-corner coordinate convention of computeLetterbox).
  */
 import * as tf from '@tensorflow/tfjs';
 import computeLetterbox from './computeLetterbox.ts';
+import { resampleGrid } from './letterboxVolume.ts';
 import type { GrayImage, Letterbox } from './types.ts';
 
 /** @returns input-size intensities in [0, 1] (row-major) and the letterbox geometry */
@@ -27,33 +28,16 @@ export default function letterboxImage(
     if (v > max) max = v;
   }
   const range = max > min ? max - min : 1;
-  const data = tf.tidy(() => {
-    let t = tf.tensor4d(pixels, [1, height, width, 1]).sub(min).div(range) as tf.Tensor4D;
-    const k = box.poolFactor;
-    if (k > 1) {
-      const padH = Math.ceil(height / k) * k - height;
-      const padW = Math.ceil(width / k) * k - width;
-      t = tf.avgPool(
-        tf.pad(t, [
-          [0, 0],
-          [0, padH],
-          [0, padW],
-          [0, 0],
-        ]),
-        k,
-        k,
-        'valid',
-      );
-    }
-    const resized = tf.image.resizeBilinear(t, [box.resizedHeight, box.resizedWidth], false, true);
-    const padded = tf.pad(resized, [
-      [0, 0],
-      [box.offsetY, box.inputHeight - box.resizedHeight - box.offsetY],
-      [box.offsetX, box.inputWidth - box.resizedWidth - box.offsetX],
-      [0, 0],
-    ]);
-    return padded.clipByValue(0, 1).dataSync() as Float32Array;
-  });
+  // The image is a volume one slice deep (letterboxVolume.ts); its pool factor is the same along x, y.
+  const k = box.poolFactor;
+  const input = tf.tidy(() =>
+    resampleGrid(tf.tensor3d(pixels, [1, height, width]).sub(min).div(range), {
+      resized: [box.resizedWidth, box.resizedHeight, 1],
+      poolFactor: [k, k, 1],
+      offset: [box.offsetX, box.offsetY, 0],
+      input: [box.inputWidth, box.inputHeight, 1],
+    }),
+  );
   const letterbox: Letterbox = {
     scaleX: box.scaleX,
     scaleY: box.scaleY,
@@ -62,5 +46,5 @@ export default function letterboxImage(
     inputWidth: box.inputWidth,
     inputHeight: box.inputHeight,
   };
-  return { input: Float32Array.from(data), letterbox };
+  return { input, letterbox };
 }

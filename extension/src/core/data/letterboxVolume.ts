@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import computeVolumeLetterbox from './computeVolumeLetterbox.ts';
+import type { LetterboxPlan } from './letterboxPlan.ts';
 import type { GrayVolume, VolumeLetterbox } from './types.ts';
 
 /** Checks size, voxel count and values; returns the intensity range. */
@@ -62,6 +63,32 @@ export function resizeTrilinear(t: tf.Tensor3D, [depth, height, width]: number[]
 }
 
 /**
+ * Resamples a grid of `size` = [width, height, depth] cells (x fastest; depth 1 for an image), already
+ * in [0, 1], into the input by `plan` (letterboxPlan.ts, per axis x, y, z): average pooling, trilinear
+ * resize with half-cell centres, zero padding. Along an axis of size 1 kept at 1 the resize is exact,
+ * so an image goes through the same steps as a volume.
+ */
+export function resampleGrid(
+  unit: tf.Tensor3D,
+  plan: Pick<LetterboxPlan, 'resized' | 'poolFactor' | 'offset' | 'input'>,
+): Float32Array {
+  const [rx, ry, rz] = plan.resized as [number, number, number];
+  const [ox, oy, oz] = plan.offset as [number, number, number];
+  const [ix, iy, iz] = plan.input as [number, number, number];
+  return tf.tidy(() => {
+    let t = unit;
+    if (plan.poolFactor.some((k) => k > 1)) t = poolVolume(t, plan.poolFactor);
+    const resized = resizeTrilinear(t, [rz, ry, rx]);
+    const padded = tf.pad(resized, [
+      [oz, iz - rz - oz],
+      [oy, iy - ry - oy],
+      [ox, ix - rx - ox],
+    ]);
+    return Float32Array.from(padded.clipByValue(0, 1).dataSync());
+  });
+}
+
+/**
  * @param inputShape network input [D, H, W], voxels
  * @returns input-size intensities in [0, 1] (x fastest, then y, then z) and the letterbox geometry
  */
@@ -79,18 +106,14 @@ export default function letterboxVolume(
     throw new Error(`${name}: ${(error as Error).message}`);
   }
   const range = max > min ? max - min : 1;
-  const [rx, ry, rz] = plan.resized;
-  const data = tf.tidy(() => {
-    let t = tf.tensor3d(voxels, [depth, height, width]).sub(min).div(range) as tf.Tensor3D;
-    if (plan.poolFactor.some((k) => k > 1)) t = poolVolume(t, plan.poolFactor);
-    const resized = resizeTrilinear(t, [rz, ry, rx]);
-    const padded = tf.pad(resized, [
-      [plan.offsetZ, plan.inputDepth - rz - plan.offsetZ],
-      [plan.offsetY, plan.inputHeight - ry - plan.offsetY],
-      [plan.offsetX, plan.inputWidth - rx - plan.offsetX],
-    ]);
-    return padded.clipByValue(0, 1).dataSync() as Float32Array;
-  });
+  const input = tf.tidy(() =>
+    resampleGrid(tf.tensor3d(voxels, [depth, height, width]).sub(min).div(range), {
+      resized: plan.resized,
+      poolFactor: plan.poolFactor,
+      offset: [plan.offsetX, plan.offsetY, plan.offsetZ],
+      input: [plan.inputWidth, plan.inputHeight, plan.inputDepth],
+    }),
+  );
   const letterbox: VolumeLetterbox = {
     scaleX: plan.scaleX,
     scaleY: plan.scaleY,
@@ -102,5 +125,5 @@ export default function letterboxVolume(
     inputHeight: plan.inputHeight,
     inputDepth: plan.inputDepth,
   };
-  return { input: Float32Array.from(data), letterbox };
+  return { input, letterbox };
 }
