@@ -9,10 +9,10 @@
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { normaliseImageId } from '../core/data/landmarkTable.ts';
 import prepareSample from '../core/data/prepareSample.ts';
 import { toInputPixels } from '../core/data/computeLetterbox.ts';
 import type { Letterbox, TrainingSample } from '../core/data/types.ts';
+import { itemFinder, landmarkRow } from './folderItems.ts';
 import { listImages, readImage } from './imageFolder.ts';
 import loadVolumeSamples from './loadVolumeSamples.ts';
 
@@ -76,23 +76,16 @@ async function store(o: LoadOptions, sample: TrainingSample, file: string): Prom
   await writeFile(`${base}.json`, JSON.stringify(entry));
 }
 
-function landmarksOf(o: LoadOptions, id: string): number[][] | undefined {
-  if (!o.landmarks) return undefined;
-  for (const [key, shape] of o.landmarks)
-    if (normaliseImageId(key) === normaliseImageId(id)) return shape;
-  throw new Error(`image "${id}": no row in the landmark table`);
-}
-
 /** Loads the samples named by `ids` (in that order). Errors name the image and what is missing. */
 export default async function loadSamples(o: LoadOptions): Promise<TrainingSample[]> {
   if (o.inputShape.length === 3) return loadVolumeSamples(o);
-  const files = await listImages(o.imagesDir);
-  const byKey = new Map([...files].map(([id, file]) => [normaliseImageId(id), { id, file }]));
+  const find = itemFinder(await listImages(o.imagesDir));
   const out: TrainingSample[] = [];
   for (const [k, wanted] of o.ids.entries()) {
-    const found = byKey.get(normaliseImageId(wanted));
-    if (!found) throw new Error(`image "${wanted}": no .jpg/.png/.dcm file in ${o.imagesDir}`);
-    const landmarks = landmarksOf(o, wanted);
+    const listed = find(wanted);
+    if (!listed) throw new Error(`image "${wanted}": no .jpg/.png/.dcm file in ${o.imagesDir}`);
+    const found = { id: listed.id, file: listed.entry };
+    const landmarks = o.landmarks && landmarkRow(o.landmarks, 'image', wanted);
     let sample = await cached(o, found.id, found.file);
     if (sample) {
       if (landmarks) sample.landmarks = toInputPixels(landmarks, sample.letterbox);

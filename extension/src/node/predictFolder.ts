@@ -3,11 +3,10 @@
  * (core/inference/createLandmarkPredictor: refiner and shape review when the folder has them), with a
  * progress bar. Coordinates are original pixels. Volumes go to predictVolumeFolder.
  */
-import progressBar from './progressBar.ts';
-import { normaliseImageId } from '../core/data/landmarkTable.ts';
 import createLandmarkPredictor from '../core/inference/createLandmarkPredictor.ts';
 import type { LandmarkReview } from '../core/inference/reviewLandmarks.ts';
 import { parseShapeModel } from '../core/shape/serialiseShapeModel.ts';
+import { predictEach, type ItemFailure } from './folderItems.ts';
 import { listImages, readImage } from './imageFolder.ts';
 import { loadLandmarkModel } from './modelStore.ts';
 import predictVolumeFolder from './predictVolumeFolder.ts';
@@ -30,7 +29,7 @@ export interface FolderPrediction {
   reviews: Map<string, LandmarkReview[]>;
   landmarkNames: string[];
   /** Images that could not be predicted, with the reason; the others are still predicted. */
-  failed: { id: string; reason: string }[];
+  failed: ItemFailure[];
 }
 
 export default async function predictFolder(
@@ -60,43 +59,33 @@ export default async function predictFolder(
         ? parseShapeModel(shapeModelJson, { source: `${modelDir}/shape-model.json` })
         : undefined,
   });
-  const files = await listImages(imagesDir);
-  const byKey = new Map([...files].map(([id, file]) => [normaliseImageId(id), { id, file }]));
-  const bar = progressBar(`predict${refined ? ' + refine' : ''}`);
-  const out: FolderPrediction = {
-    landmarks: new Map(),
-    reviews: new Map(),
-    landmarkNames: metadata.landmarkNames,
-    failed: [],
-  };
-  bar.start(ids.length, 0, { info: '' });
+  const landmarks = new Map<string, number[][]>();
+  const reviews = new Map<string, LandmarkReview[]>();
   try {
-    for (const wanted of ids) {
-      const found = byKey.get(normaliseImageId(wanted));
-      try {
-        if (!found) throw new Error(`image "${wanted}": no .jpg/.png/.dcm file in ${imagesDir}`);
-        const { image, spacingMm } = await readImage(found.file);
+    const failed = await predictEach(
+      ids,
+      await listImages(imagesDir),
+      {
+        kind: 'image',
+        label: `predict${refined ? ' + refine' : ''}`,
+        missing: () => `no .jpg/.png/.dcm file in ${imagesDir}`,
+      },
+      async (id, file) => {
+        const { image, spacingMm } = await readImage(file);
         const spacing =
           spacingMm ??
           options.spacingMm ??
           metadata.training.spacingMm ??
           refined?.metadata.training?.spacingMm;
         if (refined && !spacing)
-          throw new Error(
-            `image "${found.id}": no pixel spacing for the refiner; pass --spacing <mm>`,
-          );
-        const result = await predictor.predict(image, spacing, `image "${found.id}"`);
-        out.landmarks.set(found.id, result.landmarksPx);
-        if (result.reviews) out.reviews.set(found.id, result.reviews);
-      } catch (error) {
-        // One bad image is reported and skipped; the others are still predicted.
-        out.failed.push({ id: found?.id ?? wanted, reason: (error as Error).message });
-      }
-      bar.increment(1, { info: found?.id ?? wanted });
-    }
+          throw new Error('no pixel spacing for the refiner; pass --spacing <mm>');
+        const result = await predictor.predict(image, spacing, `image "${id}"`);
+        landmarks.set(id, result.landmarksPx);
+        if (result.reviews) reviews.set(id, result.reviews);
+      },
+    );
+    return { landmarks, reviews, landmarkNames: metadata.landmarkNames, failed };
   } finally {
-    bar.stop();
     predictor.dispose();
   }
-  return out;
 }

@@ -3,10 +3,9 @@
  * detects landmarks on each volume, with a progress bar. Coordinates are original voxels (x, y, z),
  * continuous with voxel i covering [i, i+1).
  */
-import progressBar from './progressBar.ts';
-import { normaliseImageId } from '../core/data/landmarkTable.ts';
 import createVolumeDetector from '../core/models/createVolumeDetector.ts';
 import { decodingFor } from '../core/selfTraining/predictCoordinates.ts';
+import { predictEach, type ItemFailure } from './folderItems.ts';
 import { loadLandmarkModel } from './modelStore.ts';
 import { listVolumes, readVolume } from './volumeFolder.ts';
 
@@ -18,7 +17,7 @@ export default async function predictVolumeFolder(
   modelDir: string,
   imagesDir: string,
   ids: readonly string[],
-): Promise<{ landmarks: Map<string, number[][]>; failed: { id: string; reason: string }[] }> {
+): Promise<{ landmarks: Map<string, number[][]>; failed: ItemFailure[] }> {
   const { model, metadata } = await loadLandmarkModel(modelDir);
   if (metadata.network.inputShape.length !== 3) {
     model.dispose();
@@ -31,31 +30,18 @@ export default async function predictVolumeFolder(
     metadata.network.inputShape,
     decodingFor(metadata.training.heatmapTarget),
   );
-  const folders = await listVolumes(imagesDir);
-  const byKey = new Map([...folders].map(([id, dir]) => [normaliseImageId(id), { id, dir }]));
-  const bar = progressBar('predict');
-  const out = new Map<string, number[][]>();
-  const failed: { id: string; reason: string }[] = [];
-  bar.start(ids.length, 0, { info: '' });
+  const landmarks = new Map<string, number[][]>();
   try {
-    for (const wanted of ids) {
-      const found = byKey.get(normaliseImageId(wanted));
-      try {
-        if (!found) throw new Error(`volume "${wanted}": no series folder in ${imagesDir}`);
-        const volume = await readVolume(found.dir);
-        out.set(found.id, await detector.detect(volume));
-      } catch (error) {
-        const reason = (error as Error).message;
-        // Name the volume even where the reader's message does not.
-        const named =
-          found && !reason.includes(found.id) ? `volume "${found.id}": ${reason}` : reason;
-        failed.push({ id: found?.id ?? wanted, reason: named });
-      }
-      bar.increment(1, { info: found?.id ?? wanted });
-    }
+    const failed = await predictEach(
+      ids,
+      await listVolumes(imagesDir),
+      { kind: 'volume', label: 'predict', missing: () => `no series folder in ${imagesDir}` },
+      async (id, dir) => {
+        landmarks.set(id, await detector.detect(await readVolume(dir)));
+      },
+    );
+    return { landmarks, failed };
   } finally {
-    bar.stop();
     detector.dispose();
   }
-  return { landmarks: out, failed };
 }
