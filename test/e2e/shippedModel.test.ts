@@ -16,8 +16,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseIdList, parseLandmarkTable } from '../../extension/src/core/data/landmarkTable.ts';
-import type { LandmarkSet } from '../../extension/src/dicom/types.ts';
+import { REVIEW_REASONS, type LandmarkSet } from '../../extension/src/dicom/types.ts';
 import { importImages } from '../../extension/src/node/pacsImport/importImages.ts';
+import { describeReasons } from '../../extension/src/ohif/services/reviewQueue.ts';
 import { CEPHALOGRAM } from '../../extension/src/ohif/templates.ts';
 import { MODEL_NAME } from '../../extension/src/ohif/trainingController.ts';
 import { stow } from '../../scripts/serveDemoStudies.ts';
@@ -315,6 +316,15 @@ describe.skipIf(!available)(
       );
       expect(flagged.length).toBeGreaterThan(0);
       for (const l of flagged) expect(l.deviationMm, l.name).toBeGreaterThan(0.01);
+      // Each says why, in the SR (LMK-REASON); the unflagged ones give no reason.
+      for (const l of flagged) {
+        expect(l.reviewReasons?.length, l.name).toBeGreaterThan(0);
+        for (const r of l.reviewReasons!) expect(REVIEW_REASONS).toContain(r);
+      }
+      const unflagged = [...sets.values()].flatMap((set) =>
+        set.landmarks.filter((l) => l.status !== 'flagged-abnormal'),
+      );
+      expect(unflagged.every((l) => l.reviewReasons === undefined)).toBe(true);
     });
 
     it('opens a pseudo-labelled cephalogram with its 19 landmarks drawn where the SR puts them', async () => {
@@ -371,6 +381,14 @@ describe.skipIf(!available)(
       await expect.poll(() => selected.textContent(), POLL).toContain(worst.name);
       const deviation = page.getByTestId('landmarks-deviation');
       expect(Number(await deviation.getAttribute('data-mm'))).toBeCloseTo(worst.deviationMm!, 1);
+      // Why it is flagged: on the selected landmark's line, and on its study in the queue.
+      const reasons = describeReasons(worst.reviewReasons);
+      expect(reasons).not.toBe('');
+      expect(await page.getByTestId('landmarks-selected-reasons').textContent()).toContain(reasons);
+      await page.getByTestId('landmarks-queue-refresh').click();
+      await expect
+        .poll(() => page.getByTestId('landmarks-queue-reasons').first().textContent(), POLL)
+        .toContain(`${worst.name}: ${reasons}`);
       await expect.poll(async () => (await drawnLandmarks(page)).length, POLL).toBe(19);
       // The panel shows the selected landmark, its deviation and the review table.
       await selected.scrollIntoViewIfNeeded();
