@@ -4,6 +4,7 @@
  * slower). tfjs-node cannot be installed here (its install downloads libtensorflow).
  */
 import * as tf from '@tensorflow/tfjs';
+import registerCollapsedKernels from '../core/tf/collapsedKernels.ts';
 import registerTrainingKernels from '../core/tf/registerTrainingKernels.ts';
 import { prepareWasmThreads } from './wasmThreads.ts';
 
@@ -28,6 +29,7 @@ export default async function setupNodeBackend(
       await tf.ready();
       restore?.();
       registerTrainingKernels('wasm');
+      registerCollapsedKernels('wasm');
       return 'wasm';
     } catch (error) {
       restore?.();

@@ -5,6 +5,7 @@
  * provided (registerTrainingKernels).
  */
 import * as tf from '@tensorflow/tfjs';
+import registerCollapsedKernels from './collapsedKernels.ts';
 import registerTrainingKernels from './registerTrainingKernels.ts';
 import verifySyncReadback from './verifySyncReadback.ts';
 
@@ -41,7 +42,10 @@ export async function startBrowserBackend(
   }
   if (!(await tf.setBackend(name))) throw new Error('setBackend returned false');
   await tf.ready();
-  if (name === 'wasm') registerTrainingKernels('wasm');
+  if (name === 'wasm') {
+    registerTrainingKernels('wasm');
+    registerCollapsedKernels('wasm');
+  }
   if (name !== 'cpu') checkReadback(name);
 }
 
