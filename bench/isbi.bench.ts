@@ -26,7 +26,7 @@
  * methods continue from copies of its weights and Adam state. Test1 predictions of every row are written
  * to isbi-predictions-<preset>.json beside --out (for the coarse-to-fine refinement columns).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,7 +35,6 @@ import { parseIdList, parseLandmarkTable } from '../extension/src/core/data/land
 import { toOriginalPixels } from '../extension/src/core/data/computeLetterbox.ts';
 import type { TrainingSample } from '../extension/src/core/data/types.ts';
 import createHeatmapModel from '../extension/src/core/models/createHeatmapModel.ts';
-import integralCoordinates from '../extension/src/core/heatmap/integralCoordinates.ts';
 import withHeatmapLogits from '../extension/src/core/models/heatmapLogits.ts';
 import { evaluateLandmarks } from '../extension/src/core/metrics/index.ts';
 import { DEFAULT_LATENT_OFFSET } from '../extension/src/core/losses/sampleLatentOffsets.ts';
@@ -60,6 +59,7 @@ import { METADATA_FORMAT } from '../extension/src/core/models/landmarkModelMetad
 import { fitShapeModel, serialiseShapeModel } from '../extension/src/core/shape/index.ts';
 import { CEPHALOGRAM_LANDMARKS } from '../extension/src/core/synthetic/landmarks.ts';
 import { formatPieceTable, loadPieces, pieceFile, savePiece } from './isbiResults.ts';
+import { tfjsUnetSpeed, torchUnetSpeed, type UnetSpeedConfig } from './unetSpeed.ts';
 import setupNodeBackend, { type NodeBackend } from '../extension/src/node/nodeBackend.ts';
 
 const { values: args } = parseArgs({
@@ -154,73 +154,25 @@ const log = (line = '') => {
 };
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 
-/** Times training steps and single-image inference of the preset U-Net on one backend. */
-async function tfjsSpeed(backend: NodeBackend, reps: number) {
-  await setupNodeBackend(backend, false);
-  const { model } = createHeatmapModel({
-    inputShape: preset.inputShape,
-    landmarkCount: 19,
-    depth: preset.depth,
-    baseFilters: preset.baseFilters,
-    seed,
-  });
-  const optimizer = createAdam(1e-3);
-  const x = tf.randomUniform([preset.schedule.batchSize, ...preset.inputShape, 1]);
-  const target = tf.randomUniform([preset.schedule.batchSize, 19, 2]);
-  const one = tf.randomUniform([1, ...preset.inputShape, 1]);
-  const time = (f: () => void) => {
-    const t0 = performance.now();
-    f();
-    return performance.now() - t0;
-  };
-  const network = withHeatmapLogits(model);
-  const from = { fromLogits: network.fromLogits };
-  const step = () =>
-    tf.dispose(
-      optimizer.minimize(
-        () =>
-          integralCoordinates(network.model.apply(x, { training: true }) as tf.Tensor, from)
-            .sub(target)
-            .abs()
-            .sum(2)
-            .mean() as tf.Scalar,
-        true,
-      ) ?? undefined,
-    );
-  const infer = () =>
-    tf.tidy(() => integralCoordinates(network.model.predict(one) as tf.Tensor, from).dataSync());
-  time(step);
-  time(infer);
-  const steps = Array.from({ length: reps }, () => time(step));
-  const infers = Array.from({ length: reps }, () => time(infer));
-  const parameters = model.countParams();
-  tf.dispose([x, target, one]);
-  model.dispose();
-  optimizer.dispose();
-  return { trainStepMs: median(steps), inferenceMs: median(infers), parameters };
-}
-
-function torchSpeed(reps: number, threads: number) {
-  const cfg = {
+/** The preset U-Net's speed workload (19 landmarks, the preset's batch). */
+function speedConfig(reps: number): UnetSpeedConfig {
+  return {
     inputShape: preset.inputShape,
     depth: preset.depth,
     baseFilters: preset.baseFilters,
     landmarks: 19,
     batch: preset.schedule.batchSize,
-    threads,
-    steps: reps,
-    inferences: reps,
-  };
-  const out = execFileSync('/usr/bin/python3', ['bench/torch/unet_speed.py', JSON.stringify(cfg)], {
-    encoding: 'utf8',
-  });
-  return JSON.parse(out.trim().split('\n').pop()!) as {
-    trainStepMs: number;
-    inferenceMs: number;
-    parameters: number;
-    torch: string;
+    reps,
+    seed,
   };
 }
+
+async function tfjsSpeed(backend: NodeBackend, reps: number) {
+  await setupNodeBackend(backend, false);
+  return tfjsUnetSpeed(speedConfig(reps));
+}
+
+const torchSpeed = (reps: number, threads: number) => torchUnetSpeed(speedConfig(reps), threads);
 
 async function speedTable() {
   const reps = Number(args['speed-reps']);

@@ -1,6 +1,7 @@
-"""PyTorch peer of the tfjs 2D U-Net (extension/src/core/models/unet.ts) for the speed table of
-bench/isbi.bench.ts: same layers (two 3x3 ReLU convs per level, max pooling, nearest upsampling + 3x3
-conv, skip concatenation, 1x1 sigmoid head), same integral coordinates (Eq. 2) and L1 loss, Adam.
+"""PyTorch peer of the tfjs 2D/3D U-Net (extension/src/core/models/unet.ts) for the speed tables of
+bench/speed.bench.ts and bench/isbi.bench.ts: same layers (two 3x3(x3) ReLU convs per level, max
+pooling, nearest upsampling + 3x3(x3) conv, skip concatenation, 1x1(x1) sigmoid head), same integral
+coordinates (Eq. 2) and L1 loss, Adam. A 3-long inputShape [D, H, W] builds the 3D network.
 
 Usage: /usr/bin/python3 bench/torch/unet_speed.py '{"inputShape":[128,96],"depth":4,"baseFilters":8,
 "landmarks":19,"batch":4,"threads":2,"steps":5,"inferences":5}'
@@ -15,18 +16,20 @@ import torch
 from torch import nn
 
 
-def block(cin, cout):
-    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.ReLU(), nn.Conv2d(cout, cout, 3, padding=1), nn.ReLU())
+def block(conv, cin, cout):
+    return nn.Sequential(conv(cin, cout, 3, padding=1), nn.ReLU(), conv(cout, cout, 3, padding=1), nn.ReLU())
 
 
 class UNet(nn.Module):
-    def __init__(self, depth, base, landmarks):
+    def __init__(self, depth, base, landmarks, rank=2):
         super().__init__()
+        conv = nn.Conv3d if rank == 3 else nn.Conv2d
+        self.pool = nn.functional.max_pool3d if rank == 3 else nn.functional.max_pool2d
         f = [base * 2**level for level in range(depth)]
-        self.down = nn.ModuleList([block(1 if i == 0 else f[i - 1], f[i]) for i in range(depth)])
-        self.up_conv = nn.ModuleList([nn.Sequential(nn.Conv2d(f[i + 1], f[i], 3, padding=1), nn.ReLU()) for i in range(depth - 1)])
-        self.up_block = nn.ModuleList([block(2 * f[i], f[i]) for i in range(depth - 1)])
-        self.head = nn.Conv2d(f[0], landmarks, 1)
+        self.down = nn.ModuleList([block(conv, 1 if i == 0 else f[i - 1], f[i]) for i in range(depth)])
+        self.up_conv = nn.ModuleList([nn.Sequential(conv(f[i + 1], f[i], 3, padding=1), nn.ReLU()) for i in range(depth - 1)])
+        self.up_block = nn.ModuleList([block(conv, 2 * f[i], f[i]) for i in range(depth - 1)])
+        self.head = conv(f[0], landmarks, 1)
         nn.init.constant_(self.head.bias, -4.0)
 
     def forward(self, x):
@@ -35,7 +38,7 @@ class UNet(nn.Module):
             x = b(x)
             if i < len(self.down) - 1:
                 skips.append(x)
-                x = nn.functional.max_pool2d(x, 2)
+                x = self.pool(x, 2)
         for i in reversed(range(len(self.up_block))):
             x = self.up_conv[i](nn.functional.interpolate(x, scale_factor=2, mode="nearest"))
             x = self.up_block[i](torch.cat([skips[i], x], dim=1))
@@ -43,24 +46,27 @@ class UNet(nn.Module):
 
 
 def integral(heat):
-    b, n, h, w = heat.shape
-    gamma = heat.sum(dim=(2, 3))
-    xs = (torch.arange(w, dtype=heat.dtype) + 0.5) / w
-    ys = (torch.arange(h, dtype=heat.dtype) + 0.5) / h
-    x = (heat.sum(dim=2) * xs).sum(dim=2) / gamma
-    y = (heat.sum(dim=3) * ys).sum(dim=2) / gamma
-    return torch.stack([x, y], dim=2)
+    """Expected coordinate per spatial axis, last axis (x) first, in (0, 1): [B, N, rank]."""
+    spatial = list(range(2, heat.dim()))
+    gamma = heat.sum(dim=spatial)
+    coords = []
+    for axis in reversed(spatial):
+        n = heat.shape[axis]
+        grid = (torch.arange(n, dtype=heat.dtype) + 0.5) / n
+        marginal = heat.sum(dim=[a for a in spatial if a != axis])
+        coords.append((marginal * grid).sum(dim=2) / gamma)
+    return torch.stack(coords, dim=2)
 
 
 def main():
     cfg = json.loads(sys.argv[1])
     torch.set_num_threads(cfg.get("threads", 2))
     torch.manual_seed(0)
-    h, w = cfg["inputShape"]
-    net = UNet(cfg["depth"], cfg["baseFilters"], cfg["landmarks"])
+    shape = cfg["inputShape"]
+    net = UNet(cfg["depth"], cfg["baseFilters"], cfg["landmarks"], len(shape))
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-    x = torch.rand(cfg["batch"], 1, h, w)
-    target = torch.rand(cfg["batch"], cfg["landmarks"], 2)
+    x = torch.rand(cfg["batch"], 1, *shape)
+    target = torch.rand(cfg["batch"], cfg["landmarks"], len(shape))
     times = []
     for i in range(cfg.get("steps", 5) + 1):
         t0 = time.perf_counter()
@@ -71,7 +77,7 @@ def main():
         if i > 0:  # the first step warms up
             times.append((time.perf_counter() - t0) * 1000)
     net.eval()
-    one = torch.rand(1, 1, h, w)
+    one = torch.rand(1, 1, *shape)
     inf = []
     with torch.no_grad():
         for i in range(cfg.get("inferences", 5) + 1):
