@@ -35,6 +35,12 @@ export function prepareWasmThreads(threads: number): () => void {
       super(fromBlob ? workerSource : url, fromBlob ? { ...options, eval: true } : options);
     }
 
+    // Emscripten refs a worker while it runs a pthread; XNNPACK's pool threads run until exit, so they
+    // would keep Node alive after the work is done.
+    override ref() {
+      this.unref();
+    }
+
     override postMessage(message: unknown, transfer?: readonly WorkerThreads.TransferListItem[]) {
       const m = message as { cmd?: string; urlOrBlob?: unknown } | null;
       super.postMessage(
