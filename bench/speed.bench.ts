@@ -229,7 +229,7 @@ async function profile() {
         return l;
       });
       phase = 'Adam';
-      w.optimizer.applyGradients(grads);
+      w.optimizer.applyGradients(grads as Parameters<typeof w.optimizer.applyGradients>[0]);
       value.dataSync();
       tf.dispose([value, ...Object.values(grads)]);
     };

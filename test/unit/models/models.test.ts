@@ -144,18 +144,19 @@ describe('heatmap networks', () => {
   });
 
   it('UpSampling3D repeats every voxel 2×2×2 and its gradient sums each block', () => {
-    const [D, H, W, C] = [2, 3, 2, 2];
-    const x = tf.range(0, D * H * W * C).reshape([1, D, H, W, C]);
+    const [B, D, H, W, C] = [2, 2, 3, 2, 2];
+    const x = tf.range(0, B * D * H * W * C).reshape([B, D, H, W, C]);
     const layer = new UpSampling3D({});
     const y = layer.apply(x) as tf.Tensor;
-    expect(y.shape).toEqual([1, 2 * D, 2 * H, 2 * W, C]);
+    expect(y.shape).toEqual([B, 2 * D, 2 * H, 2 * W, C]);
     const xv = x.arraySync() as number[][][][][];
     const yv = y.arraySync() as number[][][][][];
-    for (let z = 0; z < 2 * D; z++)
-      for (let r = 0; r < 2 * H; r++)
-        for (let c = 0; c < 2 * W; c++)
-          for (let k = 0; k < C; k++)
-            expect(yv[0]![z]![r]![c]![k]).toBe(xv[0]![z >> 1]![r >> 1]![c >> 1]![k]);
+    for (let n = 0; n < B; n++)
+      for (let z = 0; z < 2 * D; z++)
+        for (let r = 0; r < 2 * H; r++)
+          for (let c = 0; c < 2 * W; c++)
+            for (let k = 0; k < C; k++)
+              expect(yv[n]![z]![r]![c]![k]).toBe(xv[n]![z >> 1]![r >> 1]![c >> 1]![k]);
     const weights = tf.randomUniform(y.shape, 0, 1, 'float32', 5);
     const g = tf.grad((t: tf.Tensor) => (layer.apply(t) as tf.Tensor).mul(weights).sum())(x);
     const expected = tf.avgPool3d(weights as tf.Tensor5D, 2, 2, 'valid').mul(8);
