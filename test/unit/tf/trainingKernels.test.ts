@@ -1,5 +1,6 @@
-// The wasm backend of tfjs 4.22 lacks Conv2DBackpropFilter and computes wrong 3-D convolution gradients
-// (shared/notes/tfjs.md). registerTrainingKernels provides them; each case compares forward values and
+// The wasm backend of tfjs 4.22 lacks Conv2DBackpropFilter, computes wrong 3-D convolution gradients
+// (shared/notes/tfjs.md) and runs Conv3D as a slow loop. registerTrainingKernels provides them (Conv3D as
+// one conv2d over depth-shifted copies); each case compares forward values and
 // gradients on wasm against the cpu backend's stock kernels.
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
@@ -73,6 +74,12 @@ const cases: { name: string; conv: Conv; x: number[]; w: number[] }[] = [
     w: [3, 3, 3, 2, 2],
   },
   {
+    name: 'conv3d 1x1x1 same s1 (output head), batch 3',
+    conv: (x, w) => tf.conv3d(x as tf.Tensor5D, w as tf.Tensor5D, 1, 'same'),
+    x: [3, 4, 3, 5, 4],
+    w: [1, 1, 1, 4, 5],
+  },
+  {
     name: 'conv3d 2x3x1 valid s1',
     conv: (x, w) => tf.conv3d(x as tf.Tensor5D, w as tf.Tensor5D, 1, 'valid'),
     x: [1, 4, 5, 3, 3],
@@ -92,6 +99,25 @@ describe('registerTrainingKernels (wasm vs cpu)', () => {
     expect(maxRelativeError(got.y, ref.y)).toBeLessThan(1e-5);
     expect(maxRelativeError(got.dx, ref.dx)).toBeLessThan(1e-5);
     expect(maxRelativeError(got.dw, ref.dw)).toBeLessThan(1e-5);
+  });
+
+  it('SplitV (the gradient of the U-Net skip concatenation) matches cpu on rank 5', async () => {
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      return tf.tidy(() =>
+        tf
+          .split(tf.tensor(values([2, 3, 4, 2, 7], 4), [2, 3, 4, 2, 7]), [3, 1, 3], 4)
+          .map((t) => ({ shape: t.shape, data: Array.from(t.dataSync()) })),
+      );
+    };
+    const ref = await run('cpu');
+    const got = await run('wasm');
+    expect(got).toEqual(ref);
+    await tf.setBackend('wasm');
+    const middle = tf.tidy(() =>
+      Array.from(tf.split(tf.range(0, 24).reshape([2, 3, 4]), [1, 2], 1)[1]!.dataSync()),
+    );
+    expect(middle).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 16, 17, 18, 19, 20, 21, 22, 23]);
   });
 
   it('is idempotent and leaks no tensor per gradient', async () => {

@@ -5,20 +5,18 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type {
+  Conv3DAttrs,
   Conv2DBackpropFilterAttrs,
   Conv2DBackpropInputAttrs,
   Conv3DBackpropFilterV2Attrs,
   Conv3DBackpropInputV2Attrs,
   KernelConfig,
+  SplitVAttrs,
   KernelFunc,
   TensorInfo,
 } from '@tensorflow/tfjs';
-import {
-  conv2dFilterGradient,
-  conv3dFilterGradient,
-  convInputGradient,
-  filterGradient,
-} from './convGradients.ts';
+import { conv2dFilterGradient, convInputGradient } from './convGradients.ts';
+import conv3dViaConv2d, { conv3dFilterGradientViaConv2d } from './conv3dViaConv2d.ts';
 
 /** Kernel inputs are the caller's tensors at run time; the registry types them as TensorInfo. */
 function asTensor<T extends tf.Tensor>(info: TensorInfo): T {
@@ -99,10 +97,7 @@ const conv3dBackpropFilter: KernelFunc = ({ inputs, attrs }) => {
   const p = info.padInfo;
   const padding = { before: [p.front, p.top, p.left], after: [p.back, p.bottom, p.right] };
   const strides = triple(a.strides);
-  // Stride 1 (every convolution of the 3D U-Net): one forward conv3d, fast on wasm.
-  if (strides.every((s) => s === 1))
-    return conv3dFilterGradient(x, dy, a.filterShape.slice(0, 3), padding);
-  return filterGradient(x, dy, a.filterShape.slice(0, 3), strides, padding);
+  return conv3dFilterGradientViaConv2d(x, dy, a.filterShape.slice(0, 3), strides, padding);
 };
 
 const conv3dBackpropInput: KernelFunc = ({ inputs, attrs }) => {
@@ -117,6 +112,43 @@ const conv3dBackpropInput: KernelFunc = ({ inputs, attrs }) => {
   });
 };
 
+const conv3d: KernelFunc = ({ inputs, attrs }) => {
+  const a = attrs as unknown as Conv3DAttrs;
+  if (triple(a.dilations).some((v) => v !== 1))
+    throw new Error('Conv3D: only dilation 1 is supported');
+  if (a.dataFormat === 'NCDHW') throw new Error('Conv3D: only NDHWC is supported');
+  const x = asTensor<tf.Tensor5D>(inputs.x!);
+  const filter = asTensor<tf.Tensor5D>(inputs.filter!);
+  const info = conv3dInfo(x.shape, filter.shape, a.strides, a.pad);
+  const p = info.padInfo;
+  return conv3dViaConv2d(x, filter, triple(a.strides), {
+    before: [p.front, p.top, p.left],
+    after: [p.back, p.bottom, p.right],
+  });
+};
+
+/**
+ * Split as rank-3 slices of an [outer, axis, inner] view. The U-Net's skip concatenation splits its
+ * gradient with SplitV, which wasm does with rank-5 slices, element by element in JavaScript.
+ */
+const splitV: KernelFunc = ({ inputs, attrs }) => {
+  const a = attrs as unknown as SplitVAttrs;
+  const x = asTensor<tf.Tensor>(inputs.x!);
+  const axis = tf.util.parseAxisParam(a.axis, x.shape)[0]!;
+  const sizes = tf.backend_util.prepareSplitSize(x, a.numOrSizeSplits, axis);
+  const outer = x.shape.slice(0, axis).reduce((p, v) => p * v, 1);
+  const inner = x.shape.slice(axis + 1).reduce((p, v) => p * v, 1);
+  return tf.tidy(() => {
+    const view = x.reshape([outer, x.shape[axis]!, inner]);
+    let begin = 0;
+    return sizes.map((size) => {
+      const piece = tf.slice(view, [0, begin, 0], [outer, size, inner]);
+      begin += size;
+      return piece.reshape(x.shape.map((v, i) => (i === axis ? size : v)));
+    });
+  });
+};
+
 /** The kernels this module provides, by kernel name. */
 export const TRAINING_KERNELS: Record<string, KernelFunc> = {
   Conv2DBackpropFilter: conv2dBackpropFilter,
@@ -124,6 +156,9 @@ export const TRAINING_KERNELS: Record<string, KernelFunc> = {
   Conv2DBackpropInput: conv2dBackpropInput,
   Conv3DBackpropFilterV2: conv3dBackpropFilter,
   Conv3DBackpropInputV2: conv3dBackpropInput,
+  // wasm's own Conv3D is a plain loop, ~10x slower than the same work as one XNNPACK conv2d.
+  Conv3D: conv3d,
+  SplitV: splitV,
 };
 
 /**
