@@ -17,13 +17,19 @@ export interface Harness {
   shot(name: string): Promise<Buffer>;
 }
 
-/** Registers the file's beforeAll/afterAll; `prepare` stores the studies the tests need. */
-export function browserHarness(prepare: (stack: Stack) => Promise<void>): Harness {
+/**
+ * Registers the file's beforeAll/afterAll; `prepare` stores the studies the tests need. `builtinModels`:
+ * the server offers the shipped models as `npm start` does.
+ */
+export function browserHarness(
+  prepare: (stack: Stack) => Promise<void>,
+  options: { builtinModels?: boolean } = {},
+): Harness {
   let stack: Stack | undefined;
   let session: Session | undefined;
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    stack = await startStack();
+    stack = await startStack(options);
     await prepare(stack);
     session = await openSession();
   }, 900_000);

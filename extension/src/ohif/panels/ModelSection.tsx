@@ -82,10 +82,10 @@ function LibraryItem({
       data-current={current ? 'true' : 'false'}
       className={`rounded border p-1 ${current ? 'border-primary-light' : 'border-secondary-light'}`}
     >
-      <div className="flex flex-wrap items-baseline gap-x-1">
-        <span className="font-semibold">{row.templateLabel}</span>
-        <span className="text-gray-400">{row.dimension}D</span>
-        {current && <span className="text-primary-light">· in use</span>}
+      <div>
+        <span className="font-semibold">{row.templateLabel}</span>{' '}
+        <span className="text-gray-400">· {row.dimension}D</span>
+        {current && <span className="text-primary-light"> · in{'\u00a0'}use</span>}
       </div>
       <div className="text-xs" data-field="source">
         {row.source}
@@ -234,8 +234,13 @@ export default function ModelSection({
         <span className="text-gray-400">For </span>
         {choice.templateLabel}
       </p>
+      <Library training={training} busy={busy} />
       {t.model ? (
-        <Summary model={t.model} />
+        // Folded: the library above says what most need; the details are one click away.
+        <details data-testid="landmarks-model-details">
+          <summary className="cursor-pointer text-gray-400">Details of this model</summary>
+          <Summary model={t.model} />
+        </details>
       ) : (
         <p data-testid="landmarks-model-none">
           No model for this template yet
@@ -351,7 +356,6 @@ export default function ModelSection({
         </p>
       )}
       {s.deleted && <p data-testid="landmarks-model-deleted">deleted the {s.deleted} model</p>}
-      <Library training={training} busy={busy} />
       {s.heatmap && (
         <>
           <p

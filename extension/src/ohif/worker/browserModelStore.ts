@@ -117,9 +117,15 @@ export async function migrateLegacyModel(
   return templateId;
 }
 
+/** The migration of this worker (once: status requests may come two at a time). */
+let migration: Promise<unknown> | undefined;
+
 /** Info of every model of the library (migrating the old single model first). */
 export async function listStoredModels(templates: readonly TemplateRef[]): Promise<ModelInfo[]> {
-  await migrateLegacyModel(templates);
+  await (migration ??= migrateLegacyModel(templates).catch((err: unknown) => {
+    migration = undefined; // tried again by the next status
+    throw err;
+  }));
   const urls = Object.keys(await tf.io.listModels()).filter((u) => templateIdOfUrl(u));
   const stored = await Promise.all(urls.map((u) => loadAt(u).catch(() => undefined)));
   return stored.flatMap((s, i) =>
