@@ -40,6 +40,10 @@ function write(path: string, text: string): void {
 
 const backendOption = () =>
   new Option('--backend <name>', 'TensorFlow.js backend').choices(['wasm', 'cpu']).default('wasm');
+const threadsOption = () =>
+  new Option('--threads <n>', 'wasm threads (2 or more: the threaded-SIMD build)')
+    .argParser(positiveInteger)
+    .default(1);
 
 function registerTrain(program: Command): void {
   program
@@ -84,6 +88,7 @@ function registerTrain(program: Command): void {
     .option('--refine-steps <n>', 'refiner training steps (default: the preset’s)', positiveInteger)
     .option('--names <txt>', 'landmark names, one per line in table order (default L1, L2, …)')
     .addOption(backendOption())
+    .addOption(threadsOption())
     .requiredOption('--out <modelDir>', 'output model folder')
     .action(
       async (
@@ -93,9 +98,10 @@ function registerTrain(program: Command): void {
           validation?: string;
           names?: string;
           backend: NodeBackend;
+          threads: number;
         },
       ) => {
-        const backend = await setupNodeBackend(o.backend);
+        const backend = await setupNodeBackend(o.backend, true, { threads: o.threads });
         const status = await runTraining({
           ...o,
           names: readIds(o.names),
@@ -134,6 +140,7 @@ function registerPredict(program: Command): void {
       'per image and landmark: x, y, confidence, deviation_mm, abnormal (paper, Z = 2 mm), robust deviation, re-estimated, flagged, reason',
     )
     .addOption(backendOption())
+    .addOption(threadsOption())
     .requiredOption('--out <csv>', 'output landmark table')
     .action(
       async (o: {
@@ -146,8 +153,9 @@ function registerPredict(program: Command): void {
         refine: boolean;
         out: string;
         backend: NodeBackend;
+        threads: number;
       }) => {
-        await setupNodeBackend(o.backend);
+        await setupNodeBackend(o.backend, true, { threads: o.threads });
         const listed =
           (await folderKind(o.images)) === 'volume' ? listVolumes(o.images) : listImages(o.images);
         const ids = readIds(o.ids) ?? [...(await listed).keys()];
@@ -246,16 +254,21 @@ function registerRefine(program: Command): void {
     )
     .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 1)
     .addOption(backendOption())
-    .action(async (o: RefineCommandOptions & { validation?: string; backend: NodeBackend }) => {
-      const backend = await setupNodeBackend(o.backend);
-      const status = await runRefineCommand({
-        ...o,
-        labelledIds: readIds(o.labelled)!,
-        validationIds: readIds(o.validation),
-        backend,
-      });
-      if (status === 'cancelled') process.exitCode = 130;
-    });
+    .addOption(threadsOption())
+    .action(
+      async (
+        o: RefineCommandOptions & { validation?: string; backend: NodeBackend; threads: number },
+      ) => {
+        const backend = await setupNodeBackend(o.backend, true, { threads: o.threads });
+        const status = await runRefineCommand({
+          ...o,
+          labelledIds: readIds(o.labelled)!,
+          validationIds: readIds(o.validation),
+          backend,
+        });
+        if (status === 'cancelled') process.exitCode = 130;
+      },
+    );
 }
 
 /** Registers `train`, `predict`, `refine`, `evaluate` and `model unpack`. */
