@@ -1,10 +1,9 @@
 /**
- * Sum and SplitV on tensors reshaped to the fewest axes that express the same operation, in front of a
- * backend's own kernels. tfjs 4.22's wasm backend runs both slowly on rank-5 tensors (3D networks):
- * SplitV (the gradient of every skip concatenation) slices rank 5 element by element in JavaScript, and
- * Sum (every bias gradient, over [B, D, H, W]) transposes rank 5 first. Profiled on the `quick` 3D U-Net
- * these two took 56 % of a training step (docs/studies/2026-12-08-training-speed.md); on the collapsed
- * shapes (rank 2–3) they are the backend's native paths.
+ * Sum on a tensor reshaped to the fewest axes that express the same reduction, in front of a backend's
+ * own kernel. tfjs 4.22's wasm Sum transposes the reduced axes innermost first, which is slow for rank 5:
+ * the bias gradients of a 3D network (sums over [B, D, H, W]) took 16 % of a `quick` 3D U-Net step
+ * (docs/studies/2026-12-08-training-speed.md); collapsed to [B·D·H·W, C] it is the native rank-2 path.
+ * (SplitV, the other rank-5 slow path there, is replaced in registerTrainingKernels.ts.)
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
@@ -59,36 +58,13 @@ function sumKernel(original: KernelFunc): KernelFunc {
   };
 }
 
-function splitVKernel(original: KernelFunc): KernelFunc {
-  return (args) => {
-    const x = asTensor(args.inputs.x!);
-    const { numOrSizeSplits, axis } = args.attrs as unknown as {
-      numOrSizeSplits: number | number[];
-      axis: number;
-    };
-    if (x.rank <= 3) return original(args);
-    const a = tf.util.parseAxisParam(axis, x.shape)[0]!;
-    const outer = x.shape.slice(0, a).reduce((p, v) => p * v, 1);
-    const inner = x.shape.slice(a + 1).reduce((p, v) => p * v, 1);
-    const shape = [outer, x.shape[a]!, inner];
-    return tf.tidy(() =>
-      tf.split(x.reshape(shape), numOrSizeSplits, 1).map((piece) => {
-        const s = [...x.shape];
-        s[a] = piece.shape[1]!;
-        return piece.reshape(s);
-      }),
-    );
-  };
-}
-
 const WRAPPERS: Record<string, (original: KernelFunc) => KernelFunc> = {
   Sum: sumKernel,
-  SplitV: splitVKernel,
 };
 const wrapped = new WeakSet<KernelFunc>();
 
 /**
- * Puts the collapsing Sum and SplitV in front of `backendName`'s own kernels (idempotent).
+ * Puts the collapsing Sum in front of `backendName`'s own kernels (idempotent).
  * @returns the kernel names wrapped
  */
 export default function registerCollapsedKernels(backendName = 'wasm'): string[] {
