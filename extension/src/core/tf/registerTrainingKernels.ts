@@ -139,8 +139,20 @@ const splitV: KernelFunc = ({ inputs, attrs }) => {
   const outer = x.shape.slice(0, axis).reduce((p, v) => p * v, 1);
   const inner = x.shape.slice(axis + 1).reduce((p, v) => p * v, 1);
   return tf.tidy(() => {
-    const view = x.reshape([outer, x.shape[axis]!, inner]);
     let begin = 0;
+    if (inner === 1) {
+      // Channel split (every skip concatenation): wasm slices in JavaScript row by row, one row per
+      // pixel here (rank 3: one element at a time; 8–10x slower than the stock kernel on 2D). As whole
+      // rows of the transposed [C, pixels] view, each piece is one contiguous copy (bench/speed.bench.ts
+      // --profile; docs/studies/2026-12-08-training-speed.md).
+      const t = x.reshape([outer, x.shape[axis]!]).transpose();
+      return sizes.map((size) => {
+        const piece = tf.slice(t, [begin, 0], [size, outer]).transpose();
+        begin += size;
+        return piece.reshape(x.shape.map((v, i) => (i === axis ? size : v)));
+      });
+    }
+    const view = x.reshape([outer, x.shape[axis]!, inner]);
     return sizes.map((size) => {
       const piece = tf.slice(view, [0, begin, 0], [outer, size, inner]);
       begin += size;
