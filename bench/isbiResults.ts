@@ -19,6 +19,8 @@ export interface PieceRow {
   cpuMin?: number;
   sharedPretrainCpuMin?: number;
   mapStats?: { medianSpreadMm: number; medianConfidence: number; medianMaximumErrorMm: number };
+  /** Wall-clock ms per training step of this row's own stages (bench:cbct). */
+  stepMs?: number;
 }
 
 export interface Piece {
@@ -32,8 +34,15 @@ export interface Piece {
   rows: PieceRow[];
 }
 
-export function pieceFile(dir: string, key: string, labelled: number, seed: number): string {
-  return path.join(dir, `isbi-${key}-l${labelled}-seed${seed}.json`);
+/** `bench` names the benchmark: the file prefix and the npm script of the cached command. */
+export function pieceFile(
+  dir: string,
+  key: string,
+  labelled: number,
+  seed: number,
+  bench = 'isbi',
+): string {
+  return path.join(dir, `${bench}-${key}-l${labelled}-seed${seed}.json`);
 }
 
 function currentCommit(): string {
@@ -54,6 +63,7 @@ export function savePiece(
   labelled: number,
   seed: number,
   rows: PieceRow[],
+  bench = 'isbi',
 ): string {
   mkdirSync(dir, { recursive: true });
   const piece: Piece = {
@@ -61,7 +71,7 @@ export function savePiece(
     labelled,
     seed,
     commit: currentCommit(),
-    command: `npm run bench:isbi -- ${process.argv.slice(2).join(' ')}`,
+    command: `npm run bench:${bench} -- ${process.argv.slice(2).join(' ')}`,
     date: new Date().toISOString(),
     rows: rows.map(
       ({
@@ -74,6 +84,7 @@ export function savePiece(
         cpuMin,
         sharedPretrainCpuMin,
         mapStats,
+        stepMs,
       }) => ({
         labelled: l,
         method,
@@ -88,18 +99,19 @@ export function savePiece(
               },
             }
           : {}),
+        ...(stepMs !== undefined ? { stepMs } : {}),
       }),
     ),
   };
-  const file = pieceFile(dir, key, labelled, seed);
+  const file = pieceFile(dir, key, labelled, seed, bench);
   writeFileSync(file, `${JSON.stringify(piece, null, 2)}\n`);
   return file;
 }
 
-export function loadPieces(dir: string, key: string): Piece[] {
+export function loadPieces(dir: string, key: string, bench = 'isbi'): Piece[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => f.startsWith(`isbi-${key}-l`) && f.endsWith('.json'))
+    .filter((f) => f.startsWith(`${bench}-${key}-l`) && f.endsWith('.json'))
     .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Piece)
     .filter((p) => p.key === key);
 }

@@ -1,0 +1,323 @@
+/**
+ * `npm run bench:cbct -- [options]`: the 3D benchmark (issue 16 item 4) on synthetic CBCT volumes
+ * (core/synthetic/generateCbctVolume: 18 cephalometric landmarks, 64 × 64 × 56 voxels of 3 mm).
+ *
+ * Train on N labelled + M unlabelled volumes of one simulated device (cbct-a), validate on V more of it
+ * (the loop keeps the best-validation weights), test on T held-out volumes generated with other seeds on
+ * ANOTHER device (cbct-b: softer, noisier, lower contrast, shifted field of view). Rows: `supervised`
+ * (pre-training on the labelled volumes only) and `full` (the paper's shape-regulated self-training with
+ * the Region Attention loss, continuing from the same pre-trained weights and Adam state, as bench:isbi
+ * does). Printed: MRE, SD, SDR 2/2.5/3/4 mm; map diagnostics on the test volumes (spread, mass near the
+ * point, distance of the map maximum from the truth); wall-clock ms per training step; the same network's
+ * step in PyTorch (bench/torch/unet_speed.py, 1 thread) for comparison.
+ *
+ * Options: --labelled N (8) --unlabelled M (16) --validation V (2) --test T (8)
+ *   --steps pretrain,selftrain,finetune (optimiser steps; default 900,500,150)
+ *   --input S (network input S³, default 32) --filters F (8) --depth L (3) --lr (3e-3) --batch (2)
+ *   --methods supervised,full --seed (1) --unlabelled-device (cbct-a) --test-device (cbct-b)
+ *   --z Z (abnormal threshold of the shape regulation, mm; 2 as the paper)
+ *   --torch-reps R (3; 0 skips the PyTorch peer) --json (one JSON object on stdout, logs on stderr)
+ *   --results <dir> (bench/results) --table-only (print the cached table of this configuration)
+ * Every run is cached as bench/results/cbct-<key>-l<N>-seed<seed>.json with its commit and command
+ * (bench/isbiResults.ts); the table printed is mean ± SD over the cached seeds of the same key.
+ */
+import { parseArgs } from 'node:util';
+import { toOriginalPixels } from '../extension/src/core/data/computeLetterbox.ts';
+import prepareVolumeSample from '../extension/src/core/data/prepareVolumeSample.ts';
+import type { VolumeSample } from '../extension/src/core/data/types.ts';
+import mapDiagnostics, {
+  formatMapDiagnostics,
+  type MapDiagnostics,
+} from '../extension/src/core/heatmap/mapDiagnostics.ts';
+import { DEFAULT_LATENT_OFFSET } from '../extension/src/core/losses/sampleLatentOffsets.ts';
+import { evaluateLandmarks } from '../extension/src/core/metrics/index.ts';
+import createHeatmapModel from '../extension/src/core/models/createHeatmapModel.ts';
+import {
+  DEFAULT_AUGMENTATION,
+  VOLUME_PRESETS,
+} from '../extension/src/core/selfTraining/presets.ts';
+import predictCoordinates, {
+  decodingFor,
+} from '../extension/src/core/selfTraining/predictCoordinates.ts';
+import shapeRegulatorFactory from '../extension/src/core/selfTraining/shapeRegulatorFactory.ts';
+import trainLandmarkModel from '../extension/src/core/selfTraining/trainLandmarkModel.ts';
+import type {
+  Method,
+  Schedule,
+  TrainingProgress,
+} from '../extension/src/core/selfTraining/types.ts';
+import { generateCbctVolume } from '../extension/src/core/synthetic/index.ts';
+import createAdam from '../extension/src/core/tf/createAdam.ts';
+import setupNodeBackend from '../extension/src/node/nodeBackend.ts';
+import { formatPieceTable, loadPieces, savePiece, type PieceRow } from './isbiResults.ts';
+import { torchUnetSpeed } from './unetSpeed.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    labelled: { type: 'string', default: '8' },
+    unlabelled: { type: 'string', default: '16' },
+    validation: { type: 'string', default: '2' },
+    test: { type: 'string', default: '8' },
+    steps: { type: 'string', default: '900,500,150' },
+    input: { type: 'string', default: '32' },
+    filters: { type: 'string', default: '8' },
+    depth: { type: 'string', default: '3' },
+    lr: { type: 'string', default: '3e-3' },
+    batch: { type: 'string', default: '2' },
+    methods: { type: 'string', default: 'supervised,full' },
+    seed: { type: 'string', default: '1' },
+    'unlabelled-device': { type: 'string', default: 'cbct-a' },
+    'test-device': { type: 'string', default: 'cbct-b' },
+    'torch-reps': { type: 'string', default: '3' },
+    z: { type: 'string', default: '2' },
+    json: { type: 'boolean', default: false },
+    results: { type: 'string', default: 'bench/results' },
+    'table-only': { type: 'boolean', default: false },
+  },
+});
+
+const int = (name: keyof typeof args, min: number) => {
+  const v = Number(args[name]);
+  if (!Number.isInteger(v) || v < min) throw new Error(`--${name} must be an integer ≥ ${min}`);
+  return v;
+};
+const counts = {
+  labelled: int('labelled', 3),
+  unlabelled: int('unlabelled', 0),
+  validation: int('validation', 0),
+  test: int('test', 1),
+};
+const seed = int('seed', 0);
+const side = int('input', 8);
+const INPUT = [side, side, side];
+const network = { depth: int('depth', 2), baseFilters: int('filters', 1) };
+const stepBudget = args.steps!.split(',').map(Number);
+if (stepBudget.length !== 3 || stepBudget.some((v) => !Number.isInteger(v) || v < 0))
+  throw new Error('--steps takes three step counts: pretrain,selftrain,finetune');
+const methods = args.methods!.split(',') as Method[];
+for (const m of methods)
+  if (m !== 'supervised' && m !== 'full')
+    throw new Error(`--methods: supervised or full, got ${m}`);
+if (methods.includes('full') && counts.unlabelled === 0)
+  throw new Error('method full needs --unlabelled > 0');
+const schedule: Schedule = {
+  ...VOLUME_PRESETS.quick.schedule,
+  batchSize: int('batch', 1),
+  learningRate: Number(args.lr),
+  stageSteps: { pretrain: stepBudget[0]!, selftrain: stepBudget[1]!, finetune: stepBudget[2]! },
+};
+/** Everything that changes the result except the seed: pieces of the same key are averaged. */
+const key = [
+  `in${side}`,
+  `f${network.baseFilters}d${network.depth}`,
+  `u${counts.unlabelled}v${counts.validation}t${counts.test}`,
+  `s${stepBudget.join('-')}`,
+  `lr${args.lr}b${schedule.batchSize}`,
+  `${args['unlabelled-device']}-${args['test-device']}`,
+  ...(args.z === '2' ? [] : [`z${args.z}`]),
+].join('_');
+
+const log = (line = '') => process[args.json ? 'stderr' : 'stdout'].write(`${line}\n`);
+const results = args.results!;
+
+/** Seed ranges per set, so that no volume is shared and the test set is the same for every run. */
+const SEED_BASE = { labelled: 1, unlabelled: 10_001, validation: 20_001, test: 90_001 };
+
+interface Volume {
+  sample: VolumeSample;
+  /** True landmarks in original voxels (voxel i covering [i, i + 1)). */
+  truth: number[][];
+  spacingMm: number[];
+}
+
+function generate(set: keyof typeof SEED_BASE, k: number, device: string): Volume {
+  // The training sets move with --seed; the test set does not (every run is scored on the same volumes).
+  const volumeSeed = SEED_BASE[set] + k + (set === 'test' ? 0 : 1000 * seed);
+  const v = generateCbctVolume({ seed: volumeSeed, device });
+  const truth = v.landmarksPx.map((p) => p.map((x) => x + 0.5));
+  const sample = prepareVolumeSample(
+    `${set}-${volumeSeed}`,
+    {
+      width: v.width,
+      height: v.height,
+      depth: v.depth,
+      voxels: Float32Array.from(v.pixels),
+      spacingMm: v.spacingMm,
+    },
+    INPUT,
+    set === 'unlabelled' ? undefined : truth,
+  );
+  return { sample, truth, spacingMm: v.spacingMm };
+}
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+
+async function run(): Promise<{ rows: PieceRow[]; maps: Record<string, MapDiagnostics> }> {
+  const t0 = Date.now();
+  const set = (name: keyof typeof SEED_BASE, n: number, device: string) =>
+    Array.from({ length: n }, (_, k) => generate(name, k, device));
+  const labelled = set('labelled', counts.labelled, 'cbct-a');
+  const unlabelled = set('unlabelled', counts.unlabelled, args['unlabelled-device']!);
+  const validation = set('validation', counts.validation, 'cbct-a');
+  const test = set('test', counts.test, args['test-device']!);
+  log(
+    `volumes: ${counts.labelled} labelled, ${counts.unlabelled} unlabelled (${args['unlabelled-device']}), ${counts.validation} validation (cbct-a), ${counts.test} test (${args['test-device']}); generated in ${((Date.now() - t0) / 1000).toFixed(1)} s; input ${INPUT.join('×')} voxels of ${labelled[0]!.sample.spacingMm.map((v) => v.toFixed(1)).join('×')} mm`,
+  );
+  const { model } = createHeatmapModel({
+    architecture: 'unet3d',
+    inputShape: INPUT,
+    landmarkCount: labelled[0]!.truth.length,
+    ...network,
+    seed,
+  });
+  const optimizer = createAdam(schedule.learningRate);
+  const decoding = decodingFor(schedule.heatmapTarget);
+  const stepTimes: number[] = [];
+  let last = performance.now();
+  const options = (method: Method) => ({
+    method,
+    schedule,
+    augmentation: DEFAULT_AUGMENTATION,
+    latentOffset: DEFAULT_LATENT_OFFSET,
+    seed,
+    regulatorFactory: shapeRegulatorFactory({ abnormalThresholdMm: Number(args.z) }),
+    onProgress: (p: TrainingProgress) => {
+      const now = performance.now();
+      if (p.step > 0 && p.validationMreMm === undefined) stepTimes.push(now - last);
+      last = now;
+      if (p.pseudoLabels)
+        log(
+          `  ${method}: pseudo labels ${p.pseudoLabels.excluded}/${p.pseudoLabels.total} excluded`,
+        );
+      if (p.validationMreMm !== undefined)
+        log(
+          `  ${method} ${p.stage} epoch ${p.epoch + 1}/${p.epochs} (step ${p.stepsDone}/${p.stepsTotal}): loss ${p.loss.toFixed(3)}, validation MRE ${p.validationMreMm.toFixed(2)} mm`,
+        );
+    },
+  });
+  const data = (withUnlabelled: boolean) => ({
+    labelled: labelled.map((v) => v.sample),
+    unlabelled: withUnlabelled ? unlabelled.map((v) => v.sample) : [],
+    ...(validation.length > 0 ? { validation: validation.map((v) => v.sample) } : {}),
+  });
+  const rows: PieceRow[] = [];
+  const maps: Record<string, MapDiagnostics> = {};
+  const score = async (method: Method, steps: number[], cpuMin: number) => {
+    const predicted = await predictCoordinates(
+      model,
+      test.map((v) => v.sample.image),
+      INPUT,
+      schedule.batchSize,
+      decoding,
+    );
+    const cases = test.map((v, i) => ({
+      id: v.sample.id,
+      predictedPx: toOriginalPixels(predicted[i]!, v.sample.letterbox),
+      truthPx: v.truth,
+      spacingMm: v.spacingMm,
+    }));
+    const o = evaluateLandmarks(cases).metrics.overall;
+    const d = await mapDiagnostics(
+      model,
+      test.map((v) => v.sample),
+      INPUT,
+    );
+    maps[method] = d;
+    rows.push({
+      labelled: counts.labelled,
+      method,
+      mreMm: o.mreMm,
+      sdMm: o.sdMm,
+      sdr: o.sdr.map((r) => r.rate ?? 0),
+      cpuMin,
+      stepMs: median(steps),
+      mapStats: {
+        medianSpreadMm: d.medianSpreadMm,
+        medianConfidence: d.medianMassNear,
+        medianMaximumErrorMm: d.medianMaximumErrorMm,
+      },
+    });
+    log(
+      `${method}: test MRE ${o.mreMm?.toFixed(2)} mm, SD ${o.sdMm?.toFixed(2)} mm; ${formatMapDiagnostics(d)}; ${median(steps).toFixed(0)} ms per step`,
+    );
+  };
+
+  const cpuMinutes = (since: NodeJS.CpuUsage) => {
+    const u = process.cpuUsage(since);
+    return (u.user + u.system) / 60e6;
+  };
+  let cpu = process.cpuUsage();
+  const pre = await trainLandmarkModel(model, optimizer, data(false), options('supervised'));
+  const preCpu = cpuMinutes(cpu);
+  const preSteps = stepTimes.splice(0);
+  if (methods.includes('supervised')) await score('supervised', preSteps, preCpu);
+  if (methods.includes('full')) {
+    const resume = { ...structuredClone(pre.state), stage: 'selftrain' as const, epoch: 0 };
+    cpu = process.cpuUsage();
+    await trainLandmarkModel(model, optimizer, data(true), options('full'), resume);
+    // The whole run's cost: the shared pre-training plus its own stages.
+    await score('full', [...preSteps, ...stepTimes.splice(0)], preCpu + cpuMinutes(cpu));
+  }
+  model.dispose();
+  optimizer.dispose();
+  return { rows, maps };
+}
+
+function speed(reps: number) {
+  if (reps === 0) return undefined;
+  try {
+    return torchUnetSpeed(
+      {
+        inputShape: INPUT,
+        ...network,
+        landmarks: 18,
+        batch: schedule.batchSize,
+        reps,
+        seed,
+      },
+      1,
+    );
+  } catch (error) {
+    log(`PyTorch peer not run: ${(error as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
+}
+
+async function main() {
+  if (!args['table-only']) {
+    const backend = await setupNodeBackend('wasm');
+    log(
+      `bench:cbct ${key} seed ${seed} (tfjs ${backend}, 1 thread); steps ${stepBudget.join('/')} (pretrain/selftrain/finetune)`,
+    );
+    const { rows, maps } = await run();
+    const file = savePiece(results, key, counts.labelled, seed, rows, 'cbct');
+    const torch = speed(int('torch-reps', 0));
+    if (torch)
+      log(
+        `PyTorch ${torch.torch} CPU (1 thread), same network and batch: ${torch.trainStepMs.toFixed(0)} ms per step, ${torch.inferenceMs.toFixed(0)} ms per inference`,
+      );
+    log(`cached: ${file}`);
+    if (args.json) {
+      process.stdout.write(
+        `${JSON.stringify({ key, seed, counts, steps: stepBudget, input: INPUT, network, rows, maps, torch }, null, 2)}\n`,
+      );
+      return;
+    }
+  }
+  const pieces = loadPieces(results, key, 'cbct');
+  log();
+  log(`### bench:cbct ${key} (${pieces.length} cached seed(s))`);
+  log();
+  for (const line of formatPieceTable(pieces, methods)) log(line);
+  log();
+  for (const p of pieces)
+    for (const r of p.rows)
+      log(
+        `seed ${p.seed} ${r.method}: ${r.stepMs?.toFixed(0)} ms per training step (median), ${r.cpuMin?.toFixed(1)} CPU-min of training (${p.commit}, ${p.date})`,
+      );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
