@@ -17,7 +17,8 @@
  *   --steps pretrain,selftrain,finetune (optimiser steps; default 900,500,150)
  *   --input S (network input S³, default 32) --filters F (8) --depth L (3) --lr (3e-3) --batch (2)
  *   --methods supervised,full --seed (1) --unlabelled-device (cbct-a) --test-device (cbct-b)
- *   --z Z (abnormal threshold of the shape regulation, mm; 2 as the paper)
+ *   --z Z (abnormal threshold of the shape regulation, mm; default 2 input voxels as `landmarks train`
+ *   does for volumes; 2 = the paper's 2 mm)
  *   --torch-reps R (3; 0 skips the PyTorch peer) --json (one JSON object on stdout, logs on stderr)
  *   --results <dir> (bench/results) --table-only (print the cached table of this configuration)
  * Every run is cached as bench/results/cbct-<key>-l<N>-seed<seed>.json with its commit and command
@@ -73,7 +74,7 @@ const { values: args } = parseArgs({
     'unlabelled-device': { type: 'string', default: 'cbct-a' },
     'test-device': { type: 'string', default: 'cbct-b' },
     'torch-reps': { type: 'string', default: '3' },
-    z: { type: 'string', default: '2' },
+    z: { type: 'string', default: 'voxels' },
     json: { type: 'boolean', default: false },
     results: { type: 'string', default: 'bench/results' },
     'table-only': { type: 'boolean', default: false },
@@ -118,7 +119,7 @@ const key = [
   `s${stepBudget.join('-')}`,
   `lr${args.lr}b${schedule.batchSize}`,
   `${args['unlabelled-device']}-${args['test-device']}`,
-  ...(args.z === '2' ? [] : [`z${args.z}`]),
+  ...(args.z === 'voxels' ? [] : [`z${args.z}`]),
 ].join('_');
 
 const log = (line = '') => process[args.json ? 'stderr' : 'stdout'].write(`${line}\n`);
@@ -176,6 +177,10 @@ async function run(): Promise<{ rows: PieceRow[]; maps: Record<string, MapDiagno
   });
   const optimizer = createAdam(schedule.learningRate);
   const decoding = decodingFor(schedule.heatmapTarget);
+  // As `landmarks train` and the viewer do for volumes: Z = 2 input voxels (2 mm flags everything at
+  // voxels of several mm); `--z <mm>` for the paper's 2 mm.
+  const abnormalThresholdMm =
+    args.z === 'voxels' ? 2 * Math.max(...labelled[0]!.sample.spacingMm) : Number(args.z);
   const stepTimes: number[] = [];
   let last = performance.now();
   const options = (method: Method) => ({
@@ -184,7 +189,7 @@ async function run(): Promise<{ rows: PieceRow[]; maps: Record<string, MapDiagno
     augmentation: DEFAULT_AUGMENTATION,
     latentOffset: DEFAULT_LATENT_OFFSET,
     seed,
-    regulatorFactory: shapeRegulatorFactory({ abnormalThresholdMm: Number(args.z) }),
+    regulatorFactory: shapeRegulatorFactory({ abnormalThresholdMm }),
     onProgress: (p: TrainingProgress) => {
       const now = performance.now();
       if (p.step > 0 && p.validationMreMm === undefined) stepTimes.push(now - last);
