@@ -7,7 +7,8 @@
  * ANOTHER device (cbct-b: softer, noisier, lower contrast, shifted field of view). Rows: `supervised`
  * (pre-training on the labelled volumes only) and `full` (the paper's shape-regulated self-training with
  * the Region Attention loss, continuing from the same pre-trained weights and Adam state, as bench:isbi
- * does); `<method>+review` rows: the same points after the product's shape review (robust shape fit of
+ * does), and `supervised-equal-steps`: the pre-trained network trained on for as many more steps (labelled
+ * volumes only) as `full`'s self-training and fine-tuning took; `<method>+review` rows: the same points after the product's shape review (robust shape fit of
  * the labelled shapes, outliers beyond 4 mm put where the other landmarks place them, maps not re-read).
  * Printed: MRE, SD, SDR 2/2.5/3/4 mm; map diagnostics on the test volumes (spread, mass near the
  * point, distance of the map maximum from the truth); wall-clock ms per training step; the same network's
@@ -157,7 +158,9 @@ function generate(set: keyof typeof SEED_BASE, k: number, device: string): Volum
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 
-async function run(): Promise<{ rows: PieceRow[]; maps: Record<string, MapDiagnostics> }> {
+async function run(
+  onRows: (rows: PieceRow[]) => void,
+): Promise<{ rows: PieceRow[]; maps: Record<string, MapDiagnostics> }> {
   const t0 = Date.now();
   const set = (name: keyof typeof SEED_BASE, n: number, device: string) =>
     Array.from({ length: n }, (_, k) => generate(name, k, device));
@@ -222,7 +225,7 @@ async function run(): Promise<{ rows: PieceRow[]; maps: Record<string, MapDiagno
       pointsPx.map((p) => p.map((x, a) => x * spacingMm[a]!)),
       pointsPx.map(() => 1),
     ).pointsMm.map((p) => p.map((x, a) => x / spacingMm[a]!));
-  const score = async (method: Method, steps: number[], cpuMin: number) => {
+  const score = async (method: string, steps: number[], cpuMin: number) => {
     const predicted = await predictCoordinates(
       model,
       test.map((v) => v.sample.image),
@@ -267,6 +270,7 @@ async function run(): Promise<{ rows: PieceRow[]; maps: Record<string, MapDiagno
       sdMm: r.sdMm,
       sdr: r.sdr.map((x) => x.rate ?? 0),
     });
+    onRows(rows);
     log(
       `${method}: test MRE ${o.mreMm?.toFixed(2)} mm, SD ${o.sdMm?.toFixed(2)} mm (reviewed ${r.mreMm?.toFixed(2)} mm); ${formatMapDiagnostics(d)}; ${median(steps).toFixed(0)} ms per step`,
     );
@@ -281,12 +285,53 @@ async function run(): Promise<{ rows: PieceRow[]; maps: Record<string, MapDiagno
   const preCpu = cpuMinutes(cpu);
   const preSteps = stepTimes.splice(0);
   if (methods.includes('supervised')) await score('supervised', preSteps, preCpu);
+  const extraSteps = stepBudget[1]! + stepBudget[2]!;
+  const snapshot =
+    methods.includes('supervised') && extraSteps > 0
+      ? {
+          weights: model.getWeights().map((w) => w.clone()),
+          optimizer: (await optimizer.getWeights()).map((w) => ({
+            name: w.name,
+            tensor: w.tensor.clone(),
+          })),
+        }
+      : undefined;
   if (methods.includes('full')) {
     const resume = { ...structuredClone(pre.state), stage: 'selftrain' as const, epoch: 0 };
     cpu = process.cpuUsage();
     await trainLandmarkModel(model, optimizer, data(true), options('full'), resume);
     // The whole run's cost: the shared pre-training plus its own stages.
     await score('full', [...preSteps, ...stepTimes.splice(0)], preCpu + cpuMinutes(cpu));
+  }
+  if (snapshot) {
+    // `supervised` again with as many steps as `full` took in all (labelled volumes only), so that
+    // self-training is not credited with steps supervised training never got.
+    model.setWeights(snapshot.weights);
+    await optimizer.setWeights(snapshot.optimizer);
+    snapshot.weights.forEach((w) => w.dispose());
+    const resume = {
+      ...structuredClone(pre.state),
+      stage: 'pretrain' as const,
+      epoch: 0,
+      best: undefined,
+      history: [],
+    };
+    cpu = process.cpuUsage();
+    await trainLandmarkModel(
+      model,
+      optimizer,
+      data(false),
+      {
+        ...options('supervised'),
+        schedule: { ...schedule, stageSteps: { pretrain: extraSteps, selftrain: 0, finetune: 0 } },
+      },
+      resume,
+    );
+    await score(
+      'supervised-equal-steps',
+      [...preSteps, ...stepTimes.splice(0)],
+      preCpu + cpuMinutes(cpu),
+    );
   }
   model.dispose();
   optimizer.dispose();
@@ -319,8 +364,10 @@ async function main() {
     log(
       `bench:cbct ${key} seed ${seed} (tfjs ${backend}, 1 thread); steps ${stepBudget.join('/')} (pretrain/selftrain/finetune)`,
     );
-    const { rows, maps } = await run();
-    const file = savePiece(results, key, counts.labelled, seed, rows, 'cbct');
+    // Saved after every row, so that a run stopped early keeps what it measured.
+    const save = (rows: PieceRow[]) => savePiece(results, key, counts.labelled, seed, rows, 'cbct');
+    const { rows, maps } = await run(save);
+    const file = save(rows);
     const torch = speed(int('torch-reps', 0));
     if (torch)
       log(
@@ -340,7 +387,9 @@ async function main() {
   log();
   for (const line of formatPieceTable(
     pieces,
-    methods.flatMap((m) => [m, `${m}+review`]),
+    [...methods, ...(methods.includes('supervised') ? ['supervised-equal-steps'] : [])].flatMap(
+      (m) => [m, `${m}+review`],
+    ),
   ))
     log(line);
   log();
