@@ -15,11 +15,15 @@ import {
   storeHeadCt,
 } from '../../extension/src/node/pacsImport/invesaliusCt.ts';
 import { readInv3 } from '../../extension/src/node/pacsImport/readInv3.ts';
+import { CBCT } from '../../extension/src/ohif/templates.ts';
 import { stow } from '../../scripts/serveDemoStudies.ts';
 import type { Session } from './support/browser.ts';
 import { browserHarness } from './support/volumeHarness.ts';
 
 const VIEWS = ['mpr-axial', 'mpr-sagittal', 'mpr-coronal'] as const;
+/** The CBCT template's first landmark (the one a first click places). */
+const FIRST = CBCT.landmarks[0]!;
+const POLL = { timeout: 30_000, interval: 250 };
 const present = existsSync(INVESALIUS_CRANIUM);
 if (!present)
   console.warn(`head CT e2e skipped: ${INVESALIUS_CRANIUM} missing (invesalius-examples)`);
@@ -67,6 +71,75 @@ function canvasStats(page: Session['page'], id: string): Promise<CanvasStats | n
     return { width, height, bright: bright / n, grey: grey / n, box };
   }, id);
 }
+
+/** One MPR view as Cornerstone holds it: its camera, and where it shows each landmark (page px). */
+interface MprView {
+  focal: number[];
+  normal: number[];
+  /** World point at the canvas centre. */
+  centre: number[];
+  /** Canvas rect in the page. */
+  rect: { left: number; top: number; width: number; height: number };
+  /** Landmark name → its world point and its page position, as this view draws it. */
+  landmarks: Record<string, { world: number[]; page: [number, number]; copy: boolean }>;
+}
+
+/** The three MPR views (debugging globals the app exposes; tests only). */
+function mprViews(page: Session['page']): Promise<Record<string, MprView>> {
+  return page.evaluate(
+    (ids) => {
+      /* eslint-disable @typescript-eslint/no-explicit-any */
+      const w = window as any;
+      const out: Record<string, unknown> = {};
+      const all = w.cornerstoneTools.annotation.state.getAllAnnotations() as any[];
+      for (const id of ids) {
+        const vp = w.cornerstone
+          .getRenderingEngines()
+          .map((e: any) => e.getViewport(id))
+          .find(Boolean);
+        if (!vp) continue;
+        const cam = vp.getCamera();
+        const r = (vp.canvas as HTMLCanvasElement).getBoundingClientRect();
+        const landmarks: Record<string, unknown> = {};
+        for (const a of all) {
+          if (a.metadata.toolName !== 'LandmarkPoint') continue;
+          const n = a.metadata.viewPlaneNormal ?? [0, 0, 0];
+          const v = cam.viewPlaneNormal;
+          if (Math.abs(n[0] * v[0] + n[1] * v[1] + n[2] * v[2]) < 0.99) continue;
+          const world = [...a.data.handles.points[0]];
+          const [x, y] = vp.worldToCanvas(world) as number[];
+          landmarks[String(a.data.label)] = {
+            world,
+            page: [r.left + x, r.top + y],
+            copy: !!a.data.companionOf,
+          };
+        }
+        out[id] = {
+          focal: [...cam.focalPoint],
+          normal: [...cam.viewPlaneNormal],
+          centre: [...vp.canvasToWorld([r.width / 2, r.height / 2])],
+          rect: { left: r.left, top: r.top, width: r.width, height: r.height },
+          landmarks,
+        };
+      }
+      return out as Record<string, MprView>;
+      /* eslint-enable @typescript-eslint/no-explicit-any */
+    },
+    VIEWS as unknown as string[],
+  );
+}
+
+/** Distance from a world point to a view's plane along its normal, mm. */
+const offPlane = (p: number[], v: MprView) =>
+  Math.abs(v.normal.reduce((sum, n, a) => sum + n * (p[a]! - v.focal[a]!), 0));
+
+/** The voxel size along a view's normal, mm (the head CT's axes are the patient's). */
+const voxelAlong = (v: MprView, spacing: readonly number[]) =>
+  spacing[v.normal.map(Math.abs).indexOf(Math.max(...v.normal.map(Math.abs)))]!;
+
+/** Distance between two world points in voxels of each axis (the largest of the three). */
+const voxelsApart = (p: number[], q: number[], spacing: readonly number[]) =>
+  Math.max(...p.map((v, a) => Math.abs(v - q[a]!) / spacing[a]!));
 
 /**
  * Height / width in mm of the head's tissue (above -250 HU, about what the bone window draws as grey)
@@ -138,6 +211,116 @@ describe.skipIf(!present)('the real head CT (invesalius-examples) in the MPR vie
     );
     expect(box[3] / box[2]).toBeGreaterThan(0.85 * expected);
     expect(box[3] / box[2]).toBeLessThan(1.15 * expected);
+    expect(errors).toEqual([]);
+  });
+  it('places a landmark in the sagittal view and shows it in the other two within one voxel', async () => {
+    const { page, errors } = session();
+    const spacing = (await readInv3(INVESALIUS_CRANIUM)).spacingMm;
+    await expect.poll(() => page.getByTestId('landmarks-template').inputValue(), POLL).toBe('cbct');
+    const box = await page.locator('[data-viewportid="mpr-sagittal"] canvas').first().boundingBox();
+    if (!box) throw new Error('no sagittal view');
+    // Make the sagittal view the active one first (OHIF takes the first click on another view for that).
+    await page.mouse.click(box.x + 10, box.y + 10);
+    await page.getByTestId('landmarks-annotate').click();
+    // Inside the skull, off the view's centre.
+    await page.mouse.click(box.x + 0.45 * box.width, box.y + 0.4 * box.height);
+    await expect
+      .poll(() => page.getByTestId('landmarks-progress').textContent(), POLL)
+      .toContain('1/');
+    let views: Record<string, MprView> = {};
+    await expect
+      .poll(async () => {
+        views = await mprViews(page);
+        return VIEWS.filter((id) => views[id]?.landmarks[FIRST]).length;
+      }, POLL)
+      .toBe(3);
+    const placed = views['mpr-sagittal'].landmarks[FIRST]!;
+    expect(placed.copy).toBe(false);
+    for (const id of ['mpr-axial', 'mpr-coronal'] as const) {
+      const shown = views[id].landmarks[FIRST]!;
+      expect(shown.copy, id).toBe(true);
+      // The view's slice goes through the landmark, and it is drawn at the same 3D point.
+      expect(offPlane(placed.world, views[id]), `${id} slice`).toBeLessThanOrEqual(
+        voxelAlong(views[id], spacing),
+      );
+      expect(voxelsApart(shown.world, placed.world, spacing), id).toBeLessThanOrEqual(1);
+      await expect
+        .poll(() => page.locator(`[data-viewportid="${id}"] svg`).getByText(FIRST).count(), POLL)
+        .toBe(1);
+    }
+    console.log(
+      `head CT landmark placed in sagittal at ${placed.world.map((v) => v.toFixed(1))} mm`,
+    );
+    await page.getByTestId('landmarks-stop').click();
+    await page.getByTestId('landmarks-save').click();
+    await expect
+      .poll(() => page.getByTestId('landmarks-sr-status').textContent(), { timeout: 30_000 })
+      .toContain('1 landmarks (1 manual)');
+    await shot('head-ct-landmark');
+    expect(errors).toEqual([]);
+  });
+
+  it('review in 3D: selecting centres every view on the landmark; a drag in any view moves it in all', async () => {
+    const { page, errors } = session();
+    await page.reload({ timeout: 120_000, waitUntil: 'domcontentloaded' });
+    const row = page.locator(`[data-testid="landmarks-review-row"][data-name="${FIRST}"]`);
+    await expect.poll(() => row.count(), { timeout: 120_000 }).toBe(1);
+    // Pan the axial view away, then select: all three views come back centred on the landmark.
+    await page.evaluate(() => {
+      /* eslint-disable @typescript-eslint/no-explicit-any */
+      const w = window as any;
+      const vp = w.cornerstone
+        .getRenderingEngines()
+        .map((e: any) => e.getViewport('mpr-axial'))
+        .find(Boolean);
+      const cam = vp.getCamera();
+      const shift = (p: number[]) => [p[0] + 40, p[1] - 30, p[2]];
+      vp.setCamera({ focalPoint: shift(cam.focalPoint), position: shift(cam.position) });
+      vp.render();
+      /* eslint-enable @typescript-eslint/no-explicit-any */
+    });
+    await row.click();
+    let views = await mprViews(page);
+    const at =
+      views['mpr-sagittal'].landmarks[FIRST]?.world ?? views['mpr-axial'].landmarks[FIRST]!.world;
+    for (const id of VIEWS) {
+      const v = views[id];
+      const [x, y] = v.landmarks[FIRST]!.page;
+      expect(Math.abs(x - (v.rect.left + v.rect.width / 2)), `${id} centred x`).toBeLessThan(1.5);
+      expect(Math.abs(y - (v.rect.top + v.rect.height / 2)), `${id} centred y`).toBeLessThan(1.5);
+      expect(offPlane(at, v), `${id} slice`).toBeLessThan(1e-3);
+    }
+    await shot('head-ct-review-centred');
+
+    // Drag the landmark in a view that shows it as a copy of the one the SR loaded into another view.
+    const dragView = VIEWS.find((id) => views[id].landmarks[FIRST]!.copy)!;
+    const from = views[dragView].landmarks[FIRST]!;
+    // OHIF takes the first press on another view to make it the active one.
+    const r = views[dragView].rect;
+    await page.mouse.click(r.left + 10, r.top + 10);
+    await page.mouse.move(from.page[0], from.page[1]);
+    await page.mouse.down();
+    await page.mouse.move(from.page[0] + 12, from.page[1] + 8, { steps: 5 });
+    await page.mouse.move(from.page[0] + 24, from.page[1] + 16, { steps: 5 });
+    await page.mouse.up();
+    await expect
+      .poll(async () => {
+        views = await mprViews(page);
+        const w = views[dragView].landmarks[FIRST]!.world;
+        return Math.hypot(...w.map((v, a) => v - from.world[a]!));
+      }, POLL)
+      .toBeGreaterThan(2);
+    const moved = views[dragView].landmarks[FIRST]!.world;
+    // A manual landmark stays manual when its annotator moves it (a pseudo label would be corrected).
+    expect(await row.getAttribute('data-status')).toBe('manual');
+    for (const id of VIEWS) {
+      const w = views[id].landmarks[FIRST]!.world;
+      expect(Math.hypot(...w.map((v, a) => v - moved[a]!)), `${id} follows`).toBeLessThan(1e-6);
+    }
+    console.log(
+      `dragged ${FIRST} in ${dragView} by ${moved.map((v, a) => (v - from.world[a]!).toFixed(1))} mm`,
+    );
+    await shot('head-ct-review-dragged');
     expect(errors).toEqual([]);
   });
 });

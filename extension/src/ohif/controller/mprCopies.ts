@@ -8,8 +8,10 @@ const SAME_PLANE = 0.99;
 
 /**
  * 3D landmarks in all three MPR views: a point annotation belongs to one view plane, so each 3D
- * landmark gets a locked, display-only copy in the other MPR views (same world point, moved with
- * it), and those views jump to the slice through a new landmark. Copies are never saved.
+ * landmark gets a copy in the other MPR views (same world point), and those views jump to the slice
+ * through a new landmark. Dragging a landmark in any view moves it in all three: a copy the reviewer
+ * moved (its point is no longer where the last sync put it) moves its landmark first, then every copy
+ * follows the landmark. Copies are never saved.
  */
 export function syncMprCopies(s: Session): void {
   if (s.state.syncing || !s.state.Tool) return;
@@ -27,6 +29,7 @@ export function syncMprCopies(s: Session): void {
     const primaries = ours.filter(
       (a) => !a.data.companionOf && frame && a.metadata.FrameOfReferenceUID === frame,
     );
+    followMovedCopies(primaries, ours);
     const alive = new Set(primaries.map((a) => a.annotationUID));
     for (const c of ours.filter((a) => a.data.companionOf && !alive.has(a.data.companionOf))) {
       state.removeAnnotation(c.annotationUID);
@@ -47,7 +50,7 @@ export function syncMprCopies(s: Session): void {
 
 /** Creates the copy of landmark `p` in viewport `vp`, or moves the existing copy to `p`'s point. */
 function syncCopy(s: Session, p: any, vp: any, ours: any[]): void {
-  const { state, locking } = s.view.libs().cornerstoneTools.annotation;
+  const { state } = s.view.libs().cornerstoneTools.annotation;
   const point: number[] = p.data.handles.points[0];
   const copy = ours.find(
     (a) => a.data.companionOf === p.annotationUID && a.data.companionViewport === vp.id,
@@ -57,6 +60,7 @@ function syncCopy(s: Session, p: any, vp: any, ours: any[]): void {
       copy.data.handles.points[0] = [...point];
       copy.invalidated = true;
     }
+    copy.data.syncedPoint = [...point];
     return;
   }
   // Jump first, so the copy's view metadata is taken on the slice through the point.
@@ -68,8 +72,39 @@ function syncCopy(s: Session, p: any, vp: any, ours: any[]): void {
     label: p.data.label,
     companionOf: p.annotationUID,
     companionViewport: vp.id,
+    syncedPoint: [...point],
   });
   state.addAnnotation(c, vp.element);
-  locking?.setAnnotationLocked?.(c.annotationUID, true);
+}
+
+/** A copy dragged in its view (moved from where the last sync put it) moves its landmark there. */
+function followMovedCopies(primaries: any[], ours: any[]): void {
+  for (const c of ours) {
+    const synced: number[] | undefined = c.data.companionOf ? c.data.syncedPoint : undefined;
+    const point: number[] = c.data.handles.points[0];
+    if (!synced || point.every((v, i) => v === synced[i])) continue;
+    const p = primaries.find((x) => x.annotationUID === c.data.companionOf);
+    if (!p) continue;
+    p.data.handles.points[0] = [...point];
+    p.invalidated = true;
+  }
+}
+
+/**
+ * Centres every MPR view on a world point: each view's slice goes through it and the point sits in
+ * the middle of the view (Cornerstone's volume jumpToWorld moves the slice only). Zoom is kept.
+ */
+export function centreMprViewsOn(s: Session, point: readonly number[]): void {
+  for (const id of MPR_VIEWPORT_IDS) {
+    const vp = s.view.viewport(id);
+    if (vp?.type !== 'orthographic') continue;
+    const { focalPoint, position } = vp.getCamera();
+    const delta = point.map((v, a) => v - focalPoint[a]);
+    vp.setCamera({
+      focalPoint: [...point],
+      position: position.map((v: number, a: number) => v + delta[a]!),
+    });
+    vp.render();
+  }
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

@@ -1,8 +1,7 @@
 import type { LandmarkStatus, ReviewReason } from '../../dicom/types.ts';
-import { MPR_VIEWPORT_IDS } from '../hps/landmarksMpr.ts';
 import type { PointAnnotation } from '../services/landmarkAnnotations.ts';
 import { STATUS_COLOURS, reviewedStatus } from '../services/reviewQueue.ts';
-import { syncMprCopies } from './mprCopies.ts';
+import { centreMprViewsOn, syncMprCopies } from './mprCopies.ts';
 import type { ReviewData, Session } from './session.ts';
 
 /** One landmark loaded from an SR, as the review list shows it. */
@@ -76,15 +75,13 @@ function landmark(s: Session, name: string | undefined, missing: string): PointA
   return a;
 }
 
-/** Selects a landmark for review (highlighted; in 3D every MPR view jumps to its slice). */
+/** Selects a landmark for review (highlighted; in 3D every MPR view is centred on it). */
 export function select(s: Session, name: string): void {
   const a = landmark(s, name, `landmarks: ${name} is not on the image`);
   s.state.selected = name;
   s.view.libs().cornerstoneTools.annotation.selection.setAnnotationSelected(a.annotationUID, true);
-  if (s.view.activeViewport()?.type === 'orthographic') {
-    const point = a.data.handles.points[0];
-    for (const id of MPR_VIEWPORT_IDS) s.view.viewport(id)?.jumpToWorld?.(point);
-  }
+  if (s.view.activeViewport()?.type === 'orthographic')
+    centreMprViewsOn(s, a.data.handles.points[0]!);
   s.view.renderAll();
   s.notify();
 }

@@ -116,25 +116,29 @@ export function createLandmarkTool(
 
     /**
      * The landmark a press at `canvasCoords` grabs (pickLandmark.ts): of the unlocked, visible points
-     * this viewport shows within `proximity` canvas pixels, the selected one, else the nearest.
+     * this viewport shows within `proximity` canvas pixels (a 3D landmark's copy in another MPR view
+     * too: dragging it moves the landmark, controller/mprCopies.ts), the selected one, else the nearest.
      */
     pickAt(element: HTMLDivElement, canvasCoords: number[], proximity: number) {
       const viewport = getEnabledElement(element)?.viewport;
       if (!viewport) return undefined;
       const { locking, visibility } = cornerstoneTools.annotation;
-      const candidates = this.shownOn(viewport)
-        .filter(
-          (a: any) =>
-            !a.data?.companionOf &&
-            !locking?.isAnnotationLocked?.(a.annotationUID) &&
-            visibility?.isAnnotationVisible?.(a.annotationUID) !== false,
-        )
-        .map((a: any) => ({
-          uid: a.annotationUID,
-          name: a.data.label ?? '',
-          canvas: viewport.worldToCanvas(a.data.handles.points[0]),
-        }));
-      return pickLandmark(candidates, canvasCoords, proximity, hooks.selected?.());
+      const shown = this.shownOn(viewport).filter(
+        (a: any) =>
+          !locking?.isAnnotationLocked?.(a.annotationUID) &&
+          visibility?.isAnnotationVisible?.(a.annotationUID) !== false,
+      );
+      const candidates = shown.map((a: any) => ({
+        uid: a.annotationUID,
+        name: a.data.label ?? '',
+        canvas: viewport.worldToCanvas(a.data.handles.points[0]),
+      }));
+      // The selected landmark, or its copy in this view.
+      const selectedUid = hooks.selected?.();
+      const selected = shown.find(
+        (a: any) => (a.data?.companionOf ?? a.annotationUID) === selectedUid,
+      )?.annotationUID;
+      return pickLandmark(candidates, canvasCoords, proximity, selected);
     }
 
     /** ProbeTool's handle test, answering only for the landmark {@link pickAt} grabs. */
