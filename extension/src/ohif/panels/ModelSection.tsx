@@ -334,7 +334,11 @@ export default function ModelSection({
           ))}
         </select>
       </div>
-      {s.busy && <p data-testid="landmarks-model-busy">{s.busy}…</p>}
+      {s.busy && (
+        <p data-testid="landmarks-model-busy">
+          {s.busy === 'builtin' ? 'loading the built-in model' : s.busy}…
+        </p>
+      )}
       {s.exported && (
         <p
           data-testid="landmarks-model-exported"

@@ -2,9 +2,10 @@
  * The Model section's actions: the model library (one model per template, services/modelLibrary.ts):
  * which template's model the jobs use, its built-in model (fetched and stored the first time it is
  * needed, never at import time), export of a template's model as one bundle file (download), delete,
- * import of a bundle from a file or an allowed URL (filed under its template), and the heatmap overlay of the displayed 2D image or volume (in all
- * MPR views: services/volumeHeatmapViews.ts). The worker does the tfjs work (worker/modelJobs.ts,
- * worker/heatmapInWorker.ts, worker/volumeHeatmapInWorker.ts); this class only moves text and pixels.
+ * import of a bundle from a file or an allowed URL (filed under its template), and the heatmap
+ * overlay of the displayed 2D image or volume (in all MPR views: services/volumeHeatmapViews.ts).
+ * The worker does the tfjs work (worker/modelJobs.ts, worker/heatmapInWorker.ts,
+ * worker/volumeHeatmapInWorker.ts); this class only moves text and pixels.
  */
 import { HeatmapOverlay } from '../panels/HeatmapOverlay.ts';
 import type { VolumeHeatmapOverlay } from '../panels/VolumeHeatmapOverlay.ts';
