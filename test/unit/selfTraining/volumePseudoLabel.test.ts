@@ -6,7 +6,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { toOriginalPixels } from '../../../extension/src/core/data/computeLetterbox.ts';
 import prepareVolumeSample from '../../../extension/src/core/data/prepareVolumeSample.ts';
-import type { VolumeSample } from '../../../extension/src/core/data/types.ts';
 import estimatePseudoLabels from '../../../extension/src/core/selfTraining/estimatePseudoLabels.ts';
 import { HEATMAP_TARGET } from '../../../extension/src/core/selfTraining/presets.ts';
 import {
@@ -52,7 +51,7 @@ function peakedLogits(points: number[][]): tf.Tensor {
   return tf.tensor(data, [1, d, h, w, n]);
 }
 
-function decode(sample: VolumeSample, points: number[][]): number[][] {
+function decode(points: number[][]): number[][] {
   return tf.tidy(() => {
     const sizes = tf.tensor1d(INPUT.slice().reverse());
     const xyz = decodeHeatmaps(peakedLogits(points), true, decodingFor(HEATMAP_TARGET)).mul(sizes);
@@ -82,7 +81,7 @@ describe('3D pseudo labels on a synthetic CBCT volume', () => {
     const { sample, truth, spacingMm } = target;
     // Input voxels are 6 mm here: decoding near the maximum keeps the position to a tenth of a voxel
     // (measured 0.43 mm at worst; the window around the maximum voxel is not centred on the peak).
-    const decoded = decode(sample, sample.landmarks!);
+    const decoded = decode(sample.landmarks!);
     const decodedErrors = errorsMm(toOriginalPixels(decoded, sample.letterbox), truth, spacingMm);
 
     const label = estimatePseudoLabels([sample], [decoded], regulate)[sample.id]!;
@@ -103,7 +102,7 @@ describe('3D pseudo labels on a synthetic CBCT volume', () => {
   it('excludes a landmark whose map peaks 30 mm away from the rest of the shape', () => {
     const { sample } = target;
     const moved = sample.landmarks!.map((p, l) => (l === 7 ? [p[0]! + 5, p[1]!, p[2]!] : p));
-    const decoded = decode(sample, moved);
+    const decoded = decode(moved);
     const label = estimatePseudoLabels([sample], [decoded], regulate)[sample.id]!;
     expect(label.mask[7]).toBe(false);
   });
