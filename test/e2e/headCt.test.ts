@@ -15,9 +15,13 @@ import {
   storeHeadCt,
 } from '../../extension/src/node/pacsImport/invesaliusCt.ts';
 import { readInv3 } from '../../extension/src/node/pacsImport/readInv3.ts';
+import { writeLandmarkSr } from '../../extension/src/dicom/srWriter.ts';
+import { uidFromSeed } from '../../extension/src/dicom/uids.ts';
 import { CBCT } from '../../extension/src/ohif/templates.ts';
 import { stow } from '../../scripts/serveDemoStudies.ts';
 import type { Session } from './support/browser.ts';
+import { labelProblems, viewLabels } from './support/labelBoxes.ts';
+import { landmarkSrsInPacs } from './support/pacs.ts';
 import { browserHarness } from './support/volumeHarness.ts';
 
 const VIEWS = ['mpr-axial', 'mpr-sagittal', 'mpr-coronal'] as const;
@@ -321,6 +325,110 @@ describe.skipIf(!present)('the real head CT (invesalius-examples) in the MPR vie
       `dragged ${FIRST} in ${dragView} by ${moved.map((v, a) => (v - from.world[a]!).toFixed(1))} mm`,
     );
     await shot('head-ct-review-dragged');
+    expect(errors).toEqual([]);
+  });
+  it('review queue in 3D: a flagged pseudo label says why, opens centred, names inside every view; accepted and saved', async () => {
+    const { page, errors } = session();
+    const url = stack().pacs.dicomWebUrl;
+    // A pseudo-label revision of the study's SR (as the worker writes one): the manual landmark kept,
+    // two more, one of them flagged for two reasons.
+    const [current] = await landmarkSrsInPacs(url, HEAD_CT_UIDS.study);
+    const sella = current!.set.landmarks.find((l) => l.name === FIRST)!;
+    const at = (d: number[]) => sella.position.map((v, a) => v + d[a]!);
+    const [second, flagged] = [CBCT.landmarks[1]!, CBCT.landmarks[9]!];
+    const sopUid = uidFromSeed(`${HEAD_CT_UIDS.study}/e2e-pseudo-3d`);
+    const file = writeLandmarkSr(
+      {
+        ...current!.set,
+        landmarks: [
+          sella,
+          {
+            name: second,
+            position: at([0, -40, -30]),
+            status: 'pseudo-label',
+            deviationMm: 0.8,
+            adjustedPosition: at([0, -40, -30.8]),
+          },
+          {
+            name: flagged,
+            position: at([35, -20, -55]),
+            status: 'flagged-abnormal',
+            deviationMm: 9.5,
+            adjustedPosition: at([30, -25, -50]),
+            confidence: 0.04,
+            reviewReasons: ['shape', 'confidence'],
+          },
+        ],
+        model: {
+          name: 'ohif-landmarks-unet3d',
+          version: 'e2e',
+          method: 'shape-regulated self-training',
+        },
+      },
+      {
+        study: current!.study,
+        seriesUid: current!.sr.seriesUid,
+        sopUid,
+        predecessor: current!.sr,
+      },
+    );
+    await stow(url, [file]);
+
+    await page.reload({ timeout: 120_000, waitUntil: 'domcontentloaded' });
+    await page.getByTestId('landmarks-queue-refresh').click();
+    const item = page.getByTestId('landmarks-queue-item');
+    await expect.poll(() => item.count(), { timeout: 60_000 }).toBe(1);
+    expect(await item.getAttribute('data-study')).toBe(HEAD_CT_UIDS.study);
+    expect(await page.getByTestId('landmarks-queue-reasons').textContent()).toBe(
+      `${flagged}: shape outlier, low confidence`,
+    );
+    await item.click();
+    const selected = page.getByTestId('landmarks-selected');
+    await expect.poll(() => selected.textContent(), { timeout: 60_000 }).toContain(flagged);
+    expect(await page.getByTestId('landmarks-selected-reasons').textContent()).toContain(
+      'shape outlier, low confidence',
+    );
+    // Every view centred on the flagged landmark; every name inside its view, none overlapping.
+    await expect
+      .poll(async () => {
+        const views = await mprViews(page);
+        return VIEWS.filter((id) => {
+          const v = views[id];
+          const p = v?.landmarks[flagged]?.page;
+          return (
+            p &&
+            Math.abs(p[0] - (v.rect.left + v.rect.width / 2)) < 1.5 &&
+            Math.abs(p[1] - (v.rect.top + v.rect.height / 2)) < 1.5
+          );
+        }).length;
+      }, POLL)
+      .toBe(3);
+    for (const id of VIEWS) {
+      // The names are drawn on the render after the camera moved.
+      await expect
+        .poll(async () => (await viewLabels(page, id)).labels.some((l) => l.name === flagged), POLL)
+        .toBe(true);
+      expect(labelProblems(await viewLabels(page, id)), id).toEqual([]);
+    }
+    await shot('head-ct-review-queue');
+    await page.getByTestId('landmarks-accept').click();
+    await page.getByTestId('landmarks-save').click();
+    await expect
+      .poll(() => page.getByTestId('landmarks-sr-status').textContent(), { timeout: 30_000 })
+      .toContain('1 accepted');
+    const revision = (await landmarkSrsInPacs(url, HEAD_CT_UIDS.study)).find((i) =>
+      i.predecessors.some((p) => p.sopUid === sopUid),
+    );
+    if (!revision) throw new Error('no reviewed revision in the PACS');
+    const byName = new Map(revision.set.landmarks.map((l) => [l.name, l]));
+    expect(byName.get(flagged)).toMatchObject({
+      status: 'accepted',
+      reviewReasons: ['shape', 'confidence'],
+    });
+    expect(byName.get(second)?.status).toBe('pseudo-label');
+    // The reviewed study left the queue.
+    await page.getByTestId('landmarks-queue-refresh').click();
+    await expect.poll(() => page.getByTestId('landmarks-queue-empty').count(), POLL).toBe(1);
     expect(errors).toEqual([]);
   });
 });
