@@ -52,11 +52,17 @@ export function prepareWasmThreads(threads: number): () => void {
     }
   }
   // Emscripten copies worker_threads.Worker to the global Worker when the module is created. On 2 cores
-  // the backend started 1 thread when asked for 2 (it sizes its pool from half the logical cores):
-  // report twice the cores while it starts.
+  // the backend started 1 thread when asked for 2 and 2 when 4 cores were reported (it sizes its pool
+  // from half the logical cores): report at least twice the threads asked for while it starts.
   const cpus = os.cpus;
   workerThreads.Worker = PthreadWorker;
-  os.cpus = () => [...cpus(), ...cpus()];
+  os.cpus = () => {
+    const real = cpus();
+    return Array.from(
+      { length: Math.max(real.length, 2 * threads) },
+      (_, i) => real[i % real.length],
+    );
+  };
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   wasm.setThreadsCount(threads);
   return () => {
