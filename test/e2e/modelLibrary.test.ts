@@ -6,8 +6,8 @@
  * it (both listed), and the 2D model still pseudo-labels a new cephalogram afterwards; a template
  * without a model gives an error naming it; a model is exported and deleted from its own row and comes
  * back by importing the file under its template; the single model of earlier versions is migrated to
- * its template; training again on the CBCT template fine-tunes its stored model (its first validation
- * well below that of the run from scratch). Needs ../shared/data/isbi2015 (skipped with a message
+ * its template; training again on the CBCT template fine-tunes its stored model (the run starts from
+ * weights whose hash is the stored model's id). Needs ../shared/data/isbi2015 (skipped with a message
  * without it). Fails on any console error. Screenshots artifacts/e2e/viewer-model-*.png (copied to
  * docs/images/).
  */
@@ -220,6 +220,7 @@ describe.skipIf(!available)('model library: built-in 2D and trained 3D models si
     expect(await trainError()).toBe('');
     const start = page.getByTestId('landmarks-train-start');
     expect(await start.getAttribute('data-fine-tuning')).toBe('false');
+    expect(await start.getAttribute('data-weights-id')).toBe('');
     expect(await start.textContent()).toBe(`from scratch: no ${CBCT.label} model stored yet`);
     console.log(`3D training (tiny) + pseudo-label: ${Date.now() - t0} ms`);
     const srs = await landmarkSrsInPacs(stack().pacs.dicomWebUrl, unlabelledCbct.studyUid);
@@ -348,9 +349,9 @@ describe.skipIf(!available)('model library: built-in 2D and trained 3D models si
     await download.saveAs(file);
     const tuned = JSON.parse(readFileSync(file, 'utf8'));
     expect(tuned.id).not.toBe(before);
-    // Started from the trained weights: its first validation is near where the run from scratch ended
-    // (61.5 mm), far below the first validation from scratch (81.9 mm); the tiny network's loss hardly
-    // moves in its 4 pre-training epochs (1.93 → 1.94), so it cannot tell.
+    // The worker hashes the network's weights after loading them: those of the stored model. (The
+    // tiny 3D network's first validation does not tell: 64 vs 82 mm in one run, 89 vs 78 in another.)
+    expect(await start.getAttribute('data-weights-id')).toBe(before);
     type Bundle = { metadata: { training: { history: Array<{ validationMreMm?: number }> } } };
     const firstMre = (bundle: Bundle) =>
       bundle.metadata.training.history.find((h) => h.validationMreMm !== undefined)!
@@ -359,7 +360,6 @@ describe.skipIf(!available)('model library: built-in 2D and trained 3D models si
       `first validation MRE: from scratch ${firstMre(scratch).toFixed(1)} mm, fine-tuned ` +
         `${firstMre(tuned).toFixed(1)} mm`,
     );
-    expect(firstMre(tuned)).toBeLessThan(firstMre(scratch) - 5);
     expect((await libraryRows(page)).map((r) => r.template)).toEqual(['cephalogram', 'cbct']);
     expect(errors).toEqual([]);
   });

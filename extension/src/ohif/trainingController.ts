@@ -121,7 +121,7 @@ export interface TrainingState {
   /** The model of the Model section's template (see ModelController.choice), if stored. */
   model?: ModelInfo;
   /** What the last training run started from: "fine-tuning the … model" or "from scratch: why". */
-  start?: { note: string; fineTuning: boolean };
+  start?: { note: string; fineTuning: boolean; weightsId?: string };
   /** The resumable training run (from the worker's status). */
   saved?: TrainingStateSummary;
   /** Time of each per-epoch / cancel save of the training state, ms. */
@@ -393,7 +393,10 @@ export class TrainingController {
 
   private onMessage(m: WorkerMessage): void {
     if (m.type === 'backend') this.set({ backend: m.backend, note: m.note });
-    if (m.type === 'start-weights') this.set({ start: { note: m.note, fineTuning: m.fineTuning } });
+    if (m.type === 'start-weights') {
+      const { note, fineTuning, weightsId } = m;
+      this.set({ start: { note, fineTuning, ...(weightsId ? { weightsId } : {}) } });
+    }
     if (m.type === 'stage' && m.stage === 'pseudo-label') this.set({ phase: 'pseudo-label' });
     if (m.type === 'checkpoint')
       this.set({ saved: m.summary, checkpointMs: [...this.state.checkpointMs, m.ms] });

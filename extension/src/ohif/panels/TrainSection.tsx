@@ -196,7 +196,11 @@ export default function TrainSection({
         </p>
       )}
       {state.start && (
-        <p data-testid="landmarks-train-start" data-fine-tuning={String(state.start.fineTuning)}>
+        <p
+          data-testid="landmarks-train-start"
+          data-fine-tuning={String(state.start.fineTuning)}
+          data-weights-id={state.start.weightsId ?? ''}
+        >
           {state.start.note}
         </p>
       )}

@@ -84,6 +84,8 @@ export interface BenchRequest {
   steps: number;
   /** 3: time the volume network (default 2, the image network). */
   dimension?: 2 | 3;
+  /** Network size (default `tiny`). */
+  preset?: TrainRequest['preset'];
 }
 
 /** Pseudo-labels `items` with the template's model in IndexedDB (no training). */
@@ -238,7 +240,7 @@ type Reply =
   | { type: 'checkpoint'; summary: TrainingStateSummary; ms: number }
   | { type: 'model-saved'; model: ModelInfo }
   /** What a training run starts from (a stored model's weights, or scratch and why). */
-  | { type: 'start-weights'; note: string; fineTuning: boolean }
+  | { type: 'start-weights'; note: string; fineTuning: boolean; weightsId?: string }
   | { type: 'pseudo-labelled'; result: PseudoLabelResult; done: number; total: number }
   | {
       type: 'done';
@@ -249,7 +251,7 @@ type Reply =
       model?: ModelInfo;
       pseudoLabelMsPerImage: number;
     }
-  | { type: 'bench'; backend: BrowserBackend; msPerStep: number[] }
+  | { type: 'bench'; backend: BrowserBackend; threads: number; msPerStep: number[] }
   /** Every model of the library (each with its templateId), and the resumable training run. */
   | { type: 'model-status'; models: ModelInfo[]; training?: TrainingStateSummary }
   | { type: 'exported'; text: string; fileName: string; ms: number }

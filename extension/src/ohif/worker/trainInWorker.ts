@@ -30,13 +30,14 @@ import {
 } from '../../core/shape/index.ts';
 import createAdam from '../../core/tf/createAdam.ts';
 import { BROWSER_BACKEND_ORDER, type BrowserBackend } from '../../core/tf/selectBrowserBackend.ts';
-import type { ModelInfo } from '../services/modelBundle.ts';
+import { modelIdOf, type ModelInfo } from '../services/modelBundle.ts';
 import { modelUrlFor, trainingStart } from '../services/modelLibrary.ts';
 import { LATENT_OFFSET, startBackend, workerPreset, type Post } from './backend.ts';
 import {
   buildNetwork,
   forgetNetwork,
   loadModelArtifacts,
+  modelArtifacts,
   saveTrainedModel,
 } from './browserModelStore.ts';
 import { loadSamples, sampleLoader, type LoadedSample } from './loadStudySample.ts';
@@ -122,7 +123,8 @@ async function run(
 /**
  * A new run starts from the weights of its template's stored model (built-in or not) when that network
  * has this run's architecture, input size, depth, filters and landmarks; else from the fresh
- * initialisation. Posts which, and why (services/modelLibrary.ts trainingStart).
+ * initialisation. Posts which, and why (services/modelLibrary.ts trainingStart), with the id of the
+ * weights the run starts from when it fine-tunes (the stored model's id: proof they were loaded).
  */
 async function startWeights(
   req: TrainRequest,
@@ -132,15 +134,16 @@ async function startWeights(
 ): Promise<void> {
   const stored = await loadModelArtifacts(req.templateId).catch(() => undefined);
   const start = trainingStart(stored?.info, config, req.names, req.templateLabel);
-  if (start.from && stored) {
-    const source = await buildNetwork(stored.artifacts, stored.info, modelUrlFor(req.templateId));
-    try {
-      model.setWeights(source.getWeights());
-    } finally {
-      source.dispose();
-    }
+  if (!start.from || !stored)
+    return post({ type: 'start-weights', note: start.note, fineTuning: false });
+  const source = await buildNetwork(stored.artifacts, stored.info, modelUrlFor(req.templateId));
+  try {
+    model.setWeights(source.getWeights());
+  } finally {
+    source.dispose();
   }
-  post({ type: 'start-weights', note: start.note, fineTuning: start.from !== undefined });
+  const weightsId = await modelIdOf((await modelArtifacts(model)).weightData);
+  post({ type: 'start-weights', note: start.note, fineTuning: true, weightsId });
 }
 
 interface Samples {
