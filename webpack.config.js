@@ -12,7 +12,7 @@ import webpack from 'webpack';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
-/** Emits tfjs' wasm binaries beside the worker (setWasmPaths points there). */
+/** Emits tfjs' wasm binaries and the threaded build's script beside the worker (setWasmPaths). */
 class CopyTfjsWasm {
   apply(compiler) {
     const dir = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
@@ -26,6 +26,12 @@ class CopyTfjsWasm {
               new webpack.sources.RawSource(readFileSync(path.join(dir, f))),
             );
           }
+          // The unbundled threaded-SIMD script each wasm pthread loads (worker/wasmThreads.ts).
+          const threaded = 'tfjs-backend-wasm-threaded-simd.js';
+          compilation.emitAsset(
+            threaded,
+            new webpack.sources.RawSource(readFileSync(path.join(dir, '../wasm-out', threaded))),
+          );
         },
       );
     });

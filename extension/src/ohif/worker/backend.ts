@@ -24,6 +24,12 @@ import {
 } from '../../core/tf/selectBrowserBackend.ts';
 import type { BenchRequest, TrainRequest, WorkerMessage } from './protocol.ts';
 import verifyTrainingBackend, { type BackendCheck } from './verifyTrainingBackend.ts';
+import {
+  prepareWasmThreads,
+  THREADED_SCRIPT,
+  wasmThreadsCount,
+  wasmThreadsFor,
+} from './wasmThreads.ts';
 
 /** Posts one message of the current job (the job's id is added by the caller's closure). */
 export type Post = (message: DistributiveOmit<WorkerMessage, 'id'>) => void;
@@ -70,6 +76,30 @@ export const LATENT_OFFSET = { mean: 0.01, sd: 0.005 };
 /** Where the tfjs wasm binaries are served: beside this worker bundle. */
 const wasmPaths = () => new URL('./', self.location.href).href;
 
+/**
+ * Threads asked for in the worker's URL (`worker.js?wasmThreads=1`, from app-config
+ * `landmarks.wasmThreads`; see workerClient.ts), or undefined for the default.
+ */
+function requestedThreads(): number | undefined {
+  const value = new URL(self.location.href).searchParams.get('wasmThreads');
+  return value === null ? undefined : Number(value);
+}
+
+/** Starts wasm with as many threads as this page may run (wasmThreads.ts), or one. */
+async function startWasm(): Promise<void> {
+  const threads = wasmThreadsFor(self, requestedThreads());
+  if (threads < 2) {
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    return startBrowserBackend('wasm', { wasmPaths: wasmPaths() });
+  }
+  const restore = await prepareWasmThreads(threads, new URL(THREADED_SCRIPT, wasmPaths()).href);
+  try {
+    await startBrowserBackend('wasm', { wasmPaths: wasmPaths() });
+  } finally {
+    restore();
+  }
+}
+
 /** The backend this worker proved last (inference jobs reuse it). */
 let proven: BrowserBackend | undefined;
 
@@ -81,16 +111,13 @@ export async function startBackend(
   failures: string[] = [],
   dimension: 2 | 3 = 2,
 ): Promise<BrowserBackend> {
-  // Multi-threaded wasm runs its pthreads from blob workers whose inline source does not survive
-  // bundling (ReferenceError: _scriptDir); tfjs chose 1 thread on 2 cores anyway (shared notes).
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   for (const name of order ?? BROWSER_BACKEND_ORDER) {
     try {
       // Includes the synchronous read-back check: without it, WebGPU where Chromium cannot draw a
       // WebGPU canvas into a 2D canvas (SwiftShader adapter, Skia on GL) reads every letterboxed
       // image as zeros (sample preparation still uses dataSync; training steps read with await
       // data()) and then loses its device.
-      await startBrowserBackend(name, { wasmPaths: wasmPaths() });
+      await (name === 'wasm' ? startWasm() : startBrowserBackend(name, { wasmPaths: wasmPaths() }));
       const backend: BrowserBackend = name;
       // "Ready" is not enough: one real step of the network proves that it runs, the fixed batch
       // (verifyTrainingBackend) that it computes the same loss and gradient as cpu.
@@ -202,6 +229,7 @@ export async function bench(req: BenchRequest, post: Post): Promise<void> {
   post({
     type: 'bench',
     backend: req.backend,
-    msPerStep: await timeSteps('tiny', req.steps, dimension),
+    threads: backend === 'wasm' ? await wasmThreadsCount() : 1,
+    msPerStep: await timeSteps(req.preset ?? 'tiny', req.steps, dimension),
   });
 }

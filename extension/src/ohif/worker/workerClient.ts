@@ -8,6 +8,19 @@ type Job = Exclude<WorkerRequest, { type: 'cancel' }>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type JobRequest = DistributiveOmit<Job, 'id'>;
 
+/**
+ * app-config `landmarks.wasmThreads`: threads for the worker's wasm backend (default: every core, at
+ * most 4, when the page is cross-origin isolated; 1 turns threads off). Undefined when not set.
+ */
+export function configuredWasmThreads(config: unknown): number | undefined {
+  const value = (config as { landmarks?: { wasmThreads?: unknown } } | undefined)?.landmarks
+    ?.wasmThreads;
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || (value as number) < 1)
+    throw new Error(`app-config landmarks.wasmThreads: ${String(value)} is not a whole number ≥ 1`);
+  return value as number;
+}
+
 export class WorkerClient {
   private worker?: Worker;
   private nextId = 1;
@@ -15,6 +28,8 @@ export class WorkerClient {
   private get(): Worker {
     if (!this.worker) {
       const url = new URL('./worker.js', import.meta.url);
+      const threads = configuredWasmThreads((globalThis as { config?: unknown }).config);
+      if (threads !== undefined) url.searchParams.set('wasmThreads', String(threads));
       this.worker = new Worker(url, { type: 'module' });
     }
     return this.worker;
