@@ -25,6 +25,7 @@
  * Every run is cached as bench/results/cbct-<key>-l<N>-seed<seed>.json with its commit and command
  * (bench/isbiResults.ts); the table printed is mean ± SD over the cached seeds of the same key.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { toOriginalPixels } from '../extension/src/core/data/computeLetterbox.ts';
 import prepareVolumeSample from '../extension/src/core/data/prepareVolumeSample.ts';
@@ -55,7 +56,14 @@ import type {
 import { generateCbctVolume } from '../extension/src/core/synthetic/index.ts';
 import createAdam from '../extension/src/core/tf/createAdam.ts';
 import setupNodeBackend from '../extension/src/node/nodeBackend.ts';
-import { formatPieceTable, loadPieces, savePiece, type PieceRow } from './isbiResults.ts';
+import {
+  formatPieceTable,
+  loadPieces,
+  pieceFile,
+  savePiece,
+  type Piece,
+  type PieceRow,
+} from './isbiResults.ts';
 import { torchUnetSpeed } from './unetSpeed.ts';
 
 const { values: args } = parseArgs({
@@ -297,7 +305,15 @@ async function run(
         }
       : undefined;
   if (methods.includes('full')) {
-    const resume = { ...structuredClone(pre.state), stage: 'selftrain' as const, epoch: 0 };
+    // Without pre-training's best: `full` keeps the best-validation weights of its own stages (paper:
+    // the best of the fine-tuning stage). Carrying it over left `full` with its LAST weights whenever
+    // no later epoch beat pre-training's best.
+    const resume = {
+      ...structuredClone(pre.state),
+      stage: 'selftrain' as const,
+      epoch: 0,
+      best: undefined,
+    };
     cpu = process.cpuUsage();
     await trainLandmarkModel(model, optimizer, data(true), options('full'), resume);
     // The whole run's cost: the shared pre-training plus its own stages.
@@ -365,7 +381,19 @@ async function main() {
       `bench:cbct ${key} seed ${seed} (tfjs ${backend}, 1 thread); steps ${stepBudget.join('/')} (pretrain/selftrain/finetune)`,
     );
     // Saved after every row, so that a run stopped early keeps what it measured.
-    const save = (rows: PieceRow[]) => savePiece(results, key, counts.labelled, seed, rows, 'cbct');
+    // Rows of methods this run does not train (an earlier run's, same key and seed) are kept.
+    const ours = (r: PieceRow) =>
+      methods.some((m) => r.method === m || r.method.startsWith(`${m}+`)) ||
+      (methods.includes('supervised') && r.method.startsWith('supervised-equal-steps'));
+    const earlier = existsSync(pieceFile(results, key, counts.labelled, seed, 'cbct'))
+      ? (
+          JSON.parse(
+            readFileSync(pieceFile(results, key, counts.labelled, seed, 'cbct'), 'utf8'),
+          ) as Piece
+        ).rows.filter((r) => !ours(r))
+      : [];
+    const save = (rows: PieceRow[]) =>
+      savePiece(results, key, counts.labelled, seed, [...earlier, ...rows], 'cbct');
     const { rows, maps } = await run(save);
     const file = save(rows);
     const torch = speed(int('torch-reps', 0));
