@@ -20,7 +20,7 @@
  *   --methods supervised,full --seed (1) --unlabelled-device (cbct-a) --test-device (cbct-b)
  *   --z Z (abnormal threshold of the shape regulation, mm; default 2 input voxels as `landmarks train`
  *   does for volumes; 2 = the paper's 2 mm)
- *   --torch-reps R (3; 0 skips the PyTorch peer) --json (one JSON object on stdout, logs on stderr)
+ *   --equal-steps no (skip the supervised-equal-steps row) --torch-reps R (3; 0 skips the PyTorch peer) --json (one JSON object on stdout, logs on stderr)
  *   --results <dir> (bench/results) --table-only (print the cached table of this configuration)
  * Every run is cached as bench/results/cbct-<key>-l<N>-seed<seed>.json with its commit and command
  * (bench/isbiResults.ts); the table printed is mean ± SD over the cached seeds of the same key.
@@ -84,6 +84,7 @@ const { values: args } = parseArgs({
     'test-device': { type: 'string', default: 'cbct-b' },
     'torch-reps': { type: 'string', default: '3' },
     z: { type: 'string', default: 'voxels' },
+    'equal-steps': { type: 'string', default: 'yes' },
     json: { type: 'boolean', default: false },
     results: { type: 'string', default: 'bench/results' },
     'table-only': { type: 'boolean', default: false },
@@ -109,6 +110,8 @@ const stepBudget = args.steps!.split(',').map(Number);
 if (stepBudget.length !== 3 || stepBudget.some((v) => !Number.isInteger(v) || v < 0))
   throw new Error('--steps takes three step counts: pretrain,selftrain,finetune');
 const methods = args.methods!.split(',') as Method[];
+/** The supervised-equal-steps row (`--equal-steps no` skips it and keeps a cached one). */
+const equalSteps = methods.includes('supervised') && args['equal-steps'] !== 'no';
 for (const m of methods)
   if (m !== 'supervised' && m !== 'full')
     throw new Error(`--methods: supervised or full, got ${m}`);
@@ -295,7 +298,7 @@ async function run(
   if (methods.includes('supervised')) await score('supervised', preSteps, preCpu);
   const extraSteps = stepBudget[1]! + stepBudget[2]!;
   const snapshot =
-    methods.includes('supervised') && extraSteps > 0
+    equalSteps && extraSteps > 0
       ? {
           weights: model.getWeights().map((w) => w.clone()),
           optimizer: (await optimizer.getWeights()).map((w) => ({
@@ -384,7 +387,7 @@ async function main() {
     // Rows of methods this run does not train (an earlier run's, same key and seed) are kept.
     const ours = (r: PieceRow) =>
       methods.some((m) => r.method === m || r.method.startsWith(`${m}+`)) ||
-      (methods.includes('supervised') && r.method.startsWith('supervised-equal-steps'));
+      (equalSteps && r.method.startsWith('supervised-equal-steps'));
     const earlier = existsSync(pieceFile(results, key, counts.labelled, seed, 'cbct'))
       ? (
           JSON.parse(
