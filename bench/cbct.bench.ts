@@ -28,7 +28,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { toOriginalPixels } from '../extension/src/core/data/computeLetterbox.ts';
-import prepareVolumeSample from '../extension/src/core/data/prepareVolumeSample.ts';
+import syntheticVolumeSample from '../extension/src/core/synthetic/syntheticVolumeSample.ts';
 import type { VolumeSample } from '../extension/src/core/data/types.ts';
 import mapDiagnostics, {
   formatMapDiagnostics,
@@ -151,19 +151,10 @@ function generate(set: keyof typeof SEED_BASE, k: number, device: string): Volum
   // The training sets move with --seed; the test set does not (every run is scored on the same volumes).
   const volumeSeed = SEED_BASE[set] + k + (set === 'test' ? 0 : 1000 * seed);
   const v = generateCbctVolume({ seed: volumeSeed, device });
-  const truth = v.landmarksPx.map((p) => p.map((x) => x + 0.5));
-  const sample = prepareVolumeSample(
-    `${set}-${volumeSeed}`,
-    {
-      width: v.width,
-      height: v.height,
-      depth: v.depth,
-      voxels: Float32Array.from(v.pixels),
-      spacingMm: v.spacingMm,
-    },
-    INPUT,
-    set === 'unlabelled' ? undefined : truth,
-  );
+  const { sample, truth } = syntheticVolumeSample(v, INPUT, {
+    id: `${set}-${volumeSeed}`,
+    labelled: set !== 'unlabelled',
+  });
   return { sample, truth, spacingMm: v.spacingMm };
 }
 

@@ -4,7 +4,7 @@
 // bound, read near each map's maximum as the product reads it. Deterministic seeds; small volumes so that
 // it runs in well under a minute of one core.
 import { beforeAll, describe, expect, it } from 'vitest';
-import prepareVolumeSample from '../../../extension/src/core/data/prepareVolumeSample.ts';
+import syntheticVolumeSample from '../../../extension/src/core/synthetic/syntheticVolumeSample.ts';
 import type { VolumeSample } from '../../../extension/src/core/data/types.ts';
 import mapDiagnostics from '../../../extension/src/core/heatmap/mapDiagnostics.ts';
 import createHeatmapModel from '../../../extension/src/core/models/createHeatmapModel.ts';
@@ -29,18 +29,7 @@ function sample(seed: number, device: string): VolumeSample {
     depth: 28,
     spacingMm: [6, 6, 6],
   });
-  return prepareVolumeSample(
-    `cbct-${seed}`,
-    {
-      width: v.width,
-      height: v.height,
-      depth: v.depth,
-      voxels: Float32Array.from(v.pixels),
-      spacingMm: v.spacingMm,
-    },
-    INPUT,
-    v.landmarksPx.map((p) => p.map((x) => x + 0.5)),
-  );
+  return syntheticVolumeSample(v, INPUT).sample;
 }
 
 describe('3D heatmap training on synthetic CBCT', () => {

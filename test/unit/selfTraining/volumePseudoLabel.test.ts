@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { toOriginalPixels } from '../../../extension/src/core/data/computeLetterbox.ts';
-import prepareVolumeSample from '../../../extension/src/core/data/prepareVolumeSample.ts';
+import syntheticVolumeSample from '../../../extension/src/core/synthetic/syntheticVolumeSample.ts';
 import estimatePseudoLabels from '../../../extension/src/core/selfTraining/estimatePseudoLabels.ts';
 import { HEATMAP_TARGET } from '../../../extension/src/core/selfTraining/presets.ts';
 import {
@@ -20,19 +20,7 @@ const INPUT = [32, 32, 32];
 
 function volume(seed: number, device: string) {
   const v = generateCbctVolume({ seed, device });
-  const truth = v.landmarksPx.map((p) => p.map((x) => x + 0.5)); // voxel i covers [i, i + 1)
-  const sample = prepareVolumeSample(
-    `cbct-${seed}`,
-    {
-      width: v.width,
-      height: v.height,
-      depth: v.depth,
-      voxels: Float32Array.from(v.pixels),
-      spacingMm: v.spacingMm,
-    },
-    INPUT,
-    truth,
-  );
+  const { sample, truth } = syntheticVolumeSample(v, INPUT);
   return { sample, truth, spacingMm: v.spacingMm };
 }
 
