@@ -17,8 +17,11 @@
  *                                        the others are unannotated); studies already stored are skipped
  *   --isbi-limit N                       import at most N of them, labelled and unlabelled alternating
  *   --isbi-labelled FILE                 ids of the labelled images (default DIR/train.txt)
+ *   --no-isbi                            without --isbi, the local demo imports 4 real ISBI images from
+ *                                        ../shared/data/isbi2015 when it exists; this turns that off
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -65,26 +68,49 @@ export interface StartOptions {
   isbi?: { dir: string; limit?: number; labelled?: string };
 }
 
-/** Reads {@link StartOptions} from the command line and the environment. */
+/** Where the ISBI 2015 cephalograms are when this checkout sits beside `shared/` (developers' layout). */
+export const SHARED_ISBI_DIR = path.join(repoRoot, '..', 'shared', 'data', 'isbi2015');
+
+/**
+ * Real cephalograms the local demo imports by itself when {@link SHARED_ISBI_DIR} exists: 2 training
+ * images with their labels and 2 Test1 images to pseudo-label. The built-in model was trained on real
+ * radiographs; on the generator's synthetic cephalograms its points are off the anatomy, so without
+ * these a first run shows the model only where it cannot work.
+ */
+export const DEMO_ISBI_LIMIT = 4;
+
+/**
+ * Reads {@link StartOptions} from the command line and the environment. `sharedIsbiDir`: the ISBI
+ * folder imported ({@link DEMO_ISBI_LIMIT} images) into the local demo PACS when it exists and no
+ * `--isbi`, `--pacs`, `--no-seed` or `--no-isbi` says otherwise.
+ */
 export function startOptions(
   argv: readonly string[] = process.argv,
   env: NodeJS.ProcessEnv = process.env,
+  sharedIsbiDir: string = SHARED_ISBI_DIR,
 ): StartOptions {
   const flag = (name: string): string | undefined => {
     const i = argv.indexOf(name);
     return i > 0 ? argv[i + 1] : undefined;
   };
-  const isbiDir = flag('--isbi');
-  const limit = flag('--isbi-limit');
+  const pacsUrl = flag('--pacs') ?? (env.LANDMARKS_DICOMWEB_URL || undefined);
+  const seed = !argv.includes('--no-seed');
+  const demoIsbi =
+    seed &&
+    !pacsUrl &&
+    !argv.includes('--no-isbi') &&
+    existsSync(path.join(sharedIsbiDir, 'images'));
+  const isbiDir = flag('--isbi') ?? (demoIsbi ? sharedIsbiDir : undefined);
+  const limit = flag('--isbi-limit') ?? (flag('--isbi') ? undefined : String(DEMO_ISBI_LIMIT));
   return {
     port: Number(flag('--port') ?? (env.PORT || 3000)),
-    pacsUrl: flag('--pacs') ?? (env.LANDMARKS_DICOMWEB_URL || undefined),
+    pacsUrl,
     authorization: env.LANDMARKS_PACS_AUTHORIZATION || undefined,
     storageDir: path.resolve(
       flag('--storage') ?? (env.LANDMARKS_PACS_STORAGE || path.join(repoRoot, '.orthanc', 'demo')),
     ),
     reusePacs: argv.includes('--reuse-pacs') || env.LANDMARKS_REUSE_PACS === '1',
-    seed: !argv.includes('--no-seed'),
+    seed,
     isbi: isbiDir
       ? {
           dir: path.resolve(isbiDir),
@@ -199,7 +225,7 @@ async function importIsbi(
   const labelled = sent.filter((r) => r.labelled).length;
   const skipped = results.filter((r) => r.skipped).length;
   return (
-    `    ISBI: imported ${sent.length} cephalograms (${labelled} with a manual SR, ` +
+    `    ISBI 2015 (${shownPath(isbi.dir)}): imported ${sent.length} real cephalograms (${labelled} with a manual SR, ` +
     `${sent.length - labelled} unannotated), ${skipped} already in the PACS`
   );
 }
