@@ -1,18 +1,22 @@
 /**
  * TensorFlow.js backend for Node: wasm (SIMD; one thread, or the threaded-SIMD build with `threads` ≥ 2,
- * see wasmThreads.ts) with the training kernels it lacks provided, or the cpu backend (correct, much
- * slower). tfjs-node cannot be installed here (its install downloads libtensorflow).
+ * see wasmThreads.ts) with the training kernels it lacks provided, the cpu backend (correct, much
+ * slower), or webgpu through Dawn's Node bindings (the optional package `webgpu`, webgpuNode.ts: a GPU,
+ * or Chromium's SwiftShader Vulkan driver on the CPU). tfjs-node cannot be installed here (its install
+ * downloads libtensorflow).
  */
 import * as tf from '@tensorflow/tfjs';
 import registerCollapsedKernels from '../core/tf/collapsedKernels.ts';
 import registerTrainingKernels from '../core/tf/registerTrainingKernels.ts';
 import { prepareWasmThreads } from './wasmThreads.ts';
 
-export type NodeBackend = 'wasm' | 'cpu';
+export type NodeBackend = 'wasm' | 'cpu' | 'webgpu';
+export const NODE_BACKENDS: readonly NodeBackend[] = ['wasm', 'cpu', 'webgpu'];
 
 /**
- * Sets the backend. With `fallback` (default true) a wasm start failure falls back to cpu with a warning
- * on stderr. `threads` (wasm only, default 1) is fixed by the first wasm initialisation of the process.
+ * Sets the backend. With `fallback` (default true) a webgpu start failure falls back to wasm, and a wasm
+ * one to cpu, with a warning on stderr. `threads` (wasm only, default 1) is fixed by the first wasm
+ * initialisation of the process. On webgpu the adapter is reported on stderr.
  * @returns the backend in use
  */
 export default async function setupNodeBackend(
@@ -20,6 +24,22 @@ export default async function setupNodeBackend(
   fallback = true,
   { threads = 1 }: { threads?: number } = {},
 ): Promise<NodeBackend> {
+  if (name === 'webgpu') {
+    try {
+      const { default: startWebgpuBackend } = await import('./webgpuNode.ts');
+      const adapter = await startWebgpuBackend();
+      process.stderr.write(
+        `webgpu backend on ${adapter.description}${adapter.icd ? ` (VK_ICD_FILENAMES=${adapter.icd})` : ''}${adapter.fallback ? ': software rendering on the CPU, slow' : ''}\n`,
+      );
+      return 'webgpu';
+    } catch (error) {
+      if (!fallback) throw new Error(`webgpu backend unavailable: ${(error as Error).message}`);
+      process.stderr.write(
+        `webgpu backend unavailable (${(error as Error).message}); using wasm\n`,
+      );
+      name = 'wasm';
+    }
+  }
   if (name === 'wasm') {
     let restore: (() => void) | undefined;
     try {

@@ -15,7 +15,7 @@ import { folderKind, listVolumes } from '../../node/volumeFolder.ts';
 import runTraining, { type TrainCommandOptions } from '../../node/runTraining.ts';
 import predictFolder from '../../node/predictFolder.ts';
 import { formatReviewReport } from '../io/reviewReport.ts';
-import setupNodeBackend, { type NodeBackend } from '../../node/nodeBackend.ts';
+import setupNodeBackend, { NODE_BACKENDS, type NodeBackend } from '../../node/nodeBackend.ts';
 import runRefineCommand, { type RefineCommandOptions } from '../../node/refinerCommand.ts';
 import { registerModelCommands } from './model.ts';
 
@@ -39,7 +39,12 @@ function write(path: string, text: string): void {
 }
 
 const backendOption = () =>
-  new Option('--backend <name>', 'TensorFlow.js backend').choices(['wasm', 'cpu']).default('wasm');
+  new Option(
+    '--backend <name>',
+    'TensorFlow.js backend (webgpu: the optional package `webgpu`, a GPU or SwiftShader; falls back to wasm)',
+  )
+    .choices([...NODE_BACKENDS])
+    .default('wasm');
 const threadsOption = () =>
   new Option('--threads <n>', 'wasm threads (2 or more: the threaded-SIMD build)')
     .argParser(positiveInteger)

@@ -5,6 +5,7 @@
  * centres, which matches the pixel-corner coordinate convention of computeLetterbox).
  */
 import * as tf from '@tensorflow/tfjs';
+import syncReadable from '../tf/syncReadable.ts';
 import computeLetterbox from './computeLetterbox.ts';
 import { resampleGrid } from './letterboxVolume.ts';
 import type { GrayImage, Letterbox } from './types.ts';
@@ -30,13 +31,15 @@ export default function letterboxImage(
   const range = max > min ? max - min : 1;
   // The image is a volume one slice deep (letterboxVolume.ts); its pool factor is the same along x, y.
   const k = box.poolFactor;
-  const input = tf.tidy(() =>
-    resampleGrid(tf.tensor3d(pixels, [1, height, width]).sub(min).div(range), {
-      resized: [box.resizedWidth, box.resizedHeight, 1],
-      poolFactor: [k, k, 1],
-      offset: [box.offsetX, box.offsetY, 0],
-      input: [box.inputWidth, box.inputHeight, 1],
-    }),
+  const input = syncReadable(() =>
+    tf.tidy(() =>
+      resampleGrid(tf.tensor3d(pixels, [1, height, width]).sub(min).div(range), {
+        resized: [box.resizedWidth, box.resizedHeight, 1],
+        poolFactor: [k, k, 1],
+        offset: [box.offsetX, box.offsetY, 0],
+        input: [box.inputWidth, box.inputHeight, 1],
+      }),
+    ),
   );
   const letterbox: Letterbox = {
     scaleX: box.scaleX,

@@ -9,6 +9,7 @@
  * tfjs has no 3D resize, and the separable form is the same interpolation.
  */
 import * as tf from '@tensorflow/tfjs';
+import syncReadable from '../tf/syncReadable.ts';
 import computeVolumeLetterbox from './computeVolumeLetterbox.ts';
 import type { LetterboxPlan } from './letterboxPlan.ts';
 import type { GrayVolume, VolumeLetterbox } from './types.ts';
@@ -106,13 +107,15 @@ export default function letterboxVolume(
     throw new Error(`${name}: ${(error as Error).message}`);
   }
   const range = max > min ? max - min : 1;
-  const input = tf.tidy(() =>
-    resampleGrid(tf.tensor3d(voxels, [depth, height, width]).sub(min).div(range), {
-      resized: plan.resized,
-      poolFactor: plan.poolFactor,
-      offset: [plan.offsetX, plan.offsetY, plan.offsetZ],
-      input: [plan.inputWidth, plan.inputHeight, plan.inputDepth],
-    }),
+  const input = syncReadable(() =>
+    tf.tidy(() =>
+      resampleGrid(tf.tensor3d(voxels, [depth, height, width]).sub(min).div(range), {
+        resized: plan.resized,
+        poolFactor: plan.poolFactor,
+        offset: [plan.offsetX, plan.offsetY, plan.offsetZ],
+        input: [plan.inputWidth, plan.inputHeight, plan.inputDepth],
+      }),
+    ),
   );
   const letterbox: VolumeLetterbox = {
     scaleX: plan.scaleX,
