@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseLandmarkTable } from '../core/data/landmarkTable.ts';
+import type { OffsetDistribution } from '../core/refinement/offsetDistribution.ts';
 import { REFINER_PRESETS } from '../core/refinement/presets.ts';
 import type { PresetName } from '../core/selfTraining/presets.ts';
 import { loadLandmarkModel } from './modelStore.ts';
@@ -19,6 +20,8 @@ export interface RefineCommandOptions {
   spacing?: number;
   preset?: PresetName;
   steps?: number;
+  /** Training offsets (default: fitted on the validation images, else the preset's). */
+  offsets?: OffsetDistribution;
   seed: number;
   backend: string;
 }
@@ -51,6 +54,7 @@ export default async function runRefineCommand(
     spacingMm: o.spacing === undefined ? undefined : [o.spacing, o.spacing],
     preset,
     steps: o.steps,
+    offsets: o.offsets,
     seed: o.seed,
     backend: o.backend,
   });

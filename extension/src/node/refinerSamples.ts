@@ -19,7 +19,7 @@ export interface RefinerLoadOptions {
   mmPerPixel: number;
   onImage?: (done: number, total: number, id: string) => void;
   /** Called with each ORIGINAL image before it is prepared (e.g. to run the coarse network on it). */
-  onOriginal?: (id: string, image: GrayImage) => Promise<void>;
+  onOriginal?: (id: string, image: GrayImage, spacingMm: number[]) => Promise<void>;
 }
 
 /**
@@ -44,7 +44,7 @@ export default async function loadRefinerSamples(
     if (!spacing)
       throw new Error(`image "${found.id}": no pixel spacing in the file; pass --spacing <mm>`);
     firstSpacing ??= [...spacing];
-    await o.onOriginal?.(found.id, image);
+    await o.onOriginal?.(found.id, image, spacing);
     samples.push({
       id: found.id,
       image: prepareRefinerImage(image, spacing, o.mmPerPixel, `image "${found.id}"`),

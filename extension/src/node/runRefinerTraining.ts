@@ -12,8 +12,15 @@
 import * as tf from '@tensorflow/tfjs';
 import createAdam from '../core/tf/createAdam.ts';
 import createRandom from '../core/data/createRandom.ts';
-import createDetector, { type LandmarkDetector } from '../core/models/createDetector.ts';
-import { decodingFor } from '../core/selfTraining/predictCoordinates.ts';
+import createLandmarkPredictor, {
+  type LandmarkPredictor,
+} from '../core/inference/createLandmarkPredictor.ts';
+import {
+  fitOffsetDistribution,
+  MIN_ERRORS_FOR_FIT,
+  type OffsetDistribution,
+} from '../core/refinement/offsetDistribution.ts';
+import { parseShapeModel } from '../core/shape/index.ts';
 import { REFINER_FORMAT } from '../core/refinement/refinerMetadata.ts';
 import { REFINER_LEARNING_RATE } from '../core/refinement/constants.ts';
 import type { RefinerPreset } from '../core/refinement/presets.ts';
@@ -49,6 +56,11 @@ export interface RefinerRunOptions {
   preset: RefinerPreset;
   /** Overrides the preset's step budget. */
   steps?: number;
+  /**
+   * Training offsets (and the read-out prior). Default: fitted to the coarse model's reviewed errors on
+   * the validation images when there are enough, else the preset's.
+   */
+  offsets?: OffsetDistribution;
   seed: number;
   backend: string;
 }
@@ -59,6 +71,8 @@ const HELD_OUT_DRAWS = 4;
 interface Loaded {
   train: RefinerSample[];
   gate: GateCase[];
+  /** The coarse model's reviewed errors on the validation images (mm, dx and dy); empty without them. */
+  coarseErrorsMm: number[][];
   source: RefinerGateReport['source'];
   spacingMm?: number[];
 }
@@ -72,14 +86,15 @@ async function loadAll(o: RefinerRunOptions): Promise<Loaded> {
       : splitHeldOut(o.labelledIds, o.seed, o.heldOut);
   const ids = [...split.train, ...split.heldOut];
   const coarse = new Map<string, number[][]>();
-  let detector: LandmarkDetector | undefined;
+  // The refiner is applied to the reviewed points (createLandmarkPredictor), so the gate and the
+  // offsets are measured on them.
+  let predictor: LandmarkPredictor | undefined;
   if (validation.length > 0) {
-    const { model, metadata } = await loadLandmarkModel(o.modelDir);
-    detector = createDetector(
-      model,
-      metadata.network.inputShape,
-      decodingFor(metadata.training.heatmapTarget),
-    );
+    const { model, metadata, shapeModelJson } = await loadLandmarkModel(o.modelDir);
+    const shapeModel = shapeModelJson
+      ? parseShapeModel(shapeModelJson, { source: `${o.modelDir}/shape-model.json` })
+      : undefined;
+    predictor = createLandmarkPredictor({ model, metadata, shapeModel });
   }
   const bar = progressBar('refiner images');
   bar.start(ids.length, 0, { info: '' });
@@ -93,14 +108,15 @@ async function loadAll(o: RefinerRunOptions): Promise<Loaded> {
       spacingMm: o.spacingMm,
       mmPerPixel: o.preset.mmPerPixel,
       onImage: (k, _t, id) => bar.update(k, { info: id }),
-      onOriginal: async (id, image) => {
-        if (detector && index >= split.train.length) coarse.set(id, await detector.detect(image));
+      onOriginal: async (id, image, spacingMm) => {
+        if (predictor && index >= split.train.length)
+          coarse.set(id, (await predictor.predict(image, spacingMm, id)).landmarksPx);
         index += 1;
       },
     });
   } finally {
     bar.stop();
-    detector?.dispose();
+    predictor?.dispose();
   }
   const train = loaded.samples.slice(0, split.train.length);
   const rng = createRandom(o.seed + 7919);
@@ -113,11 +129,18 @@ async function loadAll(o: RefinerRunOptions): Promise<Loaded> {
       id: s.id,
       image: s.image,
       truth: s.landmarks,
-      coarse: coarseLikeEstimates(s.landmarks, s.image, rng, o.preset),
+      coarse: coarseLikeEstimates(s.landmarks, s.image, rng, o.offsets ?? o.preset),
     }));
   });
   const source = validation.length > 0 ? 'validation' : 'held-out';
-  return { train, gate, source, spacingMm: loaded.spacingMm };
+  const coarseErrorsMm = gate
+    .filter((c) => coarse.has(c.id))
+    .flatMap((c) =>
+      c.coarse.map((p, l) =>
+        [0, 1].map((a) => ((p[a]! - c.truth[l]![a]!) * c.image.spacingMm[a]!) / c.image.factor[a]!),
+      ),
+    );
+  return { train, gate, coarseErrorsMm, source, spacingMm: loaded.spacingMm };
 }
 
 /** Decides the gate on the held-out cases and writes it into the config; undefined without cases. */
@@ -138,6 +161,23 @@ async function decideGate(
   return { source: loaded.source, ids, ...gate };
 }
 
+/** The training offsets: given, fitted to the coarse model's validation errors, or the preset's. */
+function chooseOffsets(
+  o: RefinerRunOptions,
+  loaded: Loaded,
+): { offsets: OffsetDistribution; offsetSource: 'given' | 'validation' | 'preset' } {
+  if (o.offsets) return { offsets: o.offsets, offsetSource: 'given' };
+  if (loaded.coarseErrorsMm.length >= MIN_ERRORS_FOR_FIT) {
+    const offsets = fitOffsetDistribution(loaded.coarseErrorsMm);
+    process.stdout.write(
+      `refiner offsets from the coarse model's errors on the validation images: SD ${offsets.offsetSdMm.toFixed(2)} mm, ${(100 * offsets.offsetTailFraction!).toFixed(1)} % tail of SD ${offsets.offsetTailSdMm!.toFixed(2)} mm\n`,
+    );
+    return { offsets, offsetSource: 'validation' };
+  }
+  const { offsetSdMm, offsetTailSdMm, offsetTailFraction } = o.preset;
+  return { offsets: { offsetSdMm, offsetTailSdMm, offsetTailFraction }, offsetSource: 'preset' };
+}
+
 /** @returns 'cancelled' when interrupted (nothing saved), 'completed' when `<modelDir>/refiner/` was written */
 export default async function runRefinerTraining(
   o: RefinerRunOptions,
@@ -154,6 +194,7 @@ export default async function runRefinerTraining(
       minSteps: p.minSteps,
       maxSteps: p.maxSteps,
     });
+  const { offsets, offsetSource } = chooseOffsets(o, loaded);
   const config = validateRefinerConfig({
     landmarkCount,
     patchShape: p.patchShape,
@@ -162,6 +203,7 @@ export default async function runRefinerTraining(
     baseFilters: p.baseFilters,
     seed: o.seed,
     ...(p.heatmapSigma !== undefined ? { heatmapSigma: p.heatmapSigma } : {}),
+    prior: offsets,
   });
   const { model, network } = createRefinerModel(config);
   const optimizer = createAdam(p.learningRate ?? REFINER_LEARNING_RATE);
@@ -176,9 +218,7 @@ export default async function runRefinerTraining(
       mmPerPixel: config.mmPerPixel,
       steps,
       batchSize: p.batchSize,
-      offsetSdMm: p.offsetSdMm,
-      offsetTailSdMm: p.offsetTailSdMm,
-      offsetTailFraction: p.offsetTailFraction,
+      ...offsets,
       heatmapSigma: config.heatmapSigma,
       seed: o.seed,
       signal: controller.signal,
@@ -201,9 +241,8 @@ export default async function runRefinerTraining(
         images: loaded.train.length,
         steps,
         batchSize: p.batchSize,
-        offsetSdMm: p.offsetSdMm,
-        offsetTailSdMm: p.offsetTailSdMm,
-        offsetTailFraction: p.offsetTailFraction,
+        ...offsets,
+        offsetSource,
         trainingPasses: (steps * p.batchSize) / (loaded.train.length * landmarkCount),
         seed: o.seed,
         seconds: Math.round((Date.now() - started) / 1000),

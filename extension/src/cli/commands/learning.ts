@@ -8,6 +8,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { formatLandmarkTable, parseIdList, selectRows } from '../../core/data/landmarkTable.ts';
 import { evaluateLandmarks, formatMetricsTable } from '../../core/metrics/index.ts';
 import { METHODS } from '../../core/selfTraining/types.ts';
+import type { OffsetDistribution } from '../../core/refinement/offsetDistribution.ts';
 import { positiveNumber } from '../io/parseNumbers.ts';
 import { readLandmarks, readText } from '../io/readInputs.ts';
 import { listImages } from '../../node/imageFolder.ts';
@@ -229,6 +230,16 @@ function registerEvaluate(program: Command): void {
     });
 }
 
+/** `--offsets sd[,tailSd,tailFraction]` (mm) as the refiner's offset distribution. */
+function parseOffsets(value: string): OffsetDistribution {
+  const [sd, tailSd = 0, fraction = 0, ...rest] = value.split(',').map(Number);
+  if (!(sd! > 0) || !(tailSd >= 0) || !(fraction >= 0 && fraction < 1) || rest.length > 0)
+    throw new InvalidArgumentError(
+      `--offsets needs sd > 0[,tailSd ≥ 0,0 ≤ tailFraction < 1] in mm, e.g. 1.3,5.5,0.05`,
+    );
+  return { offsetSdMm: sd!, offsetTailSdMm: tailSd, offsetTailFraction: fraction };
+}
+
 function registerRefine(program: Command): void {
   program
     .command('refine')
@@ -239,7 +250,12 @@ function registerRefine(program: Command): void {
     .requiredOption('--labelled <ids.txt>', 'ids of labelled training images')
     .option(
       '--validation <ids.txt>',
-      'ids of labelled images the refiner is not trained on: the per-landmark gate is decided on the model’s coarse estimates there (default: a held-out 20 % of --labelled with coarse-like offsets)',
+      'ids of labelled images the refiner is not trained on: the per-landmark gate is decided on the model’s reviewed estimates there, and the training offsets are fitted to their errors (default: a held-out 20 % of --labelled with coarse-like offsets)',
+    )
+    .option(
+      '--offsets <sd,tailSd,tailFraction>',
+      'training offsets in mm: N(0, sd²) per axis, a tailFraction of them N(0, tailSd²) (default: fitted on --validation, else the preset’s)',
+      parseOffsets,
     )
     .option(
       '--spacing <mm>',

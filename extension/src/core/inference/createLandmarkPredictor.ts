@@ -1,8 +1,9 @@
 /**
  * The whole 2D prediction of a trained model folder (tfjs-models style: `predict(image, spacingMm)`):
- * letterbox → heatmaps → points (decoded as the network was trained) → coarse-to-fine refiner (when the
- * model has one) → review against the model's shape model (robust outliers re-read from their heatmap
- * near the fit of the others, the paper's deviation, the heatmap confidence, the review flag).
+ * letterbox → heatmaps → points (decoded as the network was trained) → review against the model's
+ * shape model (robust outliers re-read from their heatmap near the fit of the others, the paper's
+ * deviation, the heatmap confidence, the review flag) → coarse-to-fine refiner on the reviewed points
+ * (when the model has one). The review's flags describe the points before refinement.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { toOriginalPixels } from '../data/computeLetterbox.ts';
@@ -53,14 +54,23 @@ export default function createLandmarkPredictor(config: PredictorConfig): Landma
       const coarsePx = toOriginalPixels(heat.coords, letterbox);
       if (!coarsePx.flat().every(Number.isFinite))
         throw new Error(`${label}: prediction is not finite`);
-      const refinedPx =
-        refiner && spacingMm ? await refiner.refine(image, spacingMm, coarsePx, label) : coarsePx;
-      if (!shapeModel || !spacingMm) return { landmarksPx: refinedPx, coarsePx };
-      const reviewed = reviewPrediction(heat, refinedPx, letterbox, spacingMm, shapeModel, {
+      if (!spacingMm) return { landmarksPx: coarsePx, coarsePx };
+      if (!shapeModel) {
+        const refinedPx = refiner
+          ? await refiner.refine(image, spacingMm, coarsePx, label)
+          : coarsePx;
+        return { landmarksPx: refinedPx, coarsePx };
+      }
+      const reviewed = reviewPrediction(heat, coarsePx, letterbox, spacingMm, shapeModel, {
         thresholds: config.thresholds,
         label,
       });
-      return { landmarksPx: reviewed.landmarksPx, reviews: reviewed.reviews, coarsePx };
+      // Refined after the review: a landmark the network put on another structure is first re-read
+      // near the shape of the others, so its patch is cut where the landmark is.
+      const landmarksPx = refiner
+        ? await refiner.refine(image, spacingMm, reviewed.landmarksPx, label)
+        : reviewed.landmarksPx;
+      return { landmarksPx, reviews: reviewed.reviews, coarsePx };
     },
     dispose() {
       model.dispose();

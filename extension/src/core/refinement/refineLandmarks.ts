@@ -9,7 +9,9 @@
 import * as tf from '@tensorflow/tfjs';
 import withHeatmapLogits from '../models/heatmapLogits.ts';
 import { decodeHeatmaps } from '../selfTraining/predictCoordinates.ts';
+import normaliseHeatmaps from '../heatmap/normaliseHeatmaps.ts';
 import extractPatch from './extractPatch.ts';
+import { offsetPriorMap, type OffsetDistribution } from './offsetDistribution.ts';
 import { imageToPatch, patchToImage, type PatchGeometry } from './patchGeometry.ts';
 import { toLevelPixels, toOriginalFromLevel } from './prepareRefinerImage.ts';
 import type { RefinerImage } from './types.ts';
@@ -27,6 +29,14 @@ export interface RefineOptions {
   useRefined?: readonly boolean[];
   /** σ of the heatmap loss it was trained with (RefinerConfig.heatmapSigma): read near the maximum. */
   heatmapSigma?: number;
+  /** RefinerConfig.prior: the map is weighted by the coarse error distribution around the centre. */
+  prior?: OffsetDistribution;
+}
+
+/** log(H/γ · prior), shifted so that each map's largest value is 1 after exp (no underflow to all 0). */
+function weightByPrior(heat: tf.Tensor4D, fromLogits: boolean, logPrior: tf.Tensor): tf.Tensor4D {
+  const logPosterior = normaliseHeatmaps(heat, { fromLogits }).maximum(1e-30).log().add(logPrior);
+  return logPosterior.sub(logPosterior.max([1, 2], true)).exp() as tf.Tensor4D;
 }
 
 function geometryAt(centre: number[], image: RefinerImage, o: RefineOptions): PatchGeometry {
@@ -53,10 +63,21 @@ async function refineOnce(
   geometries.forEach((g, l) => extractPatch(image, g, buffer.subarray(l * h * w, (l + 1) * h * w)));
   const coords = tf.tidy(() => {
     const network = withHeatmapLogits(model);
-    const heat = network.model.predict(tf.tensor4d(buffer, [n, h, w, 1])) as tf.Tensor4D;
+    const raw = network.model.predict(tf.tensor4d(buffer, [n, h, w, 1])) as tf.Tensor4D;
+    const heat = o.prior
+      ? weightByPrior(
+          raw,
+          network.fromLogits,
+          tf
+            .tensor4d(offsetPriorMap(o.patchShape, o.mmPerPixel, o.prior), [1, h, w, 1])
+            .maximum(1e-30)
+            .log(),
+        )
+      : raw;
     const decoding =
       o.heatmapSigma === undefined ? {} : { localRadius: Math.max(2, 3 * o.heatmapSigma) };
-    const all = decodeHeatmaps(heat, network.fromLogits, decoding); // [n patches, n channels, 2]
+    // [n patches, n channels, 2]
+    const all = decodeHeatmaps(heat, network.fromLogits && !o.prior, decoding);
     // The diagonal: patch l's own channel l.
     const own = all.mul(tf.eye(n).expandDims(2)).sum(1);
     return own.mul(tf.tensor1d([w, h]));

@@ -3,6 +3,7 @@
  * high-resolution patch cut from the ORIGINAL image around a coarse estimate (issue 3, "coarse-to-fine").
  */
 import type { ResolvedModelConfig } from '../models/types.ts';
+import type { OffsetDistribution } from './offsetDistribution.ts';
 
 /** Geometry and network of a refiner (everything needed to apply a trained one). */
 export interface RefinerConfig {
@@ -30,6 +31,12 @@ export interface RefinerConfig {
    * maximum. Absent: trained on the integral L1 (and Region Attention), read by the plain integral.
    */
   heatmapSigma?: number;
+  /**
+   * The coarse estimate's error distribution the training patches were centred with (mm). Present:
+   * each patch map is weighted by it around the patch centre before the point is read (MAP read-out,
+   * offsetDistribution.ts). Absent (refiners saved before it): the map alone.
+   */
+  prior?: OffsetDistribution;
 }
 
 /** What callers may pass: landmarkCount is required, the rest has defaults. */
@@ -132,6 +139,11 @@ export interface RefinerMetadata {
     offsetSdMm: number;
     offsetTailSdMm?: number;
     offsetTailFraction?: number;
+    /**
+     * Where the offsets came from: the preset, given by the user, or fitted to the coarse model's
+     * (reviewed) errors on the validation images (fitOffsetDistribution).
+     */
+    offsetSource?: 'preset' | 'given' | 'validation';
     /** Passes over the (image, landmark) patches that set the step count (refinerStepBudget). */
     trainingPasses?: number;
     seed: number;

@@ -1,9 +1,23 @@
 import { DEFAULT_REFINER_CONFIG } from './constants.ts';
+import type { OffsetDistribution } from './offsetDistribution.ts';
 import type { RefinerConfig, RefinerConfigInput } from './types.ts';
 
 function positiveInteger(value: number, what: string): void {
   if (!Number.isInteger(value) || value < 1)
     throw new Error(`refiner ${what} must be a positive integer, got ${value}`);
+}
+
+function checkPrior(prior: OffsetDistribution): OffsetDistribution {
+  const { offsetSdMm: sd, offsetTailSdMm: tailSd = 0, offsetTailFraction: f = 0 } = prior;
+  if (
+    !(sd > 0 && Number.isFinite(sd)) ||
+    !(tailSd >= 0 && Number.isFinite(tailSd)) ||
+    !(f >= 0 && f < 1)
+  )
+    throw new Error(
+      `refiner prior must have offsetSdMm > 0, offsetTailSdMm ≥ 0 and 0 ≤ offsetTailFraction < 1, got ${JSON.stringify(prior)}`,
+    );
+  return { offsetSdMm: sd, offsetTailSdMm: tailSd, offsetTailFraction: f };
 }
 
 /** Copies the config, fills defaults and throws an error saying what was expected. Never mutates. */
@@ -23,6 +37,7 @@ export default function validateRefinerConfig(config: RefinerConfigInput): Refin
       throw new Error(`refiner heatmapSigma must be > 0, got ${config.heatmapSigma}`);
     out.heatmapSigma = config.heatmapSigma;
   }
+  if (config.prior !== undefined) out.prior = checkPrior(config.prior);
   if (out.patchShape.length !== 2)
     throw new Error(`refiner patchShape must be [H, W], got [${out.patchShape}]`);
   out.patchShape.forEach((s) => positiveInteger(s, 'patchShape entries'));
