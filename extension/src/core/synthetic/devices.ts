@@ -47,6 +47,8 @@ export const CEPHALOGRAM_DEVICES: Readonly<Record<string, DeviceProfile>> = {
 /**
  * CBCT devices: a sharp low-noise unit and a soft, noisier, lower-contrast unit, both 12-bit so that
  * stored value − 1024 reads as rough Hounsfield units (air ≈ −1000, soft tissue ≈ 0, bone ≫ 0).
+ * `cbct` holds the reconstruction artefacts of the clinical generator (generateClinicalCbctVolume):
+ * cbct-b is noisier, streaks and cups more, and its cylindrical field is narrower, padded with air.
  */
 export const CBCT_DEVICES: Readonly<Record<string, DeviceProfile>> = {
   'cbct-a': {
@@ -60,6 +62,15 @@ export const CBCT_DEVICES: Readonly<Record<string, DeviceProfile>> = {
     magnification: 1,
     fovOffsetMm: [0, 0, 0],
     rampAmplitude: 0.02,
+    cbct: {
+      noiseHu: 30,
+      streakHu: 350,
+      cuppingHu: 40,
+      truncationHu: 60,
+      fovRadiusFraction: 1,
+      outsideHu: -1024,
+      blurMm: 0.3,
+    },
   },
   'cbct-b': {
     name: 'cbct-b',
@@ -72,6 +83,15 @@ export const CBCT_DEVICES: Readonly<Record<string, DeviceProfile>> = {
     magnification: 1,
     fovOffsetMm: [3, -4, 4],
     rampAmplitude: 0.06,
+    cbct: {
+      noiseHu: 75,
+      streakHu: 700,
+      cuppingHu: 120,
+      truncationHu: 150,
+      fovRadiusFraction: 0.9,
+      outsideHu: -1000,
+      blurMm: 0.45,
+    },
   },
 };
 

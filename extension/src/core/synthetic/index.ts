@@ -4,6 +4,10 @@
  */
 export { default as generateCephalogram, CEPHALOGRAM_DEFAULTS } from './generateCephalogram.ts';
 export { default as generateCbctVolume, CBCT_DEFAULTS } from './generateCbctVolume.ts';
+export {
+  default as generateClinicalCbctVolume,
+  CLINICAL_CBCT_DEFAULTS,
+} from './generateClinicalCbctVolume.ts';
 export { default as generateHandRadiograph, HAND_DEFAULTS } from './generateHandRadiograph.ts';
 export { default as generateStudySet, type StudySetOptions } from './generateStudySet.ts';
 export { CEPHALOGRAM_LANDMARKS, CBCT_LANDMARKS, HAND_LANDMARKS } from './landmarks.ts';

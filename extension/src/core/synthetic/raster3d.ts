@@ -166,3 +166,57 @@ export function sdEllipsoid(c: Vec3, radii: Vec3, axes: Vec3[]): Sdf3 {
     return (k - 1) / (g || 1e-12);
   };
 }
+
+/**
+ * Like {@link paintSdf3} but replaces instead of adding, in layers from one SDF evaluation: for each
+ * layer in order, data ← data + (value − data) · coverage of {d + inset < 0}, so later structures
+ * overwrite earlier ones (painter's order) and a shell (inset 0) can hold a softer core (inset > 0).
+ */
+export function setSdf3(
+  r: Raster3D,
+  sdf: Sdf3,
+  centre: Vec3,
+  reachMm: number,
+  layers: { inset: number; value: number }[],
+): void {
+  const [sx, sy, sz] = r.spacingMm;
+  const edge = Math.max(sx, sy, sz);
+  const [i0, i1] = range(r, 0, centre[0] - reachMm - edge, centre[0] + reachMm + edge);
+  const [j0, j1] = range(r, 1, centre[1] - reachMm - edge, centre[1] + reachMm + edge);
+  const [k0, k1] = range(r, 2, centre[2] - reachMm - edge, centre[2] + reachMm + edge);
+  const blockReach = 1.5 * Math.hypot(BLOCK * sx, BLOCK * sy, BLOCK * sz) * 0.5 + edge;
+  const deepest = Math.max(0, ...layers.map((l) => l.inset));
+  const last = layers[layers.length - 1].value;
+  const insets = Float64Array.from(layers, (l) => l.inset);
+  const values = Float64Array.from(layers, (l) => l.value);
+  const [nx, ny] = r.dims;
+  const d = r.data;
+  for (let bk = k0; bk <= k1; bk += BLOCK) {
+    const bkEnd = Math.min(k1, bk + BLOCK - 1);
+    for (let bj = j0; bj <= j1; bj += BLOCK) {
+      const bjEnd = Math.min(j1, bj + BLOCK - 1);
+      for (let bi = i0; bi <= i1; bi += BLOCK) {
+        const biEnd = Math.min(i1, bi + BLOCK - 1);
+        const dc = sdf(((bi + biEnd) / 2) * sx, ((bj + bjEnd) / 2) * sy, ((bk + bkEnd) / 2) * sz);
+        if (dc > blockReach) continue;
+        const uniform = dc < -blockReach - deepest;
+        for (let k = bk; k <= bkEnd; k++) {
+          for (let j = bj; j <= bjEnd; j++) {
+            const row = (k * ny + j) * nx;
+            for (let i = bi; i <= biEnd; i++) {
+              if (uniform) {
+                d[row + i] = last;
+                continue;
+              }
+              const dist = sdf(i * sx, j * sy, k * sz);
+              for (let l = 0; l < insets.length; l++) {
+                const c = 0.5 - (dist + insets[l]) / edge;
+                if (c > 0) d[row + i] += (values[l] - d[row + i]) * (c > 1 ? 1 : c);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

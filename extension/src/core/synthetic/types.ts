@@ -48,6 +48,26 @@ export interface DeviceProfile {
   fovOffsetMm: number[];
   /** Amplitude of a linear intensity ramp across the field (heel effect), normalised units. */
   rampAmplitude: number;
+  /** CBCT reconstruction artefacts of the clinical generator; defaults in acquireClinicalCbct.ts. */
+  cbct?: CbctArtefacts;
+}
+
+/** How a simulated CBCT unit reconstructs: noise, beam hardening, field of view (HU where noted). */
+export interface CbctArtefacts {
+  /** Standard deviation of the reconstruction noise, HU. */
+  noiseHu: number;
+  /** Depth of the dark streak between two metal objects in one axial slice, HU. */
+  streakHu: number;
+  /** Cupping: the centre of the field reads this many HU darker than its edge. */
+  cuppingHu: number;
+  /** Brightening next to the edge of a field that cuts the head (truncation), HU. */
+  truncationHu: number;
+  /** Radius of the cylindrical field of view, fraction of half the smaller axial extent. */
+  fovRadiusFraction: number;
+  /** What the unit stores outside the cylindrical field, HU (−1024 → stored 0). */
+  outsideHu: number;
+  /** Gaussian blur of the reconstruction, standard deviation in mm. */
+  blurMm: number;
 }
 
 /** Random pose of the anatomy: global similarity transform drawn per study. */
@@ -111,6 +131,15 @@ export interface CbctOptions extends GeneratorOptions {
   /**
    * Millimetres per voxel, [x, y, z]; default [3, 3, 3] at the default size (the face fits the
    * 192 × 192 × 168 mm field), otherwise the isotropic spacing that fits that field into the grid.
+   */
+  spacingMm?: [number, number, number];
+}
+
+/** Options of {@link generateClinicalCbctVolume}: the same fields, other defaults. */
+export interface ClinicalCbctOptions extends CbctOptions {
+  /**
+   * Width, height and depth default to 320 × 320 × 288 voxels of 0.5 mm (a 16 × 16 × 14.4 cm field);
+   * another size without spacingMm keeps that field (isotropic spacing).
    */
   spacingMm?: [number, number, number];
 }
