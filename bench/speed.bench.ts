@@ -5,7 +5,7 @@
  * thread count is fixed when the backend starts); tfjs and PyTorch alternate within every round, and the
  * table gives medians over rounds and the median of the per-round ratios (the machine is shared).
  *
- * Options: --networks quick,paper,quick3d --threads 1,2 --backends wasm[,cpu] --reps <timed steps per
+ * Options: --networks quick,paper,quick3d --threads 1,2 --backends wasm[,cpu,webgpu] --reps <timed steps per
  *   measurement> (default 3) --rounds <n> (default 3) --json (only {"rows":[…]} on stdout)
  *   --profile: instead of the table, one training step per kernel (self time, forward / gradient / Adam)
  *   for each network on the first backend and thread count.
@@ -16,7 +16,10 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import { PRESETS, VOLUME_PRESETS } from '../extension/src/core/selfTraining/presets.ts';
-import setupNodeBackend, { type NodeBackend } from '../extension/src/node/nodeBackend.ts';
+import setupNodeBackend, {
+  NODE_BACKENDS,
+  type NodeBackend,
+} from '../extension/src/node/nodeBackend.ts';
 import { wasmThreadsCount } from '../extension/src/node/wasmThreads.ts';
 import {
   median,
@@ -81,6 +84,9 @@ const threadCounts = list(args.threads!).map(Number);
 if (threadCounts.some((t) => !Number.isInteger(t) || t < 1))
   throw new Error('--threads must be positive integers');
 const backends = list(args.backends!) as NodeBackend[];
+for (const b of backends)
+  if (!NODE_BACKENDS.includes(b))
+    throw new Error(`--backends: unknown ${b} (${NODE_BACKENDS.join(', ')})`);
 const reps = Number(args.reps);
 const rounds = Number(args.rounds);
 const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -97,7 +103,7 @@ async function child(job: ChildJob) {
   await setupNodeBackend(job.backend, false, { threads: job.threads });
   const actual = job.backend === 'wasm' ? wasmThreadsCount() : 1;
   if (actual !== job.threads) throw new Error(`asked for ${job.threads} threads, got ${actual}`);
-  const r = tfjsUnetSpeed({ ...NETWORKS[job.network]!.cfg, reps: job.reps });
+  const r = await tfjsUnetSpeed({ ...NETWORKS[job.network]!.cfg, reps: job.reps });
   process.stdout.write(`${JSON.stringify(r)}\n`);
 }
 

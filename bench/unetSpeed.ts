@@ -63,15 +63,24 @@ export function unetWorkload(cfg: UnetSpeedConfig) {
       .abs()
       .sum(2)
       .mean() as tf.Scalar;
-  /** One Adam step; returns the loss before it. */
-  const step = () => {
+  /**
+   * One Adam step; returns the loss before it. Reads with `await data()`: the webgpu backend cannot
+   * read synchronously in Node, and the read waits for its queued GPU work.
+   */
+  const step = async () => {
     const value = optimizer.minimize(loss, true)!;
-    const out = value.dataSync()[0]!;
+    const out = (await value.data())[0]!;
     value.dispose();
     return out;
   };
-  const infer = () =>
-    tf.tidy(() => integralCoordinates(network.model.predict(one) as tf.Tensor, from).dataSync());
+  const infer = async () => {
+    const coords = tf.tidy(() =>
+      integralCoordinates(network.model.predict(one) as tf.Tensor, from),
+    );
+    const out = await coords.data();
+    coords.dispose();
+    return out;
+  };
   const dispose = () => {
     tf.dispose([x, target, one]);
     model.dispose();
@@ -81,17 +90,19 @@ export function unetWorkload(cfg: UnetSpeedConfig) {
 }
 
 /** Times the workload on the current tfjs backend. */
-export function tfjsUnetSpeed(cfg: UnetSpeedConfig): SpeedResult {
+export async function tfjsUnetSpeed(cfg: UnetSpeedConfig): Promise<SpeedResult> {
   const w = unetWorkload(cfg);
-  const time = (f: () => unknown) => {
+  const time = async (f: () => Promise<unknown>) => {
     const t0 = performance.now();
-    f();
+    await f();
     return performance.now() - t0;
   };
-  time(w.step);
-  time(w.infer);
-  const steps = Array.from({ length: cfg.reps }, () => time(w.step));
-  const infers = Array.from({ length: cfg.reps }, () => time(w.infer));
+  await time(w.step);
+  await time(w.infer);
+  const steps: number[] = [];
+  for (let i = 0; i < cfg.reps; i++) steps.push(await time(w.step));
+  const infers: number[] = [];
+  for (let i = 0; i < cfg.reps; i++) infers.push(await time(w.infer));
   const parameters = w.model.countParams();
   w.dispose();
   return { trainStepMs: median(steps), inferenceMs: median(infers), parameters };
