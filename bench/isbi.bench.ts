@@ -56,7 +56,13 @@ import heatmapConfidence from '../extension/src/core/heatmap/heatmapConfidence.t
 import loadSamples from '../extension/src/node/loadSamples.ts';
 import { saveLandmarkModel } from '../extension/src/node/modelStore.ts';
 import { METADATA_FORMAT } from '../extension/src/core/models/landmarkModelMetadata.ts';
-import { fitShapeModel, serialiseShapeModel } from '../extension/src/core/shape/index.ts';
+import {
+  fitShapeModel,
+  serialiseShapeModel,
+  type ShapeModel,
+} from '../extension/src/core/shape/index.ts';
+import predictHeatmaps from '../extension/src/core/inference/predictHeatmaps.ts';
+import reviewPrediction from '../extension/src/core/inference/reviewPrediction.ts';
 import { CEPHALOGRAM_LANDMARKS } from '../extension/src/core/synthetic/landmarks.ts';
 import { formatPieceTable, loadPieces, pieceFile, savePiece } from './isbiResults.ts';
 import { tfjsUnetSpeed, torchUnetSpeed, type UnetSpeedConfig } from './unetSpeed.ts';
@@ -208,6 +214,28 @@ async function speedTable() {
 /** Maps are read as the product reads them: near their maximum when trained with the heatmap loss. */
 const decoding = decodingFor(preset.schedule.heatmapTarget);
 
+/**
+ * The product's points (createLandmarkPredictor without a refiner): the network's, then the robust
+ * review against the labelled shapes' shape model (outliers re-read near the fit of the others).
+ */
+async function predictReviewed(
+  model: tf.LayersModel,
+  test: TrainingSample[],
+  shapeModel: ShapeModel,
+): Promise<number[][][]> {
+  const out: number[][][] = [];
+  for (const s of test) {
+    const heat = await predictHeatmaps(model, s.image, decoding);
+    const coarse = toOriginalPixels(heat.coords, s.letterbox);
+    out.push(
+      reviewPrediction(heat, coarse, s.letterbox, [SPACING_MM, SPACING_MM], shapeModel, {
+        label: `image ${s.id}`,
+      }).landmarksPx,
+    );
+  }
+  return out;
+}
+
 async function predictTest(model: tf.LayersModel, test: TrainingSample[]) {
   const predicted = await predictCoordinates(
     model,
@@ -345,6 +373,8 @@ interface AccuracyRow {
   epochs?: string;
   skippedSteps?: number;
   mapStats?: MapStats;
+  /** The same after the product's robust shape review (predictReviewed). */
+  reviewed?: { mreMm?: number; sdMm?: number; sdr: number[] };
   /** Test1 predictions, original pixels, for later refinement. */
   predictions?: Record<string, number[][]>;
 }
@@ -426,8 +456,19 @@ async function accuracyRowsFor(
   });
   const optimizer = createAdam(schedule.learningRate);
   const rows: AccuracyRow[] = [];
-  const row = (method: Method, predicted: number[][][], extra: Partial<AccuracyRow>) => {
+  const labelledShapes = fitShapeModel(
+    labelled.map((s) =>
+      toOriginalPixels(s.landmarks!, s.letterbox).map((p) => p.map((v) => v * SPACING_MM)),
+    ),
+    { landmarkNames: [...CEPHALOGRAM_LANDMARKS] },
+  );
+  const row = async (method: Method, predicted: number[][][], extra: Partial<AccuracyRow>) => {
     const o = evaluate(predicted, testSamples, truth);
+    const rv = evaluate(
+      await predictReviewed(model, testSamples, labelledShapes),
+      testSamples,
+      truth,
+    );
     const r: AccuracyRow = {
       labelled: k,
       unlabelled: method === 'supervised' ? 0 : unlabelled.length,
@@ -436,11 +477,14 @@ async function accuracyRowsFor(
       sdMm: o.sdMm,
       sdr: o.sdr.map((d) => d.rate ?? 0),
       predictions: Object.fromEntries(testSamples.map((s, i) => [s.id, predicted[i]!])),
+      reviewed: { mreMm: rv.mreMm, sdMm: rv.sdMm, sdr: rv.sdr.map((d) => d.rate ?? 0) },
       ...extra,
     };
     if (args['map-stats']) r.mapStats = mapStats(model, testSamples, predicted, truth);
     rows.push(r);
-    process.stderr.write(`${k} ${method}: MRE ${o.mreMm?.toFixed(2)} mm\n`);
+    process.stderr.write(
+      `${k} ${method}: MRE ${o.mreMm?.toFixed(2)} mm, reviewed ${rv.mreMm?.toFixed(2)} mm\n`,
+    );
   };
   let cpu = process.cpuUsage();
   const pre = await trainLandmarkModel(
@@ -484,14 +528,7 @@ async function accuracyRowsFor(
           ...(schedule.heatmapTarget ? { heatmapTarget: schedule.heatmapTarget } : {}),
         },
       },
-      serialiseShapeModel(
-        fitShapeModel(
-          labelled.map((s) =>
-            toOriginalPixels(s.landmarks!, s.letterbox).map((p) => p.map((v) => v * SPACING_MM)),
-          ),
-          { landmarkNames: [...CEPHALOGRAM_LANDMARKS] },
-        ),
-      ),
+      serialiseShapeModel(labelledShapes),
     );
     process.stderr.write(`${k}: pre-trained model saved in ${dir}\n`);
   }
@@ -503,7 +540,7 @@ async function accuracyRowsFor(
     return ['pretrain', 'selftrain', 'finetune'].map((s) => per.get(s) ?? 0).join('/');
   };
   if (methods.includes('supervised'))
-    row('supervised', await predictTest(model, testSamples), {
+    await row('supervised', await predictTest(model, testSamples), {
       cpuMin: pretrainCpuMin,
       epochs: epochsText(pre.state),
       skippedSteps: pre.state.skippedSteps ?? 0,
@@ -531,7 +568,7 @@ async function accuracyRowsFor(
       options(method),
       resume,
     );
-    row(method, await predictTest(model, testSamples), {
+    await row(method, await predictTest(model, testSamples), {
       cpuMin: cpuMinutes(cpu),
       sharedPretrainCpuMin: pretrainCpuMin,
       epochs: epochsText(result.state),

@@ -21,6 +21,8 @@ export interface PieceRow {
   mapStats?: { medianSpreadMm: number; medianConfidence: number; medianMaximumErrorMm: number };
   /** Wall-clock ms per training step of this row's own stages (bench:cbct). */
   stepMs?: number;
+  /** The same points after the product's robust shape review (bench:isbi). */
+  reviewed?: { mreMm?: number; sdMm?: number; sdr: number[] };
 }
 
 export interface Piece {
@@ -85,6 +87,7 @@ export function savePiece(
         sharedPretrainCpuMin,
         mapStats,
         stepMs,
+        reviewed,
       }) => ({
         labelled: l,
         method,
@@ -100,6 +103,7 @@ export function savePiece(
             }
           : {}),
         ...(stepMs !== undefined ? { stepMs } : {}),
+        ...(reviewed ? { reviewed } : {}),
       }),
     ),
   };
@@ -128,8 +132,8 @@ const meanSd = (values: number[]) => {
 /** Mean ± SD over seeds for each labelled count and method, as a markdown table. */
 export function formatPieceTable(pieces: Piece[], methods: readonly string[]): string[] {
   const lines = [
-    '| labelled | method | seeds | MRE (mm) | SD (mm) | SDR 2 mm | SDR 2.5 mm | SDR 3 mm | SDR 4 mm | map spread (mm) | map maximum from truth (mm) | commits |',
-    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| labelled | method | seeds | MRE (mm) | SD (mm) | SDR 2 mm | SDR 2.5 mm | SDR 3 mm | SDR 4 mm | reviewed MRE (mm) | reviewed SDR 2 mm | map spread (mm) | map maximum from truth (mm) | commits |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   const fmt = (values: number[], scale = 1, digits = 2) => {
     const { mean, sd } = meanSd(values.map((v) => v * scale));
@@ -153,8 +157,16 @@ export function formatPieceTable(pieces: Piece[], methods: readonly string[]): s
           1,
         );
       const maps = rows.filter(({ r }) => r.mapStats);
+      const reviewed = rows.filter(({ r }) => r.reviewed?.mreMm !== undefined);
+      const reviewedCells = reviewed.length
+        ? `${fmt(reviewed.map(({ r }) => r.reviewed!.mreMm!))} | ${fmt(
+            reviewed.map(({ r }) => r.reviewed!.sdr[0]!),
+            100,
+            1,
+          )} %`
+        : '– | –';
       lines.push(
-        `| ${k} | ${method} | ${rows.map(({ p }) => p.seed).join(', ')} | ${fmt(rows.map(({ r }) => r.mreMm!))} | ${fmt(rows.map(({ r }) => r.sdMm!))} | ${sdr(0)} % | ${sdr(1)} % | ${sdr(2)} % | ${sdr(3)} % | ${maps.length ? fmt(maps.map(({ r }) => r.mapStats!.medianSpreadMm)) : '–'} | ${maps.length ? fmt(maps.map(({ r }) => r.mapStats!.medianMaximumErrorMm)) : '–'} | ${[...new Set(rows.map(({ p }) => p.commit))].join(', ')} |`,
+        `| ${k} | ${method} | ${rows.map(({ p }) => p.seed).join(', ')} | ${fmt(rows.map(({ r }) => r.mreMm!))} | ${fmt(rows.map(({ r }) => r.sdMm!))} | ${sdr(0)} % | ${sdr(1)} % | ${sdr(2)} % | ${sdr(3)} % | ${reviewedCells} | ${maps.length ? fmt(maps.map(({ r }) => r.mapStats!.medianSpreadMm)) : '–'} | ${maps.length ? fmt(maps.map(({ r }) => r.mapStats!.medianMaximumErrorMm)) : '–'} | ${[...new Set(rows.map(({ p }) => p.commit))].join(', ')} |`,
       );
     }
   return lines;
