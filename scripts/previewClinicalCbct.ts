@@ -1,7 +1,7 @@
 /**
  * Writes slices of a clinical-size synthetic CBCT (generateClinicalCbctVolume) with its landmarks
  * marked, and prints the generation time:
- *   npx tsx scripts/previewClinicalCbct.ts [outDir=artifacts/clinical-cbct-preview] [seed=1] [device=cbct-a] [size=320]
+ *   npx tsx scripts/previewClinicalCbct.ts [outDir=artifacts/clinical-cbct-preview] [seed=1] [device=cbct-a] [size=336]
  * One PNG per view: the mid-sagittal slice through Sella, axial slices through the upper incisor
  * tip, Porion and Sella, and a coronal slice through the condyles. Window −1000..2500 HU. Landmarks
  * within 3 voxels of the slice are drawn as crosses.
@@ -57,10 +57,10 @@ function main(): void {
   const outDir = process.argv[2] ?? 'artifacts/clinical-cbct-preview';
   const seed = Number(process.argv[3] ?? 1);
   const device = process.argv[4] ?? 'cbct-a';
-  const size = Number(process.argv[5] ?? 320);
+  const size = Number(process.argv[5] ?? 336);
   mkdirSync(outDir, { recursive: true });
   const t0 = performance.now();
-  const depth = Math.round((size * 288) / 320);
+  const depth = Math.round((size * 304) / 336);
   const v = generateClinicalCbctVolume({ seed, device, width: size, height: size, depth });
   const seconds = (performance.now() - t0) / 1000;
   const index = (name: string) => CBCT_LANDMARKS.indexOf(name);

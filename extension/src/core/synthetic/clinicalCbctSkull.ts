@@ -158,6 +158,15 @@ function drawCranialBase(r: Raster3D, f: HeadFrame): void {
   );
   const nasalBoneEnd = at(f, N, 0, -9, -22);
   put(r, sdFlatCapsule(f.points[N], nasalBoneEnd, f.axes[0], [6 * s, 8 * s], [2 * s, 1.2 * s]), nasalBoneEnd, 26 * s, TISSUE.cortical); // prettier-ignore
+  // Soft tissue in front of Nasion: the frontonasal concavity's deepest point is the landmark.
+  const notch = at(f, N, 0, -6, -1);
+  put(
+    r,
+    inFrame(f, notch, (u, v, w) => ellipsoid3(u, v, w, 10, 6, 5)),
+    notch,
+    11 * s,
+    TISSUE.soft,
+  );
 }
 
 /** Maxilla and zygomas, orbits (Orbitale at the bottom of the rim), nose, sinuses, palate. */
@@ -188,7 +197,8 @@ function drawMidface(r: Raster3D, f: HeadFrame, q: Vec3[]): void {
       14 * s,
       1.01,
     );
-    const rimCentre = at(f, or, 0, 0, 16);
+    // Orbitale 1 mm inside the top of the rim's lowest point.
+    const rimCentre = at(f, or, 0, 0, 16 - 2.4 + 1);
     put(r, sdTorus(rimCentre, f.axes[1], 16 * s, 2.4 * s), rimCentre, 20 * s, TISSUE.cortical);
     const arch0 = at(f, or, side * 10, 6, -6);
     put(r, sdFlatCapsule(arch0, at(f, S, side * 58, 2, -22), f.axes[2], [5 * s, 4 * s], [3 * s, 2.5 * s]), arch0, 60 * s, TISSUE.cortical); // prettier-ignore
@@ -206,6 +216,18 @@ function drawMidface(r: Raster3D, f: HeadFrame, q: Vec3[]): void {
   put(r, nasal, nc, 60 * s, TISSUE.air);
   const septum = inFrame(f, o, (u, v, w) => Math.max(nasalLocal(u, v, w), Math.abs(u) - 1, q[ANS][1] + 4 - v)); // prettier-ignore
   put(r, septum, nc, 60 * s, TISSUE.diploe);
+  // Ethmoid air cells between the orbits, above the nasal cavity.
+  for (let k = 0; k < 90; k++) {
+    const [side, across, along, up] = [k % 2 ? 1 : -1, (k >> 1) % 3, Math.floor(k / 6) % 5, Math.floor(k / 30)]; // prettier-ignore
+    const cell = at(f, S, side * (4.5 + 3.5 * across), q[N][1] + 9 + 5.5 * along, q[N][2] - 16 + 5 * up); // prettier-ignore
+    put(
+      r,
+      inFrame(f, cell, (u, v, w) => ellipsoid3(u, v, w, 1.5, 2.2, 2)),
+      cell,
+      3 * s,
+      TISSUE.air,
+    );
+  }
   for (const side of [-1, 1]) {
     for (const [dw, rad] of [
       [7, 4.5],
@@ -218,7 +240,9 @@ function drawMidface(r: Raster3D, f: HeadFrame, q: Vec3[]): void {
   // Hard palate from PNS to ANS (a spine ending at ANS in front, a tip at PNS behind).
   const back = at(f, PNS, 0, -3, 0);
   put(r, sdFlatCapsule(back, at(f, ANS, 0, 6, -1), f.axes[0], [16 * s, 12 * s], [2.6 * s, 3 * s]), back, 60 * s, TISSUE.cortical); // prettier-ignore
-  put(r, sdCone(f.points[ANS], scale3(f.axes[1], -1), 9 * s, 0.3), f.points[ANS], 10 * s, TISSUE.cortical); // prettier-ignore
+  // The spine's apex 1 mm beyond ANS, so the landmark sits where the spine is still a voxel thick.
+  const ansTip = at(f, ANS, 0, -1, 0);
+  put(r, sdCone(ansTip, scale3(f.axes[1], -1), 10 * s, 0.5), ansTip, 11 * s, TISSUE.cortical);
   put(r, sdCone(f.points[PNS], f.axes[1], 6 * s, 0.45), f.points[PNS], 7 * s, TISSUE.cortical);
 }
 

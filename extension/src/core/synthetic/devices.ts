@@ -88,7 +88,7 @@ export const CBCT_DEVICES: Readonly<Record<string, DeviceProfile>> = {
       streakHu: 700,
       cuppingHu: 120,
       truncationHu: 150,
-      fovRadiusFraction: 0.9,
+      fovRadiusFraction: 0.94,
       outsideHu: -1000,
       blurMm: 0.45,
     },

@@ -1,5 +1,5 @@
 /**
- * Seeded synthetic CBCT volume at clinical size and spacing (default 320 × 320 × 288 voxels of
+ * Seeded synthetic CBCT volume at clinical size and spacing (default 336 × 336 × 304 voxels of
  * 0.5 mm): the 18 landmarks come from the same 3D shape model and pose sampling as
  * generateCbctVolume (same seed, same shape), and a head is drawn from them (clinicalCbctSkull.ts,
  * clinicalCbctJaws.ts): soft tissue, vault, cranial base, face, teeth, airway, vertebrae. The device
@@ -18,19 +18,23 @@ import { placePoint, rotationMatrix, samplePose, sampleShape } from './sampleSha
 import type { ClinicalCbctOptions, SyntheticVolume } from './types.ts';
 import validateOptions from './validateOptions.ts';
 
-/** Defaults of {@link generateClinicalCbctVolume}: a 16 × 16 × 14.4 cm field of 0.5 mm voxels. */
+/** Defaults of {@link generateClinicalCbctVolume}: a 16.8 × 16.8 × 15.2 cm field of 0.5 mm voxels. */
 export const CLINICAL_CBCT_DEFAULTS = {
-  width: 320,
-  height: 320,
-  depth: 288,
+  width: 336,
+  height: 336,
+  depth: 304,
   spacingMm: [0.5, 0.5, 0.5] as [number, number, number],
   device: 'cbct-a',
 };
 
-/** Midpoint of the mean shape's bounding box (model mm): the volume centre is put there. */
-const MODEL_BOX_CENTRE = [0, 1, 2].map((a) => {
+/**
+ * Model point (mm) put at the volume centre: the mean shape's bounding-box midpoint, 8 mm further
+ * back and 3 mm higher, so that Nasion and the Porions are about as far from the axis of the
+ * cylindrical field and Sella keeps room above it.
+ */
+const FIELD_CENTRE = [0, 1, 2].map((a) => {
   const v = CBCT_SHAPE_MODEL.mean.map((p) => p[a]);
-  return (Math.min(...v) + Math.max(...v)) / 2;
+  return (Math.min(...v) + Math.max(...v)) / 2 + [0, 8, 3][a];
 });
 
 /**
@@ -54,9 +58,9 @@ export default function generateClinicalCbctVolume(
   const drawRng = createRandom(deriveSeed(o.seed, 22));
   const acquireRng = createRandom(deriveSeed(o.seed, 23));
   const shape = sampleShape(CBCT_SHAPE_MODEL, shapeRng, o.shapeSigmaLimit, o.residualSdMm);
-  const pose = samplePose(shapeRng, { translationSdMm: 4, ...o.pose }, device, CBCT_SHAPE_MODEL);
+  const pose = samplePose(shapeRng, { translationSdMm: 2.5, ...o.pose }, device, CBCT_SHAPE_MODEL);
   const centre = dims.map((d, a) => (d - 1) * spacingMm[a] * 0.5);
-  const centred = shape.shapeMm.map((p) => p.map((v, a) => v - MODEL_BOX_CENTRE[a]));
+  const centred = shape.shapeMm.map((p) => p.map((v, a) => v - FIELD_CENTRE[a]));
   const pointsMm = centred.map((p) => placePoint(p, pose, centre) as Vec3);
   const rot = rotationMatrix(pose.rotationRad);
   const axes = [0, 1, 2].map((c) => [rot[0][c], rot[1][c], rot[2][c]] as Vec3);

@@ -138,7 +138,7 @@ export interface CbctOptions extends GeneratorOptions {
 /** Options of {@link generateClinicalCbctVolume}: the same fields, other defaults. */
 export interface ClinicalCbctOptions extends CbctOptions {
   /**
-   * Width, height and depth default to 320 × 320 × 288 voxels of 0.5 mm (a 16 × 16 × 14.4 cm field);
+   * Width, height and depth default to 336 × 336 × 304 voxels of 0.5 mm (a 16.8 × 16.8 × 15.2 cm field);
    * another size without spacingMm keeps that field (isotropic spacing).
    */
   spacingMm?: [number, number, number];
