@@ -71,7 +71,7 @@ export default function AnnotateSection({
         {names.filter((n) => placed.has(n)).length}/{names.length} placed
         {state.annotating && state.next ? ` · next: ${state.next}` : ''}
       </p>
-      <ol className="max-h-64 overflow-y-auto">
+      <ol className="max-h-96 overflow-y-auto">
         {names.map((n, i) => (
           <li
             key={n}
@@ -81,8 +81,8 @@ export default function AnnotateSection({
               state.annotating && n === state.next
                 ? 'text-primary-light font-bold'
                 : placed.has(n)
-                  ? 'text-green-400'
-                  : 'text-gray-400'
+                  ? 'text-green-500'
+                  : 'text-muted-foreground'
             }
           >
             <input

@@ -26,7 +26,7 @@ export default class ErrorBoundary extends Component<Props, State> {
   override render(): ReactNode {
     if (this.state.error) {
       return (
-        <div role="alert" data-testid="landmarks-panel-error" className="p-2 text-red-400">
+        <div role="alert" data-testid="landmarks-panel-error" className="p-2 text-red-500">
           <p className="font-bold">Landmarks panel error</p>
           <p>{this.state.error.message}</p>
           <button

@@ -75,7 +75,7 @@ function Panel({ context }: { context: PanelContext }) {
       <StudyStatus study={study} srs={srs.srs} srError={srs.error} templates={context.templates} />
       <section className="p-2 text-sm">
         <label className="flex flex-wrap items-center gap-2">
-          <span className="text-gray-400">Template</span>
+          <span className="text-muted-foreground">Template</span>
           <select
             data-testid="landmarks-template"
             className="min-w-0 flex-1 bg-black text-white"
@@ -90,13 +90,13 @@ function Panel({ context }: { context: PanelContext }) {
             ))}
           </select>
         </label>
-        <p className="mt-1 text-gray-400">{template.landmarks.length} landmarks</p>
+        <p className="mt-1 text-muted-foreground">{template.landmarks.length} landmarks</p>
       </section>
       {error && (
         <p
           role="alert"
           data-testid="landmarks-error"
-          className="break-words px-2 text-sm text-red-400"
+          className="break-words px-2 text-sm text-red-500"
         >
           {error}
         </p>

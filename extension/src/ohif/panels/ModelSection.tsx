@@ -33,7 +33,7 @@ function ConfidenceTable({ heatmap, names }: { heatmap: HeatmapState; names: str
   return (
     <table data-testid="landmarks-heatmap-confidence" className="w-full text-xs">
       <thead>
-        <tr className="text-gray-400">
+        <tr className="text-muted-foreground">
           <th className="text-left">landmark</th>
           <th className="text-right">confidence</th>
           <th className="text-right">spread mm</th>
@@ -84,13 +84,13 @@ function LibraryItem({
     >
       <div>
         <span className="font-semibold">{row.templateLabel}</span>{' '}
-        <span className="text-gray-400">· {row.dimension}D</span>
+        <span className="text-muted-foreground">· {row.dimension}D</span>
         {current && <span className="text-primary-light"> · in{'\u00a0'}use</span>}
       </div>
       <div className="text-xs" data-field="source">
         {row.source}
       </div>
-      <div className="text-xs text-gray-400" data-field="trained">
+      <div className="text-xs text-muted-foreground" data-field="trained">
         {row.trained} · <span data-field="mre">{mre}</span> · {row.backend}
       </div>
       {row.model && (
@@ -126,9 +126,9 @@ function Library({ training, busy }: { training: TrainingController; busy: boole
   const current = models.choice().templateId;
   return (
     <div data-testid="landmarks-library" data-count={rows.length}>
-      <h4 className="text-gray-400">Library ({rows.length})</h4>
+      <h4 className="text-muted-foreground">Library ({rows.length})</h4>
       {rows.length === 0 ? (
-        <p className="text-xs text-gray-400">No model for any template yet.</p>
+        <p className="text-xs text-muted-foreground">No model for any template yet.</p>
       ) : (
         <ul className="space-y-1">
           {rows.map((row) => (
@@ -179,12 +179,13 @@ function Summary({ model }: { model: ModelInfo }) {
     <dl
       data-testid="landmarks-model-summary"
       data-model-id={model.id}
-      className="grid grid-cols-3 gap-x-2"
+      className="grid gap-x-3"
+      style={{ gridTemplateColumns: 'minmax(0, 1fr) minmax(0, 2fr)' }}
     >
       {rows.map(([k, v]) => (
         <div key={k} className="contents">
-          <dt className="text-gray-400">{k}</dt>
-          <dd className="col-span-2 break-words" data-field={k}>
+          <dt className="text-muted-foreground">{k}</dt>
+          <dd className="break-words" data-field={k}>
             {v}
           </dd>
         </div>
@@ -231,14 +232,14 @@ export default function ModelSection({
     <section className="space-y-1 p-2 text-sm" data-testid="landmarks-model-section">
       <h3 className="font-semibold">Model</h3>
       <p data-testid="landmarks-model-template" data-template={choice.templateId}>
-        <span className="text-gray-400">For </span>
+        <span className="text-muted-foreground">For </span>
         {choice.templateLabel}
       </p>
       <Library training={training} busy={busy} />
       {t.model ? (
         // Folded: the library above says what most need; the details are one click away.
         <details data-testid="landmarks-model-details">
-          <summary className="cursor-pointer text-gray-400">Details of this model</summary>
+          <summary className="cursor-pointer text-muted-foreground">Details of this model</summary>
           <Summary model={t.model} />
         </details>
       ) : (
@@ -377,7 +378,7 @@ export default function ModelSection({
         </>
       )}
       {s.error && (
-        <p role="alert" className="break-words text-red-400" data-testid="landmarks-model-error">
+        <p role="alert" className="break-words text-red-500" data-testid="landmarks-model-error">
           {s.error}
         </p>
       )}

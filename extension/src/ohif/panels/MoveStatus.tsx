@@ -28,7 +28,7 @@ export default function MoveStatus({
         {state.undo ? `Undo move of ${state.undo} (Ctrl+Z)` : 'Undo move'}
       </button>
       {state.pick && (
-        <span data-testid="landmarks-pick" className="break-words text-gray-300">
+        <span data-testid="landmarks-pick" className="break-words text-muted-foreground">
           {state.pick}
         </span>
       )}

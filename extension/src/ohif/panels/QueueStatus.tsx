@@ -37,7 +37,7 @@ export default function QueueStatus({
       role="status"
       data-testid="landmarks-queue-status"
       data-waiting={status.waiting}
-      className="flex flex-wrap items-center gap-2 text-yellow-300"
+      className="flex flex-wrap items-center gap-2 text-yellow-500"
     >
       <span>{queueText(status)}</span>
       <button

@@ -48,7 +48,7 @@ function SelectedLandmark({
         </span>
       )}
       {row.confidence !== undefined && (
-        <span className="text-gray-400">conf. {fixed(row.confidence, 2)}</span>
+        <span className="text-muted-foreground">conf. {fixed(row.confidence, 2)}</span>
       )}
       {row.reviewReasons && (
         <span
@@ -161,7 +161,10 @@ export default function ReviewSection({
             >
               {item.patientName || item.studyUid} · worst {fixed(item.worstMm, 1)} mm ·{' '}
               {item.flagged.length} flagged
-              <span className="block text-xs text-gray-400" data-testid="landmarks-queue-reasons">
+              <span
+                className="block text-xs text-muted-foreground"
+                data-testid="landmarks-queue-reasons"
+              >
                 {item.flagged
                   .slice(0, 3)
                   .map((f) => `${f.name}: ${describeReasons(f.reasons)}`)
@@ -221,7 +224,7 @@ export default function ReviewSection({
                   <td style={{ color: STATUS_COLOURS[r.status] }}>
                     {r.status === r.stored ? r.status : `${r.stored} → ${r.status}`}
                     {r.reviewReasons && r.status === 'flagged-abnormal' && (
-                      <span className="block text-xs text-gray-400">
+                      <span className="block text-xs text-muted-foreground">
                         {describeReasons(r.reviewReasons)}
                       </span>
                     )}

@@ -42,7 +42,7 @@ export default function StudyStatus({
 }) {
   if (!study) {
     return (
-      <section data-testid="landmarks-study" className="p-2 text-sm text-gray-400">
+      <section data-testid="landmarks-study" className="p-2 text-sm text-muted-foreground">
         No study in the active viewport yet.
       </section>
     );
@@ -51,22 +51,22 @@ export default function StudyStatus({
   return (
     <section data-testid="landmarks-study" className="space-y-1 p-2 text-sm">
       <div>
-        <span className="text-gray-400">Study </span>
+        <span className="text-muted-foreground">Study </span>
         <span data-testid="landmarks-study-uid" className="break-all">
           {study.StudyInstanceUID}
         </span>
       </div>
       <div>
-        <span className="text-gray-400">Series </span>
+        <span className="text-muted-foreground">Series </span>
         {ds.SeriesDescription || '(no description)'} · {ds.Modality ?? '?'}
         {ds.numImageFrames ? ` · ${ds.numImageFrames} image(s)` : ''}
       </div>
       <div>
-        <span className="text-gray-400">Modalities </span>
+        <span className="text-muted-foreground">Modalities </span>
         {study.modalities.join(', ') || '?'}
       </div>
       <div data-testid="landmarks-sr-status">
-        <span className="text-gray-400">Landmark SR </span>
+        <span className="text-muted-foreground">Landmark SR </span>
         {srSummary(srs, srError, templates)}
       </div>
     </section>

@@ -151,12 +151,12 @@ export default function TrainSection({
         {state.backend ? ` · ${state.backend}` : ''}
       </p>
       {state.skipped.length > 0 && (
-        <div data-testid="landmarks-train-skipped" className="break-words text-yellow-400">
+        <div data-testid="landmarks-train-skipped" className="break-words text-yellow-500">
           <p>
             {state.skipped.length === 1 ? '1 study' : `${state.skipped.length} studies`} left out
             (training goes on with the others):
           </p>
-          <ul className="list-disc pl-4">
+          <ul className="pl-4" style={{ listStyleType: 'disc' }}>
             {state.skipped.map((m) => (
               <li key={m} data-testid="landmarks-train-skipped-item">
                 {m}
@@ -205,13 +205,13 @@ export default function TrainSection({
         </p>
       )}
       {state.note && (
-        <p data-testid="landmarks-backend-note" className="text-yellow-400">
+        <p data-testid="landmarks-backend-note" className="text-yellow-500">
           {state.note}
         </p>
       )}
       {p && (
         <div data-testid="landmarks-train-progress">
-          <div className="h-1 w-full bg-gray-700">
+          <div className="h-1 w-full bg-secondary-dark">
             <div
               className="h-1 bg-primary-light"
               style={{ width: `${(100 * p.stepsDone) / Math.max(1, p.stepsTotal)}%` }}
@@ -241,7 +241,7 @@ export default function TrainSection({
         </p>
       )}
       {state.error && (
-        <p role="alert" className="break-words text-red-400" data-testid="landmarks-train-error">
+        <p role="alert" className="break-words text-red-500" data-testid="landmarks-train-error">
           {state.error}
         </p>
       )}
