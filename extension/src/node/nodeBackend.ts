@@ -7,7 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import registerCollapsedKernels from '../core/tf/collapsedKernels.ts';
-import registerTrainingKernels from '../core/tf/registerTrainingKernels.ts';
+import registerTrainingKernels, {
+  CPU_TRAINING_KERNELS,
+} from '../core/tf/registerTrainingKernels.ts';
 import { prepareWasmThreads } from './wasmThreads.ts';
 
 export type NodeBackend = 'wasm' | 'cpu' | 'webgpu';
@@ -59,8 +61,8 @@ export default async function setupNodeBackend(
   }
   if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not initialise');
   await tf.ready();
-  // The cpu backend's own conv2d weight gradient takes most of a training step (shared/notes/tfjs.md);
-  // the im2col replacement gives the same values (test/unit/tf) much faster.
-  registerTrainingKernels('cpu', ['Conv2DBackpropFilter']);
+  // The cpu backend's own conv2d weight gradient takes most of a training step (shared/notes/tfjs.md),
+  // and its nearest-resize gradient is wrong for batches of more than one image.
+  registerTrainingKernels('cpu', CPU_TRAINING_KERNELS);
   return 'cpu';
 }

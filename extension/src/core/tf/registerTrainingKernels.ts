@@ -161,8 +161,63 @@ const splitV: KernelFunc = ({ inputs, attrs }) => {
   });
 };
 
+/** Forward source index of each output index of tfjs's nearest resize (its cpu kernel's rule). */
+function nearestSources(
+  inSize: number,
+  outSize: number,
+  alignCorners: boolean,
+  halfPixelCenters: boolean,
+): number[] {
+  const aligned = alignCorners && outSize > 1;
+  const ratio = (aligned ? inSize - 1 : inSize) / (aligned ? outSize - 1 : outSize);
+  return Array.from({ length: outSize }, (_, o) => {
+    const frac = halfPixelCenters ? ratio * (o + 0.5) : ratio * o;
+    const nearest = Math.min(inSize - 1, alignCorners ? Math.round(frac) : Math.floor(frac));
+    return halfPixelCenters ? Math.max(0, nearest) : nearest;
+  });
+}
+
+/** [inSize, outSize] with a 1 where output index o reads input index i. */
+function selectionMatrix(sources: number[], inSize: number): tf.Tensor2D {
+  return tf.oneHot(tf.tensor1d(sources, 'int32'), inSize).transpose() as tf.Tensor2D;
+}
+
+/**
+ * The gradient of the nearest resize: every output pixel's gradient added to the input pixel it was
+ * read from, as two products with 0/1 selection matrices (rows, then columns). tfjs 4.22's cpu kernel
+ * indexes dy with the input's batch stride, so for a batch of more than one image it adds gradients
+ * from the wrong places (off by 9–135 % of the largest value in a U-Net); wasm's and webgpu's are right.
+ */
+const resizeNearestNeighborGrad: KernelFunc = ({ inputs, attrs }) => {
+  const images = asTensor<tf.Tensor4D>(inputs.images!);
+  const dy = asTensor<tf.Tensor4D>(inputs.dy!);
+  const { alignCorners, halfPixelCenters } = attrs as {
+    alignCorners: boolean;
+    halfPixelCenters: boolean;
+  };
+  return tf.tidy(() => {
+    const [b, inH, inW, c] = images.shape;
+    const [, outH, outW] = dy.shape;
+    const rows = selectionMatrix(nearestSources(inH, outH, alignCorners, halfPixelCenters), inH);
+    const cols = selectionMatrix(nearestSources(inW, outW, alignCorners, halfPixelCenters), inW);
+    // [B, C, outH, outW] → columns summed into [.., inW] → rows summed into [.., inH].
+    const byColumn = dy
+      .transpose([0, 3, 1, 2])
+      .reshape([b * c * outH, outW])
+      .matMul(cols, false, true)
+      .reshape([b * c, outH, inW])
+      .transpose([0, 2, 1])
+      .reshape([b * c * inW, outH]);
+    return byColumn.matMul(rows, false, true).reshape([b, c, inW, inH]).transpose([0, 3, 2, 1]);
+  });
+};
+
+/** Kernels registered only on request: backends other than cpu have correct, faster ones. */
+const ON_REQUEST = new Set(['ResizeNearestNeighborGrad']);
+
 /** The kernels this module provides, by kernel name. */
 export const TRAINING_KERNELS: Record<string, KernelFunc> = {
+  ResizeNearestNeighborGrad: resizeNearestNeighborGrad,
   Conv2DBackpropFilter: conv2dBackpropFilter,
   // wasm has this one, but its own kernel took ~10x a forward convolution (profiled); this is one.
   Conv2DBackpropInput: conv2dBackpropInput,
@@ -174,12 +229,13 @@ export const TRAINING_KERNELS: Record<string, KernelFunc> = {
 };
 
 /**
- * Registers {@link TRAINING_KERNELS} (or only `names`) for `backendName` (default 'wasm'), replacing that
- * backend's own kernels of the same names. Returns the kernel names registered.
+ * Registers {@link TRAINING_KERNELS} (or only `names`; by default all but the on-request ones) for
+ * `backendName` (default 'wasm'), replacing that backend's own kernels of the same names. Returns the
+ * kernel names registered.
  */
 export default function registerTrainingKernels(
   backendName = 'wasm',
-  names: readonly string[] = Object.keys(TRAINING_KERNELS),
+  names: readonly string[] = Object.keys(TRAINING_KERNELS).filter((n) => !ON_REQUEST.has(n)),
 ): readonly string[] {
   for (const kernelName of names) {
     if (tf.getKernel(kernelName, backendName) !== undefined) {
@@ -191,3 +247,6 @@ export default function registerTrainingKernels(
   }
   return names;
 }
+
+/** What the cpu backend needs: a fast conv2d weight gradient, and a nearest-resize gradient that is right. */
+export const CPU_TRAINING_KERNELS = ['Conv2DBackpropFilter', 'ResizeNearestNeighborGrad'] as const;

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import registerCollapsedKernels from './collapsedKernels.ts';
-import registerTrainingKernels from './registerTrainingKernels.ts';
+import registerTrainingKernels, { CPU_TRAINING_KERNELS } from './registerTrainingKernels.ts';
 import verifySyncReadback from './verifySyncReadback.ts';
 
 export type BrowserBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -46,6 +46,7 @@ export async function startBrowserBackend(
     registerTrainingKernels('wasm');
     registerCollapsedKernels('wasm');
   }
+  if (name === 'cpu') registerTrainingKernels('cpu', CPU_TRAINING_KERNELS);
   if (name !== 'cpu') checkReadback(name);
 }
 
