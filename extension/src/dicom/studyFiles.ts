@@ -182,7 +182,7 @@ export function syntheticStudyFiles(
   const study = identity(key, `Synthetic CBCT (${synthetic.device})`, index, naming);
   const seriesUid = uidFromSeed(`${key}/series`);
   const frameOfReferenceUid = uidFromSeed(`${key}/frame`);
-  const voxelsHu = Array.from(synthetic.pixels, (v) => v - 1024);
+  const voxelsHu = Int16Array.from(synthetic.pixels, (v) => v - 1024);
   const files = writeCtSeries(
     study,
     {

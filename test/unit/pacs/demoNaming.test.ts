@@ -79,28 +79,34 @@ describe('datasetStudyNaming', () => {
 });
 
 describe('what npm start seeds', () => {
-  it('17 studies, 9 annotated, 5 CBCT (3 annotated, 2 to pseudo-label), each named and unique', async () => {
+  it('18 studies, 9 annotated, 6 CBCT (3 annotated, 3 to pseudo-label, one clinical-size), each named and unique', async () => {
     const stored: ArrayBuffer[][] = [];
     const results = await seedDemoStudies({
       ...NPM_START_SEED,
       store: async (files) => void stored.push(files),
     });
     expect(results.filter((r) => r.error)).toEqual([]);
-    expect(results).toHaveLength(17);
+    expect(results).toHaveLength(18);
     const first = stored.map((files) => readPart10(files[0], 'seeded'));
     const srCount = stored.map(
       (files) => files.filter((f) => readPart10(f, 'sr').Modality === 'SR').length,
     );
     const ct = first.map((d, i) => ({ d, sr: srCount[i] })).filter((x) => x.d.Modality === 'CT');
-    expect(ct).toHaveLength(5);
+    expect(ct).toHaveLength(6);
     expect(ct.filter((x) => x.sr === 1)).toHaveLength(3);
-    expect(ct.filter((x) => x.sr === 0)).toHaveLength(2);
+    expect(ct.filter((x) => x.sr === 0)).toHaveLength(3);
+    // The clinical-size volume: 304 slices of 336 × 336 at 0.5 mm, DEMO^CBCT^06.
+    const clinical = ct.filter((x) => x.d.Rows === 336);
+    expect(clinical).toHaveLength(1);
+    expect(String(clinical[0].d.PatientName)).toBe('DEMO^CBCT^06');
+    expect(clinical[0].d.PixelSpacing).toEqual([0.5, 0.5]);
+    expect(stored.find((files) => files.length === 304)).toBeDefined();
     expect(first.filter((d) => d.SOPClassUID === SOP_CLASS.DX_PRESENTATION)).toHaveLength(12);
     expect(srCount.reduce((a, b) => a + b, 0)).toBe(9);
 
     const accession = first.map((d) => d.AccessionNumber);
-    expect(new Set(accession).size).toBe(17);
-    expect(new Set(first.map((d) => d.PatientID)).size).toBe(17);
+    expect(new Set(accession).size).toBe(18);
+    expect(new Set(first.map((d) => d.PatientID)).size).toBe(18);
     for (const d of first) {
       expect(String(d.PatientName)).toMatch(/^DEMO\^(CEPH|CBCT)\^\d\d$/);
       expect(['Lateral cephalogram', 'CBCT head']).toContain(d.StudyDescription);

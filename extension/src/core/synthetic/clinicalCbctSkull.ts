@@ -143,7 +143,7 @@ function drawCranialBase(r: Raster3D, f: HeadFrame): void {
   putCavity(r, inFrame(f, sphenoid, (u, v, w) => ellipsoid3(u, v, w, 12, 8, 7.5)), sphenoid, 15 * s, 1, TISSUE.air); // prettier-ignore
   // Foramen magnum: its anterior margin at Basion.
   const fm = at(f, BA, 0, 16, 0);
-  const canal = inFrame(f, fm, (u, v, w) => Math.max(ellipsoid3(u, v, 0, 14, 16, 1), Math.abs(w + 5) - 30)); // prettier-ignore
+  const canal = inFrame(f, fm, (u, v, w) => Math.max(ellipse2(u, v, 14, 16), Math.abs(w + 5) - 30)); // prettier-ignore
   put(r, canal, fm, 40 * s, TISSUE.brain);
   const frontal = at(f, N, 0, 9, 16);
   putCavity(r, inFrame(f, frontal, (u, v, w) => ellipsoid3(u, v, w, 12, 4.5, 9)), frontal, 14 * s, 1, TISSUE.air); // prettier-ignore

@@ -18,20 +18,28 @@ export interface SeedOptions {
   labelled: number;
   /** Volumes with a manual SR (default `labelled`). */
   labelled3d?: number;
+  /**
+   * Clinical-size CBCT volumes (generateClinicalCbctVolume: 336 × 336 × 304 voxels of 0.5 mm, a
+   * drawn head with teeth, airway and artefacts), unannotated, numbered after the small volumes
+   * (seed + count3d + i); default 0.
+   */
+  clinical3d?: number;
   /** First generator seed; study i of a kind uses `seed + i` and is named after it (`DEMO^CBCT^03`). */
   seed: number;
   store: (files: ArrayBuffer[], studyUid: string) => Promise<void>;
 }
 
 /**
- * What `npm start` seeds into an empty PACS: 12 cephalograms (6 with a manual SR) and 5 CBCT volumes
- * (3 with a manual 3D SR, the least 3D training in the panel accepts, and 2 to pseudo-label).
+ * What `npm start` seeds into an empty PACS: 12 cephalograms (6 with a manual SR), 5 small CBCT
+ * volumes (3 with a manual 3D SR, the least 3D training in the panel accepts, and 2 to pseudo-label)
+ * and 1 clinical-size CBCT to pseudo-label (`DEMO^CBCT^06`).
  */
 export const NPM_START_SEED = {
   count2d: 12,
   labelled: 6,
   count3d: 5,
   labelled3d: 3,
+  clinical3d: 1,
   seed: 1,
 } as const satisfies Omit<SeedOptions, 'store'>;
 
@@ -85,5 +93,24 @@ export async function seedDemoStudies(options: SeedOptions): Promise<SeedResult[
       }
     }
   }
+  for (let i = 0; i < (options.clinical3d ?? 0); i++) {
+    results.push(await seedClinicalCbct(options, options.seed + options.count3d + i));
+  }
   return results;
+}
+
+/** One unannotated clinical-size CBCT from the second CBCT device (unlabelled studies' device). */
+async function seedClinicalCbct(options: SeedOptions, seed: number): Promise<SeedResult> {
+  const key = `3d-clinical-${seed}`;
+  try {
+    const device = Object.keys(synthetic.CBCT_DEVICES).at(-1)!;
+    const naming = demoStudyNaming('cbct', seed, device);
+    naming.seriesDescription = `CBCT axial 0.5 mm (synthetic ${device})`;
+    const volume = synthetic.generateClinicalCbctVolume({ seed, device });
+    const study = syntheticStudyFiles(volume, false, seed, naming);
+    await options.store(study.files, study.studyUid);
+    return { key: study.key, studyUid: study.studyUid, labelled: false, instances: study.files.length }; // prettier-ignore
+  } catch (error) {
+    return { key, labelled: false, instances: 0, error: (error as Error).message };
+  }
 }
