@@ -22,6 +22,9 @@
  *   does for volumes; 2 = the paper's 2 mm)
  *   --equal-steps no (skip the supervised-equal-steps row) --torch-reps R (3; 0 skips the PyTorch peer) --json (one JSON object on stdout, logs on stderr)
  *   --results <dir> (bench/results) --table-only (print the cached table of this configuration)
+ *   --anatomy clinical (volumes from generateClinicalCbctVolume: a drawn head with teeth, airway, metal
+ *   streaks and a cylindrical field, N × N × 0.9N voxels over its 16.8 × 16.8 × 15.2 cm field, N from
+ *   --clinical-voxels, default 168 (1 mm); letterboxed to the input like the small volumes)
  * Every run is cached as bench/results/cbct-<key>-l<N>-seed<seed>.json with its commit and command
  * (bench/isbiResults.ts); the table printed is mean ± SD over the cached seeds of the same key.
  */
@@ -53,7 +56,10 @@ import type {
   Schedule,
   TrainingProgress,
 } from '../extension/src/core/selfTraining/types.ts';
-import { generateCbctVolume } from '../extension/src/core/synthetic/index.ts';
+import {
+  generateCbctVolume,
+  generateClinicalCbctVolume,
+} from '../extension/src/core/synthetic/index.ts';
 import createAdam from '../extension/src/core/tf/createAdam.ts';
 import setupNodeBackend from '../extension/src/node/nodeBackend.ts';
 import {
@@ -88,6 +94,8 @@ const { values: args } = parseArgs({
     json: { type: 'boolean', default: false },
     results: { type: 'string', default: 'bench/results' },
     'table-only': { type: 'boolean', default: false },
+    anatomy: { type: 'string', default: 'ellipsoids' },
+    'clinical-voxels': { type: 'string', default: '168' },
   },
 });
 
@@ -103,6 +111,9 @@ const counts = {
   test: int('test', 1),
 };
 const seed = int('seed', 0);
+if (args.anatomy !== 'ellipsoids' && args.anatomy !== 'clinical')
+  throw new Error(`--anatomy: ellipsoids or clinical, got ${args.anatomy}`);
+const clinicalVoxels = int('clinical-voxels', 16);
 const side = int('input', 8);
 const INPUT = [side, side, side];
 const network = { depth: int('depth', 2), baseFilters: int('filters', 1) };
@@ -132,6 +143,7 @@ const key = [
   `lr${args.lr}b${schedule.batchSize}`,
   `${args['unlabelled-device']}-${args['test-device']}`,
   ...(args.z === 'voxels' ? [] : [`z${args.z}`]),
+  ...(args.anatomy === 'clinical' ? [`clinical${clinicalVoxels}`] : []),
 ].join('_');
 
 const log = (line = '') => process[args.json ? 'stderr' : 'stdout'].write(`${line}\n`);
@@ -150,7 +162,16 @@ interface Volume {
 function generate(set: keyof typeof SEED_BASE, k: number, device: string): Volume {
   // The training sets move with --seed; the test set does not (every run is scored on the same volumes).
   const volumeSeed = SEED_BASE[set] + k + (set === 'test' ? 0 : 1000 * seed);
-  const v = generateCbctVolume({ seed: volumeSeed, device });
+  const v =
+    args.anatomy === 'clinical'
+      ? generateClinicalCbctVolume({
+          seed: volumeSeed,
+          device,
+          width: clinicalVoxels,
+          height: clinicalVoxels,
+          depth: Math.round((clinicalVoxels * 304) / 336),
+        })
+      : generateCbctVolume({ seed: volumeSeed, device });
   const { sample, truth } = syntheticVolumeSample(v, INPUT, {
     id: `${set}-${volumeSeed}`,
     labelled: set !== 'unlabelled',
