@@ -2,8 +2,10 @@
  * Writes slices of a clinical-size synthetic CBCT (generateClinicalCbctVolume) with its landmarks
  * marked, and prints the generation time:
  *   npx tsx scripts/previewClinicalCbct.ts [outDir=artifacts/clinical-cbct-preview] [seed=1] [device=cbct-a] [size=336]
- * One PNG per view: the mid-sagittal slice through Sella, axial slices through the upper incisor
- * tip, Porion and Sella, and a coronal slice through the condyles. Window −1000..2500 HU. Landmarks
+ * One PNG per view: the mid-sagittal slice through Sella, a sagittal slice through the right ramus,
+ * axial slices through the upper incisor
+ * tip, Porion and Sella, a coronal slice through the condyles, and the first four side by side
+ * (`<id>-montage.png`). Window −1000..2500 HU. Landmarks
  * within 3 voxels of the slice are drawn as crosses.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -53,6 +55,22 @@ function slicePng(v: SyntheticVolume, axis: Axis, at: number): PNG {
   return png;
 }
 
+/** The images side by side, top-aligned on black. */
+function montage(images: PNG[]): PNG {
+  const out = new PNG({
+    width: images.reduce((w, p) => w + p.width, 0),
+    height: Math.max(...images.map((p) => p.height)),
+  });
+  out.data.fill(0);
+  for (let k = 3; k < out.data.length; k += 4) out.data[k] = 255;
+  let left = 0;
+  for (const p of images) {
+    PNG.bitblt(p, out, 0, 0, p.width, p.height, left, 0);
+    left += p.width;
+  }
+  return out;
+}
+
 function main(): void {
   const outDir = process.argv[2] ?? 'artifacts/clinical-cbct-preview';
   const seed = Number(process.argv[3] ?? 1);
@@ -67,15 +85,19 @@ function main(): void {
   const p = (name: string) => v.landmarksPx[index(name)].map(Math.round);
   const views: [string, Axis, number][] = [
     ['sagittal', 0, p('Sella')[0]],
+    ['sagittal-ramus', 0, p('Gonion R')[0] + 3],
     ['axial-incisor', 2, p('Upper incisal incision')[2] + 3],
     ['axial-porion', 2, p('Porion R')[2] - 2],
     ['axial-sella', 2, p('Sella')[2]],
     ['coronal-condyle', 1, p('Condylion R')[1]],
     ['axial-gonion', 2, p('Gonion R')[2]],
   ];
-  for (const [name, axis, at] of views) {
-    writeFileSync(join(outDir, `${v.id}-${name}.png`), PNG.sync.write(slicePng(v, axis, at)));
-  }
+  const pngs = views.map(([name, axis, at]) => {
+    const png = slicePng(v, axis, at);
+    writeFileSync(join(outDir, `${v.id}-${name}.png`), PNG.sync.write(png));
+    return png;
+  });
+  writeFileSync(join(outDir, `${v.id}-montage.png`), PNG.sync.write(montage(pngs.slice(0, 4))));
   const voxels = v.width * v.height * v.depth;
   process.stdout.write(
     `${v.id}: ${v.width}×${v.height}×${v.depth} at ${v.spacingMm[0].toFixed(3)} mm (${(voxels / 1e6).toFixed(1)} M voxels) in ${seconds.toFixed(2)} s; previews in ${outDir}\n`,
