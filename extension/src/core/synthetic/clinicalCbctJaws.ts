@@ -216,98 +216,112 @@ function drawUpperAlveolus(r: Raster3D, f: HeadFrame, q: Vec3[]): void {
   putBone(r, union(...parts), at(f, S, 0, uit[1] + 25, uit[2] + 18), 50 * s, 1.5);
 }
 
-/** Mandible: chin, symphysis, body, angle, ramus, coronoid and condyle, as one cortical-shelled bone. */
-function drawMandible(r: Raster3D, f: HeadFrame, q: Vec3[]): void {
+type Part = Sdf3 | Bounded;
+
+/**
+ * The mandibular angle in the sagittal (v, w) plane: unit directions up the ramus border (towards
+ * the condyle) and along the lower border (towards Menton), their inward normals, and the apex of the
+ * inner wedge whose ρ-rounding puts the outer corner, on the bisector, exactly on Gonion.
+ */
+function angleGeometry(g: Vec3, c: Vec3, me: Vec3, rho: number) {
+  const rHat = unit([0, c[1] + 3 - g[1], c[2] - 8 - g[2]]);
+  const bHat = unit([0, me[1] - g[1], me[2] - g[2]]);
+  const out = unit([0, -(rHat[1] + bHat[1]), -(rHat[2] + bHat[2])]);
+  const vin: Vec3 = [0, g[1] - out[1] * rho, g[2] - out[2] * rho];
+  let nR: [number, number] = [-rHat[2], rHat[1]];
+  if (nR[0] * bHat[1] + nR[1] * bHat[2] < 0) nR = [-nR[0], -nR[1]];
+  let nB: [number, number] = [-bHat[2], bHat[1]];
+  if (nB[0] * rHat[1] + nB[1] * rHat[2] < 0) nB = [-nB[0], -nB[1]];
+  return { rHat, bHat, nR, nB, vin };
+}
+
+/** Chin (its front on Pogonion, its bottom at Menton's height) and symphysis up to the crest. */
+function symphysis(f: HeadFrame, q: Vec3[], lit: Vec3): Part[] {
   const s = f.scale;
-  const o = f.points[S];
-  const [me, pog, b, uit] = [q[ME], q[POG], q[B], q[UIT]];
-  const lit: Vec3 = [0, uit[1] + 3.5, uit[2] + 2.5];
-  const parts: (Sdf3 | Bounded)[] = [];
-  const chin: Vec3 = [0, pog[1] + 5, pog[2]];
-  const chinSdf = inFrame(f, o, (u, v, w) => ellipsoid3(u, v - chin[1], w - chin[2], 13, 5, Math.max(3, pog[2] - me[2]))); // prettier-ignore
-  parts.push(bound(chinSdf, at(f, S, ...chin), at(f, S, ...chin), 14 + pog[2] - me[2]));
+  const [me, pog, b] = [q[ME], q[POG], q[B]];
   const loc = (p: Vec3) => at(f, S, ...p);
+  const chin: Vec3 = [0, pog[1] + 5, pog[2]];
+  const chinSdf = inFrame(f, f.points[S], (u, v, w) => ellipsoid3(u, v - chin[1], w - chin[2], 13, 5, Math.max(3, pog[2] - me[2]))); // prettier-ignore
   const bC: Vec3 = [0, b[1] + 4.5, b[2]];
   const crest: Vec3 = [0, lit[1] + 3.5, lit[2] - 10];
-  parts.push(flat(loc([0, pog[1] + 6.5, pog[2] + 2]), loc(bC), f.axes[0], [13 * s, 13 * s], [6.5 * s, 4.5 * s])); // prettier-ignore
-  parts.push(flat(loc(bC), loc(crest), f.axes[0], [13 * s, 12 * s], [4.5 * s, 4 * s]));
+  return [
+    bound(chinSdf, loc(chin), loc(chin), 14 + pog[2] - me[2]),
+    flat(loc([0, pog[1] + 6.5, pog[2] + 2]), loc(bC), f.axes[0], [13 * s, 13 * s], [6.5 * s, 4.5 * s]), // prettier-ignore
+    flat(loc(bC), loc(crest), f.axes[0], [13 * s, 12 * s], [4.5 * s, 4 * s]),
+  ];
+}
+
+/** One half of the mandible: angle, ramus, condyle, coronoid, and the body to the midline. */
+function mandibleSide(f: HeadFrame, q: Vec3[], go: number, co: number, lit: Vec3): Part[] {
+  const s = f.scale;
+  const [g, c, me] = [q[go], q[co], q[ME]];
+  const side = Math.sign(g[0]) || 1;
+  const loc = (p: Vec3) => at(f, S, ...p);
+  const rho = 6;
+  const { rHat, bHat, nR, nB, vin } = angleGeometry(g, c, me, rho);
+  const ramusLength = Math.hypot(c[1] - g[1], c[2] - g[2]) - 14;
+  const uPlane = (w: number) =>
+    g[0] + (c[0] - g[0]) * Math.min(1, Math.max(0, (w - g[2]) / (c[2] - g[2] || 1)));
+  // The angle plate: the rounded wedge, as wide as the ramus (24 + ρ) and as high as the body (20 + ρ).
+  const angle = inFrame(f, f.points[S], (u, v, w) => {
+    const qv = v - vin[1];
+    const qw = w - vin[2];
+    const e1 = nR[0] * qv + nR[1] * qw;
+    const e2 = nB[0] * qv + nB[1] * qw;
+    const tR = qv * rHat[1] + qw * rHat[2];
+    const tB = qv * bHat[1] + qw * bHat[2];
+    const wedge =
+      e1 >= 0 && e2 >= 0
+        ? -Math.min(e1, e2)
+        : Math.sqrt(Math.min(dist2(qv, qw, Math.max(0, tR), rHat), dist2(qv, qw, Math.max(0, tB), bHat))); // prettier-ignore
+    const plate = Math.abs(u - uPlane(w)) - 4.5;
+    return Math.max(wedge - rho, Math.min(e1 - 24, e2 - 20), tR - ramusLength, tB - 30, plate);
+  });
+  const top = (t: number, n: number): Vec3 => {
+    const [vv, ww] = [vin[1] + rHat[1] * t + nR[0] * n, vin[2] + rHat[2] * t + nR[1] * n];
+    return [uPlane(ww), vv, ww];
+  };
+  const head: Vec3 = [c[0], c[1], c[2] - 5];
+  const headSdf = inFrame(f, f.points[S], (u, v, w) => ellipsoid3(u - head[0], v - head[1], w - head[2], 10, 4.5, 5)); // prettier-ignore
+  const tip: Vec3 = [c[0] * 0.88, c[1] - 27, c[2] - 6];
+  const parts: Part[] = [
+    bound(angle, loc(g), loc(c), 40 * s),
+    flat(loc(top(ramusLength - 4, 6)), loc(head), f.axes[1], [5 * s, 4 * s], [4 * s, 4 * s]),
+    bound(headSdf, loc(head), loc(head), 11 * s),
+    flat(loc(top(ramusLength - 12, 22)), loc(tip), f.axes[1], [7 * s, 2 * s], [3.5 * s, 2 * s]),
+  ];
+  // Body: from the angle along the lower arch to the symphysis; the lower border rises towards the
+  // angle, so Menton stays the lowest point.
+  const lowerBorder = (v: number) => {
+    const t = Math.min(1, Math.max(0, (v - me[1]) / (g[1] - me[1])));
+    return me[2] + (g[2] - me[2]) * t * t;
+  };
   const arch = archPositions(
     LOWER.map((t) => t[0]),
     24,
     38,
   );
-  for (const [go, co, side] of [
-    [GO_R, CO_R, -1],
-    [GO_L, CO_L, 1],
-  ]) {
-    const g = q[go];
-    const c = q[co];
-    // Angle: a rounded wedge between the ramus border and the lower border, its corner on Gonion.
-    const rHat = unit([0, c[1] + 3 - g[1], c[2] - 8 - g[2]]);
-    const bHat = unit([0, me[1] - g[1], me[2] - g[2]]);
-    const rho = 6;
-    const out = unit([0, -(rHat[1] + bHat[1]), -(rHat[2] + bHat[2])]);
-    const vin: Vec3 = [0, g[1] - out[1] * rho, g[2] - out[2] * rho];
-    let nR: [number, number] = [-rHat[2], rHat[1]];
-    if (nR[0] * bHat[1] + nR[1] * bHat[2] < 0) nR = [-nR[0], -nR[1]];
-    let nB: [number, number] = [-bHat[2], bHat[1]];
-    if (nB[0] * rHat[1] + nB[1] * rHat[2] < 0) nB = [-nB[0], -nB[1]];
-    const ramusLength = Math.hypot(c[1] - g[1], c[2] - g[2]) - 14;
-    const uPlane = (w: number) =>
-      g[0] + (c[0] - g[0]) * Math.min(1, Math.max(0, (w - g[2]) / (c[2] - g[2] || 1)));
-    const angle = inFrame(f, o, (u, v, w) => {
-      const qv = v - vin[1];
-      const qw = w - vin[2];
-      const e1 = nR[0] * qv + nR[1] * qw;
-      const e2 = nB[0] * qv + nB[1] * qw;
-      const tR = qv * rHat[1] + qw * rHat[2];
-      const tB = qv * bHat[1] + qw * bHat[2];
-      const wedge =
-          e1 >= 0 && e2 >= 0
-            ? -Math.min(e1, e2)
-            : Math.sqrt(Math.min(dist2(qv, qw, Math.max(0, tR), rHat), dist2(qv, qw, Math.max(0, tB), bHat))); // prettier-ignore
-      return Math.max(
-        wedge - rho,
-        Math.min(e1 - 24, e2 - 20),
-        tR - ramusLength,
-        tB - 30,
-        Math.abs(u - uPlane(w)) - 4.5,
-      );
-    });
-    parts.push(bound(angle, at(f, S, ...g), at(f, S, ...c), 40 * s));
-    const top = (t: number, n: number): Vec3 => {
-      const vv = vin[1] + rHat[1] * t + nR[0] * n;
-      const ww = vin[2] + rHat[2] * t + nR[1] * n;
-      return [uPlane(ww), vv, ww];
-    };
-    const head: Vec3 = [c[0], c[1], c[2] - 5];
-    parts.push(flat(loc(top(ramusLength - 4, 6)), loc(head), f.axes[1], [5 * s, 4 * s], [4 * s, 4 * s])); // prettier-ignore
-    const headSdf = inFrame(f, o, (u, v, w) => ellipsoid3(u - head[0], v - head[1], w - head[2], 10, 4.5, 5)); // prettier-ignore
-    parts.push(bound(headSdf, at(f, S, ...head), at(f, S, ...head), 11 * s));
-    const tip: Vec3 = [c[0] * 0.88, c[1] - 27, c[2] - 6];
-    parts.push(flat(loc(top(ramusLength - 12, 22)), loc(tip), f.axes[1], [7 * s, 2 * s], [3.5 * s, 2 * s])); // prettier-ignore
-    // Body: from the angle along the lower arch to the symphysis; the lower border rises towards the
-    // angle, so Menton stays the lowest point.
-    const lowerBorder = (v: number) => {
-      const t = Math.min(1, Math.max(0, (v - me[1]) / (g[1] - me[1])));
-      return me[2] + (g[2] - me[2]) * t * t;
-    };
-    const bodyEnd: Vec3 = [
-      uPlane(vin[2]),
-      vin[1] + bHat[1] * 22 + nB[0] * 7,
-      vin[2] + bHat[2] * 22 + nB[1] * 7,
-    ];
-    const chain: Vec3[] = [
-      bodyEnd,
-      [side * (arch[5].u + 1), lit[1] + arch[5].v, lowerBorder(lit[1] + arch[5].v) + 12.5],
-      [side * (arch[2].u + 0.5), lit[1] + arch[2].v, lowerBorder(lit[1] + arch[2].v) + 13],
-      [0, me[1], me[2] + 12],
-    ];
-    for (let k = 1; k < chain.length; k++) {
-      parts.push(flat(loc(chain[k - 1]), loc(chain[k]), f.axes[2], [12.5 * s, 12.5 * s], [5.5 * s, 6 * s])); // prettier-ignore
-    }
+  const chain: Vec3[] = [
+    [uPlane(vin[2]), vin[1] + bHat[1] * 22 + nB[0] * 7, vin[2] + bHat[2] * 22 + nB[1] * 7],
+    [side * (arch[5].u + 1), lit[1] + arch[5].v, lowerBorder(lit[1] + arch[5].v) + 12.5],
+    [side * (arch[2].u + 0.5), lit[1] + arch[2].v, lowerBorder(lit[1] + arch[2].v) + 13],
+    [0, me[1], me[2] + 12],
+  ];
+  for (let k = 1; k < chain.length; k++) {
+    parts.push(flat(loc(chain[k - 1]), loc(chain[k]), f.axes[2], [12.5 * s, 12.5 * s], [5.5 * s, 6 * s])); // prettier-ignore
   }
-  putBone(r, union(...parts), at(f, S, 0, -5, -75), 95 * s, 2);
+  return parts;
+}
+
+/** Mandible: chin, symphysis, both halves, as one cortical-shelled bone (one union, one paint). */
+function drawMandible(r: Raster3D, f: HeadFrame, q: Vec3[]): void {
+  const lit: Vec3 = [0, q[UIT][1] + 3.5, q[UIT][2] + 2.5];
+  const parts = [
+    ...symphysis(f, q, lit),
+    ...mandibleSide(f, q, GO_R, CO_R, lit),
+    ...mandibleSide(f, q, GO_L, CO_L, lit),
+  ];
+  putBone(r, union(...parts), at(f, S, 0, -5, -75), 95 * f.scale, 2);
 }
 
 /**
