@@ -4,6 +4,7 @@
  * generic raster3d.ts does not have. Attenuation is relative to water (μ / μ_water), so
  * HU = 1000 · (μ − 1); acquireClinicalCbct.ts turns it into stored values.
  */
+import type { Random } from './random.ts';
 import { add3, scale3, setSdf3, type Raster3D, type Sdf3, type Vec3 } from './raster3d.ts';
 
 /** μ / μ_water of each tissue class (HU = 1000 · (value − 1)). */
@@ -237,3 +238,16 @@ export const flat = (
   wide: [number, number],
   thin: [number, number],
 ): Bounded => bound(sdFlatCapsule(a, b, wideDir, wide, thin), a, b, Math.max(...wide, ...thin));
+
+/**
+ * Trabecular grain: cancellous bone and diploë (μ between soft tissue and cortex) get per-voxel
+ * Gaussian variation of `sd` (μ units), which the reconstruction blur turns into a fine texture.
+ */
+export function addTrabeculae(r: Raster3D, rng: Random, sd = 0.22): void {
+  const table = Float32Array.from({ length: 4096 }, () => rng.normal(0, sd));
+  const d = r.data;
+  for (let k = 0; k < d.length; k++) {
+    const m = d[k];
+    if (m > 1.25 && m < 1.75) d[k] = m + table[(rng.next() * 4096) | 0];
+  }
+}

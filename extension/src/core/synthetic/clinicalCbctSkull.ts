@@ -268,6 +268,9 @@ function drawEars(r: Raster3D, f: HeadFrame, rng: Random): void {
         TISSUE.air,
       );
     }
+    // Petrous ridge: dense bone from the ear towards the apex beside the dorsum sellae.
+    const apex = at(f, S, side * 15, 14, -20);
+    put(r, sdFlatCapsule(at(f, po, -side * 4, 0, -4), apex, f.axes[2], [7 * s, 4 * s], [6 * s, 3.5 * s]), apex, 60 * s, TISSUE.cortical); // prettier-ignore
     const skin = at(f, po, side * 30, 0, -4);
     put(r, sdFlatCapsule(skin, medial, f.axes[1], [4 * s, 4 * s], [4 * s, 4 * s]), medial, 60 * s, TISSUE.air); // prettier-ignore
   }

@@ -8,6 +8,7 @@
  */
 import acquireClinicalCbct from './acquireClinicalCbct.ts';
 import drawClinicalJaws from './clinicalCbctJaws.ts';
+import { addTrabeculae } from './clinicalCbctShapes.ts';
 import drawClinicalSkull from './clinicalCbctSkull.ts';
 import { resolveDevice } from './devices.ts';
 import { CBCT_LANDMARKS } from './landmarks.ts';
@@ -68,6 +69,7 @@ export default function generateClinicalCbctVolume(
   const frame = { points: pointsMm, axes, scale: pose.scale };
   drawClinicalSkull(raster, frame, drawRng);
   const dense = drawClinicalJaws(raster, frame, drawRng);
+  addTrabeculae(raster, drawRng);
   const pixels = acquireClinicalCbct(raster.data, dims, spacingMm, device, dense, acquireRng);
   return {
     kind: 'cbct',
