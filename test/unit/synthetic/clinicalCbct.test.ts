@@ -34,7 +34,37 @@ function around(v: SyntheticVolume, p: number[], r = 1): { max: number; min: num
   return { max, min };
 }
 
+/** Mean HU over the 3³ voxels around a point given in voxels. */
+function mean3(v: SyntheticVolume, p: number[]): number {
+  const [x0, y0, z0] = p.map(Math.round);
+  let t = 0;
+  for (let z = z0 - 1; z <= z0 + 1; z++) {
+    for (let y = y0 - 1; y <= y0 + 1; y++) {
+      for (let x = x0 - 1; x <= x0 + 1; x++) t += hu(v, x, y, z);
+    }
+  }
+  return t / 27;
+}
+
 const point = (v: SyntheticVolume, name: string) => v.landmarksPx[CBCT_LANDMARKS.indexOf(name)];
+
+/**
+ * Landmarks defined as an extreme point of a bony contour, with the direction (volume axes, head
+ * only slightly rotated) that points into the structure and how many voxels out the soft side is.
+ */
+const ON_SURFACE: [string, number[], number][] = [
+  ['Menton', [0, 0, 1], 4], // lowest point of the symphysis: bone above, soft tissue below
+  ['Pogonion', [0, 1, 0], 4], // most anterior point of the chin: bone behind
+  ['Nasion', [0, 1, 0], 4], // frontonasal notch: bone behind, soft tissue in front
+  ['Orbitale R', [0, 0, -1], 4], // lowest point of the orbital rim: orbit above
+  ['Orbitale L', [0, 0, -1], 4],
+  ['Condylion R', [0, 0, -1], 2], // top of the condyle: joint space above
+  ['Condylion L', [0, 0, -1], 2],
+  ['Gonion R', [0, -0.7, 0.7], 4], // corner of the angle: bone anterior-superior
+  ['Gonion L', [0, -0.7, 0.7], 4],
+  ['Basion', [0, -0.7, 0.7], 4], // anterior rim of the foramen magnum: the canal behind and below
+  ['Upper incisal incision', [0, 0, 1], 4], // incisal edge: the crown above
+];
 
 /** 210 × 210 × 190 voxels: the default 16.8 × 16.8 × 15.2 cm field at 0.8 mm. */
 const MEDIUM = { width: 210, height: 210, depth: 190 };
@@ -115,6 +145,12 @@ describe('generateClinicalCbctVolume', () => {
       expect(v.spacingMm).toEqual([0.8, 0.8, 0.8]);
       for (const name of BONY) {
         expect(around(v, point(v, name)).max, `${name}, seed ${seed}`).toBeGreaterThan(400);
+      }
+      // Extreme points sit on the surface: bone 3 voxels (2.4 mm) in, soft tissue or air a few out.
+      for (const [name, d, out] of ON_SURFACE) {
+        const p = point(v, name);
+        expect(mean3(v, p.map((c, a) => c + 3 * d[a])), `${name} inside, seed ${seed}`).toBeGreaterThan(350); // prettier-ignore
+        expect(around(v, p.map((c, a) => c - out * d[a])).min, `${name} outside, seed ${seed}`).toBeLessThan(150); // prettier-ignore
       }
       // Sella: soft tissue (the pituitary) at the point, the bony floor of the fossa 4–9 mm below.
       const s = point(v, 'Sella');

@@ -21,6 +21,7 @@ import {
 import {
   ANS,
   BA,
+  CO_L,
   CO_R,
   N,
   OR_L,
@@ -93,11 +94,13 @@ function drawHead(r: Raster3D, f: HeadFrame, q: Vec3[]): void {
   }
   const { centre, radii } = vaultGeometry(q);
   const vc = at(f, S, ...centre);
-  // Lower limit of the cranium: a plane from below Nasion to Basion, raised laterally (temporal fossae).
+  // Lower limit of the cranium: a plane from below Nasion to 1.5 mm below Basion, raised laterally
+  // (temporal fossae).
   const baseW = (u: number, v: number) => {
     const t = (v - q[N][1]) / (q[BA][1] - q[N][1]);
-    const plane = q[N][2] - 12 + t * (q[BA][2] - q[N][2] + 12);
-    return Math.max(plane, plane + smooth(22, 34, Math.abs(u)) * (q[CO_R][2] + 3 - plane));
+    const plane = q[N][2] - 12 + t * (q[BA][2] - 1.5 - q[N][2] + 12);
+    const condyle = q[u < 0 ? CO_R : CO_L][2];
+    return Math.max(plane, plane + smooth(22, 34, Math.abs(u)) * (condyle + 3 - plane));
   };
   const skull = inFrame(f, o, (u, v, w) =>
     Math.max(
@@ -112,7 +115,7 @@ function drawHead(r: Raster3D, f: HeadFrame, q: Vec3[]): void {
     let w = 4 + smooth(8, q[BA][1] + 8, v) * (q[BA][2] + 3 - 4);
     w += smooth(8, 20, -v) * (q[N][2] + 6 - 4);
     const middle = smooth(15, 30, Math.abs(u)) * (smooth(-35, -22, v) - smooth(q[PO_R][1] + 2, q[PO_R][1] + 10, v)); // prettier-ignore
-    return w + middle * (q[CO_R][2] + 7 - w);
+    return w + middle * (q[u < 0 ? CO_R : CO_L][2] + 7 - w);
   };
   const brain = inFrame(f, o, (u, v, w) =>
     Math.max(
