@@ -184,38 +184,51 @@ export function setSdf3(
   const [i0, i1] = range(r, 0, centre[0] - reachMm - edge, centre[0] + reachMm + edge);
   const [j0, j1] = range(r, 1, centre[1] - reachMm - edge, centre[1] + reachMm + edge);
   const [k0, k1] = range(r, 2, centre[2] - reachMm - edge, centre[2] + reachMm + edge);
-  const blockReach = 1.5 * Math.hypot(BLOCK * sx, BLOCK * sy, BLOCK * sz) * 0.5 + edge;
   const deepest = Math.max(0, ...layers.map((l) => l.inset));
   const last = layers[layers.length - 1].value;
   const insets = Float64Array.from(layers, (l) => l.inset);
   const values = Float64Array.from(layers, (l) => l.value);
   const [nx, ny] = r.dims;
   const d = r.data;
-  for (let bk = k0; bk <= k1; bk += BLOCK) {
-    const bkEnd = Math.min(k1, bk + BLOCK - 1);
-    for (let bj = j0; bj <= j1; bj += BLOCK) {
-      const bjEnd = Math.min(j1, bj + BLOCK - 1);
-      for (let bi = i0; bi <= i1; bi += BLOCK) {
-        const biEnd = Math.min(i1, bi + BLOCK - 1);
-        const dc = sdf(((bi + biEnd) / 2) * sx, ((bj + bjEnd) / 2) * sy, ((bk + bkEnd) / 2) * sz);
-        if (dc > blockReach) continue;
-        const uniform = dc < -blockReach - deepest;
-        for (let k = bk; k <= bkEnd; k++) {
-          for (let j = bj; j <= bjEnd; j++) {
-            const row = (k * ny + j) * nx;
-            for (let i = bi; i <= biEnd; i++) {
-              if (uniform) {
-                d[row + i] = last;
-                continue;
-              }
-              const dist = sdf(i * sx, j * sy, k * sz);
-              for (let l = 0; l < insets.length; l++) {
-                const c = 0.5 - (dist + insets[l]) / edge;
-                if (c > 0) d[row + i] += (values[l] - d[row + i]) * (c > 1 ? 1 : c);
-              }
-            }
+  // Blocks of 8³ voxels, then 2³: skipped when the centre is farther than 1.5 × the half-diagonal
+  // (+ one voxel of anti-aliasing) outside, filled whole when as far inside, else split.
+  const block = (a0: number, a1: number, b0: number, b1: number, c0: number, c1: number) => {
+    const dc = sdf(((a0 + a1) / 2) * sx, ((b0 + b1) / 2) * sy, ((c0 + c1) / 2) * sz);
+    const reach = 0.75 * Math.hypot((a1 - a0 + 1) * sx, (b1 - b0 + 1) * sy, (c1 - c0 + 1) * sz) + edge; // prettier-ignore
+    if (dc > reach) return;
+    const uniform = dc < -reach - deepest;
+    if (!uniform && a1 - a0 > 1) {
+      for (let c = c0; c <= c1; c += 2) {
+        for (let b = b0; b <= b1; b += 2) {
+          for (let a = a0; a <= a1; a += 2) {
+            block(a, Math.min(a1, a + 1), b, Math.min(b1, b + 1), c, Math.min(c1, c + 1));
           }
         }
+      }
+      return;
+    }
+    for (let k = c0; k <= c1; k++) {
+      for (let j = b0; j <= b1; j++) {
+        const row = (k * ny + j) * nx;
+        for (let i = a0; i <= a1; i++) {
+          if (uniform) {
+            d[row + i] = last;
+            continue;
+          }
+          const dist = sdf(i * sx, j * sy, k * sz);
+          for (let l = 0; l < insets.length; l++) {
+            const cov = 0.5 - (dist + insets[l]) / edge;
+            if (cov > 0) d[row + i] += (values[l] - d[row + i]) * (cov > 1 ? 1 : cov);
+          }
+        }
+      }
+    }
+  };
+  const B = 8;
+  for (let k = k0; k <= k1; k += B) {
+    for (let j = j0; j <= j1; j += B) {
+      for (let i = i0; i <= i1; i += B) {
+        block(i, Math.min(i1, i + B - 1), j, Math.min(j1, j + B - 1), k, Math.min(k1, k + B - 1));
       }
     }
   }
