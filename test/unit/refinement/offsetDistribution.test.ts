@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   fitOffsetDistribution,
   offsetPriorMap,
+  type OffsetDistribution,
 } from '../../../extension/src/core/refinement/offsetDistribution.ts';
 import {
   prepareRefinerImage,
@@ -93,10 +94,10 @@ describe('MAP read-out', () => {
       passes: 1,
       heatmapSigma: 1,
     });
-    const read = async (prior?: { offsetSdMm: number }) =>
+    const read = async (prior?: OffsetDistribution) =>
       (await refineLandmarks(model, image, [coarse], { ...base, ...(prior ? { prior } : {}) }))[0]!;
     const plain = await read();
-    const withPrior = await read({ offsetSdMm: 1.3 });
+    const withPrior = await read({ offsetSdMm: 1.3, offsetTailSdMm: 0, offsetTailFraction: 0 });
     expect(Math.abs(plain[0]! - 48)).toBeLessThan(0.5);
     expect(Math.abs(withPrior[0]! - 61)).toBeLessThan(0.5);
     expect(Math.abs(withPrior[1]! - 60)).toBeLessThan(0.5);

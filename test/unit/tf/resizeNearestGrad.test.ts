@@ -35,7 +35,7 @@ function referenceGradient(c: Case, w: tf.Tensor4D): Float64Array {
     const resized = tf.tidy(() =>
       tf.image.resizeNearestNeighbor(tf.tensor4d(unit, c.shape), c.out, c.align, c.half).dataSync(),
     );
-    out[i] = resized.reduce((a, v, k) => a + v * weights[k]!, 0);
+    out[i] = (resized as Float32Array).reduce((a, v, k) => a + v * weights[k]!, 0);
   }
   return out;
 }
