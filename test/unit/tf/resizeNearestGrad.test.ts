@@ -59,8 +59,11 @@ describe('cpu ResizeNearestNeighborGrad', () => {
       [c.shape[0], ...c.out, c.shape[3]],
     );
     const before = tf.memory().numTensors;
-    const grad = tf.grad((v: tf.Tensor4D) =>
-      tf.image.resizeNearestNeighbor(v, c.out, c.align, c.half).mul(w).sum(),
+    const grad = tf.grad((v: tf.Tensor) =>
+      tf.image
+        .resizeNearestNeighbor(v as tf.Tensor4D, c.out, c.align, c.half)
+        .mul(w)
+        .sum(),
     )(x);
     const expected = referenceGradient(c, w);
     const got = grad.dataSync();
