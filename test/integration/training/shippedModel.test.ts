@@ -1,6 +1,6 @@
 // The cephalogram model shipped in models/isbi2015-cephalogram/ predicts real ISBI 2015 Test1
 // cephalograms (never seen in its training) within 4 mm MRE, through the product's whole prediction
-// path (network → refiner when present → robust shape review). Needs ../shared/data/isbi2015; skipped
+// path (network → robust shape review → refiner). Needs ../shared/data/isbi2015; skipped
 // with a message without it.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
