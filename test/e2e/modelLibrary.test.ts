@@ -169,6 +169,11 @@ describe.skipIf(!available)('model library: built-in 2D and trained 3D models si
     const progress = await page.getByTestId('landmarks-pseudo-progress').textContent();
     expect(progress).toContain(`pseudo-labelled ${chosen.length}/${chosen.length}`);
     if (skipped) expect(progress).toContain(`skipped ${skipped} already labelled by this model`);
+    // The built-in model's refiner (models/isbi2015-cephalogram/refiner) refines the reviewed points.
+    if (chosen.length > 0)
+      expect(await page.getByTestId('landmarks-refiner-note').textContent()).toBe(
+        'refiner applied (11/19 landmarks)',
+      );
     console.log(`pseudo-label with the built-in model: ${Date.now() - t0} ms; ${progress}`);
     for (const id of chosen) {
       const srs = await landmarkSrsInPacs(stack().pacs.dicomWebUrl, studies.get(id)!);
@@ -286,6 +291,28 @@ describe.skipIf(!available)('model library: built-in 2D and trained 3D models si
     await download.saveAs(file);
     const bundle = JSON.parse(readFileSync(file, 'utf8'));
     expect([bundle.id, bundle.templateId]).toEqual([cbctId, 'cbct']);
+    expect([bundle.version, bundle.refiner]).toEqual([1, undefined]); // a 3D model has no refiner
+    // The built-in cephalogram model was stored with its refiner: its export carries it (version 2),
+    // with the shipped refiner's weights and refiner.json.
+    const cephRow = page.locator(
+      '[data-testid="landmarks-library-row"][data-template="cephalogram"]',
+    );
+    const [cephDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      cephRow.getByTestId('landmarks-library-export').click(),
+    ]);
+    const cephFile = path.join(ARTIFACTS, 'library-cephalogram-model.json');
+    await cephDownload.saveAs(cephFile);
+    const ceph = JSON.parse(readFileSync(cephFile, 'utf8'));
+    expect([ceph.id, ceph.version]).toEqual([builtinId, 2]);
+    expect(
+      Buffer.from(ceph.refiner.model.weightData, 'base64').equals(
+        readFileSync(path.join(MODEL, 'refiner', 'weights.bin')),
+      ),
+    ).toBe(true);
+    expect(ceph.refiner.metadata).toEqual(
+      JSON.parse(readFileSync(path.join(MODEL, 'refiner', 'refiner.json'), 'utf8')),
+    );
 
     await cbctRow.getByTestId('landmarks-library-delete').click();
     await expect

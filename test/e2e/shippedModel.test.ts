@@ -4,8 +4,9 @@
  * the project's ISBI import code, none annotated): the model packed by `landmarks model pack` is
  * imported as a file in the Model section, "Pseudo-label" labels the unannotated studies with it, and
  * the pseudo-label SRs read back from the PACS lie near the doctors' landmarks (landmarks_mean.csv),
- * agree with `landmarks predict` on the same images, are finite, and carry a positive deviation where
- * flagged; a study opens with its 19 landmarks drawn where the SR puts them; the review queue opens a
+ * agree with `landmarks predict` on the same images (network, review and the model's coarse-to-fine
+ * refiner: the bundle carries refiner/, the worker applies it after the review), are finite, and carry
+ * a positive deviation where flagged; a study opens with its 19 landmarks drawn where the SR puts them; the review queue opens a
  * flagged one. Needs ../shared/data/isbi2015 (skipped with a message without it). Fails on any console
  * error. Screenshots artifacts/e2e/viewer-*.png (copied to docs/images/).
  */
@@ -36,7 +37,7 @@ const NAMES = CEPHALOGRAM.landmarks;
 const SPACING_MM = 0.1;
 /** How many Test1 images the PACS gets (the first ones of test1.txt). */
 const IMAGES = 4;
-/** Bound on the MRE over the images (the model measures 1.82 mm on all 150 Test1 images). */
+/** Bound on the MRE over the images (the model measures 1.56 mm on all 150 Test1 images). */
 const MRE_BOUND_MM = 4;
 /** expect.poll waits up to 60 s: 1935 × 2400 images on a busy 2-core machine. */
 const POLL = { timeout: 60_000 };
@@ -194,6 +195,10 @@ describe.skipIf(!available)(
       expect(await summary.locator('[data-field="Stored"]').textContent()).toContain('file');
       const text = await summary.textContent();
       expect(text).toContain('Sella');
+      // The bundle carries the model's refiner (11 of the 19 landmarks pass its gate).
+      expect(await summary.locator('[data-field="Refiner"]').textContent()).toContain(
+        'refiner: 11/19 landmarks',
+      );
       const imported = page.getByTestId('landmarks-model-imported');
       await imported.waitFor(POLL);
       console.log(
@@ -219,6 +224,9 @@ describe.skipIf(!available)(
       expect(progress).toContain(`pseudo-labelled ${IMAGES}/${IMAGES}`);
       const stored = await page.getByTestId('landmarks-stored').textContent();
       expect(stored).toContain(`stored ${IMAGES} pseudo-label SR(s)`);
+      expect(await page.getByTestId('landmarks-refiner-note').textContent()).toBe(
+        'refiner applied (11/19 landmarks)',
+      );
       console.log(
         `pseudo-label ${IMAGES} cephalograms (click → done, incl. scan, fetch, store): ${elapsed} ms; ` +
           `${progress}; ${stored}`,
@@ -298,8 +306,8 @@ describe.skipIf(!available)(
           `vs landmarks predict: mean ${(cliSum / n).toFixed(3)} mm, max ${cliMax.toExponential(2)} mm`,
       );
       expect(mre).toBeLessThan(MRE_BOUND_MM);
-      // Same network, same review, same pixels (WADO-RS rendered PNG of the 8-bit DX = the JPEG's
-      // decoded values): the viewer's points are the CLI's, well within a tenth of a pixel.
+      // Same network, same review, same refiner, same pixels (WADO-RS rendered PNG of the 8-bit DX =
+      // the JPEG's decoded values): the viewer's points are the CLI's, well within a tenth of a pixel.
       expect(cliMax).toBeLessThan(0.01);
       // The review flags some landmarks of these images (`landmarks predict` flags 10 of 76).
       expect(flaggedCount).toBeGreaterThan(0);

@@ -107,6 +107,8 @@ export interface TrainingState {
   mres: Array<{ step: number; mm: number }>;
   msPerStep?: number;
   pseudoLabelMsPerImage?: number;
+  /** The last pseudo-label pass's refiner: "refiner applied (11/19 landmarks)", or why it was not. */
+  refiner?: string;
   /** Pseudo-label pass: done/total of this pass, and studies skipped (already labelled by this model). */
   pseudo?: { done: number; total: number; skipped: number };
   stored?: number;
@@ -345,6 +347,7 @@ export class TrainingController {
       start: undefined,
       progress: undefined,
       pseudo: undefined,
+      refiner: undefined,
       stored: undefined,
       queued: undefined,
       flagged: undefined,
@@ -381,6 +384,7 @@ export class TrainingController {
         model,
         ...(final.msPerStep ? { msPerStep: final.msPerStep } : {}),
         pseudoLabelMsPerImage: final.pseudoLabelMsPerImage,
+        refiner: final.refiner,
         annotateNext: this.ranking(set, results),
       });
       await this.refreshStatus();

@@ -2,7 +2,9 @@
 // driver (tiny preset, supervised, 6 generated PNG cephalograms) is exported as a viewer model bundle
 // (modelBundle.ts, as the Model section does, no browser), unpacked by the CLI into a new model folder,
 // and `predict` on that folder gives exactly the coordinates of the original folder. A damaged bundle
-// and a missing file fail with the file named.
+// and a missing file fail with the file named. The shipped ISBI model's refiner (models/
+// isbi2015-cephalogram/refiner) goes through pack and unpack unchanged (bundle version 2), and a bundle
+// with a broken refiner description is refused by checkRefinerMetadata.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,10 +15,12 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCephalogram } from '../../../extension/src/core/synthetic/index.ts';
 import { loadLandmarkModel } from '../../../extension/src/node/modelStore.ts';
+import { loadRefiner } from '../../../extension/src/node/refinerStore.ts';
 import setupNodeBackend from '../../../extension/src/node/nodeBackend.ts';
 import predictFolder from '../../../extension/src/node/predictFolder.ts';
 import runTraining from '../../../extension/src/node/runTraining.ts';
 import {
+  decodeModelBundle,
   encodeModelBundle,
   modelIdOf,
   type ModelArtifactsLike,
@@ -25,6 +29,7 @@ import {
 const run = promisify(execFile);
 const BIN = path.resolve('bin/landmarks.js');
 const IDS = ['001', '002', '003', '004', '005', '006'];
+const SHIPPED = path.resolve('models/isbi2015-cephalogram');
 
 async function writeImages(dir: string): Promise<void> {
   await mkdir(path.join(dir, 'images'), { recursive: true });
@@ -99,6 +104,8 @@ describe('landmarks model unpack', () => {
     });
     expect(status).toBe('completed');
     await writeFile(path.join(dir, 'bundle.json'), await exportBundle(trained));
+    // No refiner: still a version-1 bundle (older viewers import it).
+    expect(JSON.parse(await readFile(path.join(dir, 'bundle.json'), 'utf8')).version).toBe(1);
     // A stale refiner in the target folder belongs to another model: unpack removes it.
     await mkdir(path.join(dir, 'unpacked', 'refiner'), { recursive: true });
     const out = await run('node', [BIN, 'model', 'unpack', 'bundle.json', '--out', 'unpacked'], {
@@ -145,6 +152,63 @@ describe('landmarks model unpack', () => {
       (error: { stderr: string }) => error,
     );
     expect(missing.stderr).toMatch(/nowhere\/model\.json: cannot read \(ENOENT\)/);
+  }, 300_000);
+
+  it('packs and unpacks a model folder with a refiner: same refiner weights and refiner.json', async () => {
+    const bundleFile = path.join(dir, 'shipped.json');
+    await run('node', [BIN, 'model', 'pack', SHIPPED, '--out', bundleFile]);
+    const text = await readFile(bundleFile, 'utf8');
+    const bundle = JSON.parse(text);
+    expect(bundle.version).toBe(2);
+    expect(bundle.refiner.metadata.format).toBe('landmarks-refiner');
+    // Base64 of ~130 KB refiner weights beside the ~2 MB network: the file grows by about a third of
+    // a megabyte at most.
+    const refinerBytes = (await readFile(path.join(SHIPPED, 'refiner', 'weights.bin'))).length;
+    expect(bundle.refiner.model.weightData.length).toBeLessThan(1.4 * refinerBytes);
+    const decoded = await decodeModelBundle(text, 'shipped.json', { kind: 'file' });
+    expect(decoded.info.refiner?.config.landmarkCount).toBe(19);
+    expect(decoded.artifacts.refiner?.weightData.byteLength).toBe(refinerBytes);
+
+    const out = path.join(dir, 'shipped-unpacked');
+    await run('node', [BIN, 'model', 'unpack', bundleFile, '--out', out]);
+    expect((await readdir(path.join(out, 'refiner'))).sort()).toEqual(
+      (await readdir(path.join(SHIPPED, 'refiner'))).sort(),
+    );
+    // Identical bytes: the refiner's weights and its refiner.json (config, gate, training summary).
+    for (const name of ['refiner/weights.bin', 'refiner/refiner.json', 'weights.bin'])
+      expect(
+        Buffer.from(await readFile(path.join(out, name))).equals(
+          await readFile(path.join(SHIPPED, name)),
+        ),
+        name,
+      ).toBe(true);
+    const modelJson = (d: string) =>
+      readFile(path.join(d, 'refiner', 'model.json'), 'utf8').then((t) => JSON.parse(t));
+    expect(await modelJson(out)).toEqual(await modelJson(SHIPPED));
+    // The CLI loads the unpacked refiner with the same config and the same weights.
+    const [a, b] = await Promise.all([loadRefiner(SHIPPED), loadRefiner(out)]);
+    expect(b!.metadata).toEqual(a!.metadata);
+    expect(b!.refiner.config).toEqual(a!.refiner.config);
+    a!.refiner.dispose();
+    b!.refiner.dispose();
+
+    // A refiner description checkRefinerMetadata refuses fails the import, naming the file.
+    const broken = JSON.parse(text);
+    broken.refiner.metadata.network.landmarkCount = 18;
+    await expect(
+      decodeModelBundle(JSON.stringify(broken), 'broken.json', { kind: 'file' }),
+    ).rejects.toThrow(/broken\.json refiner: network and refiner landmark counts differ/);
+    const cut = JSON.parse(text);
+    cut.refiner.model.weightData = cut.refiner.model.weightData.slice(8);
+    await expect(
+      decodeModelBundle(JSON.stringify(cut), 'cut.json', { kind: 'file' }),
+    ).rejects.toThrow(/cut\.json: refiner\.model weights are \d+ bytes, the specs describe \d+/);
+    // Version 1 (before refiners): the refiner field is not read, the network still imports.
+    const old = JSON.parse(text);
+    old.version = 1;
+    const v1 = await decodeModelBundle(JSON.stringify(old), 'old.json', { kind: 'file' });
+    expect(v1.info.refiner).toBeUndefined();
+    expect(v1.artifacts.refiner).toBeUndefined();
   }, 300_000);
 
   it('names the bundle file when it is damaged or missing', async () => {

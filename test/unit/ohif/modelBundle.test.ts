@@ -182,8 +182,8 @@ describe('model bundle (one-file export of a browser model)', () => {
     ],
     [
       'a newer version',
-      () => edit((o) => (o.version = 2)),
-      /bundle version 2, this viewer reads 1/,
+      () => edit((o) => (o.version = 3)),
+      /bundle version 3, this viewer reads 1 and 2/,
     ],
     [
       'names that do not match the heatmaps',

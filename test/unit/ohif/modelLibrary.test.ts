@@ -3,7 +3,7 @@
  * model is filed under (named, else by its landmark names and dimension), the Model section's rows
  * (stored and built-in, per template, in template order), the built-in list of app-config, whether a
  * stored network can start a training run; and the server side: the shipped cephalogram folder served
- * as a bundle the viewer decodes, listed in app-config.
+ * as a bundle the viewer decodes (with its refiner), listed in app-config.
  */
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
@@ -20,8 +20,10 @@ import {
 import type { ResolvedModelConfig } from '../../../extension/src/core/models/types.ts';
 import {
   decodeModelBundle,
+  refinerSummary,
   type ModelInfo,
 } from '../../../extension/src/ohif/services/modelBundle.ts';
+import { refinerText } from '../../../extension/src/ohif/panels/ModelSection.tsx';
 import {
   configuredBuiltinModels,
   exportFileName,
@@ -233,8 +235,18 @@ describe('built-in models on the server', () => {
     const bundleFor = builtinBundles(SHIPPED_MODELS);
     expect(bundleFor('/models/other.json')).toBeUndefined();
     const text = await bundleFor('/models/isbi2015-cephalogram.json')!;
-    const { info } = await decodeModelBundle(text, 'built-in', { kind: 'builtin', name: 'x' });
+    const { info, artifacts } = await decodeModelBundle(text, 'built-in', {
+      kind: 'builtin',
+      name: 'x',
+    });
     expect(info.metadata.landmarkNames).toEqual(CEPHALOGRAM.landmarks);
+    // With the folder's coarse-to-fine refiner (bundle version 2), shown in the Model section.
+    expect(JSON.parse(text).version).toBe(2);
+    expect(info.refiner?.config.landmarkCount).toBe(19);
+    expect(artifacts.refiner?.weightData.byteLength).toBeGreaterThan(0);
+    expect(refinerSummary(info.refiner!)).toEqual({ refined: 11, total: 19 });
+    expect(refinerText(info)).toBe('refiner: 11/19 landmarks (2 passes, 0.5 mm/px patches)');
+    expect(refinerText({})).toMatch(/^none/);
     expect(templateIdOfModel(BUILTIN_TEMPLATES, info)).toBe('cephalogram');
     // Packed once: the second request gets the same text.
     expect(await bundleFor('/models/isbi2015-cephalogram.json')).toBe(text);

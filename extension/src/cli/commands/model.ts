@@ -4,7 +4,8 @@
  * `landmarks predict --model <modelDir>` runs the browser-trained network. Thin: read, decode (every
  * check of decodeModelBundle, errors naming the file), bundleToModelFolder, write.
  * `landmarks model pack <modelDir> --out <bundle.json>` is the way back: a model folder (e.g. the
- * shipped models/isbi2015-cephalogram) as a file the viewer's Model section imports.
+ * shipped models/isbi2015-cephalogram) as a file the viewer's Model section imports. Both carry the
+ * folder's coarse-to-fine refiner (`refiner/`) when it has one (bundle version 2).
  */
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,11 +15,14 @@ import {
   decodeModelBundle,
   encodeModelBundle,
   modelIdOf,
+  type ModelArtifactsLike,
 } from '../../ohif/services/modelBundle.ts';
 import { METADATA_JSON, SHAPE_MODEL_JSON } from '../../node/modelStore.ts';
 import { checkMetadata } from '../../core/models/landmarkModelMetadata.ts';
 import { MODEL_JSON, WEIGHTS_BIN } from '../../node/fileIOHandler.ts';
-import { REFINER_DIR } from '../../node/refinerStore.ts';
+import { REFINER_DIR, REFINER_JSON } from '../../node/refinerStore.ts';
+import { checkRefinerMetadata } from '../../core/refinement/refinerMetadata.ts';
+import type { RefinerMetadata } from '../../core/refinement/types.ts';
 
 /**
  * Writes the model folder of a bundle file.
@@ -45,14 +49,43 @@ export async function unpackModelBundle(
   await mkdir(outDir, { recursive: true });
   // A refiner left in the folder by an earlier model would be applied to this one's estimates.
   await rm(path.join(outDir, REFINER_DIR), { recursive: true, force: true });
-  for (const [name, contents] of Object.entries(files))
-    await writeFile(path.join(outDir, name), contents);
+  for (const [name, contents] of Object.entries(files)) {
+    const file = path.join(outDir, name);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, contents);
+  }
   return { files: Object.keys(files), id: info.id };
 }
 
+/** Reads a tfjs layers model.json + weights.bin pair of the model folder (or its refiner/). */
+async function readNetwork(
+  read: (name: string) => Promise<Buffer>,
+  subdir = '',
+): Promise<ModelArtifactsLike> {
+  const modelJson = JSON.parse((await read(path.join(subdir, MODEL_JSON))).toString('utf8')) as {
+    modelTopology: object;
+    weightsManifest: { weights: [] }[];
+    format?: string;
+    generatedBy?: string;
+    convertedBy?: string | null;
+  };
+  const bytes = await read(path.join(subdir, WEIGHTS_BIN));
+  return {
+    modelTopology: modelJson.modelTopology,
+    weightSpecs: modelJson.weightsManifest.flatMap((m) => m.weights),
+    weightData: bytes.buffer.slice(
+      bytes.byteOffset,
+      bytes.byteOffset + bytes.byteLength,
+    ) as ArrayBuffer,
+    ...(modelJson.format !== undefined ? { format: modelJson.format } : {}),
+    ...(modelJson.generatedBy !== undefined ? { generatedBy: modelJson.generatedBy } : {}),
+    ...(modelJson.convertedBy !== undefined ? { convertedBy: modelJson.convertedBy } : {}),
+  };
+}
+
 /**
- * The bundle document of a model folder (the refiner, 2D patches on the original image, stays out: the
- * viewer does not run it).
+ * The bundle document of a model folder, with its refiner (`refiner/`: refiner.json checked, its
+ * network's weights as base64) when the folder has one.
  * @throws Error naming the file that is missing or broken
  */
 export async function packModelFolder(dir: string): Promise<string> {
@@ -65,38 +98,43 @@ export async function packModelFolder(dir: string): Promise<string> {
       );
     }
   };
-  const modelJson = JSON.parse((await read(MODEL_JSON)).toString('utf8')) as {
-    modelTopology: object;
-    weightsManifest: { weights: [] }[];
-    format?: string;
-    generatedBy?: string;
-    convertedBy?: string | null;
-  };
-  const metadata = checkMetadata(
+  const network = await readNetwork(read);
+  const landmarkMetadata = checkMetadata(
     JSON.parse((await read(METADATA_JSON)).toString('utf8')),
     path.join(dir, METADATA_JSON),
   );
-  const bytes = await read(WEIGHTS_BIN);
-  const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   const shapeModel = await readFile(path.join(dir, SHAPE_MODEL_JSON), 'utf8').catch(
     () => undefined,
   );
+  let refiner: { metadata: RefinerMetadata; network: ModelArtifactsLike } | undefined;
+  const refinerJson = path.join(REFINER_DIR, REFINER_JSON);
+  const refinerText = await readFile(path.join(dir, refinerJson), 'utf8').catch(() => undefined);
+  if (refinerText !== undefined) {
+    const source = path.join(dir, refinerJson);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(refinerText);
+    } catch (error) {
+      throw new Error(`${source}: not JSON (${(error as Error).message})`);
+    }
+    checkRefinerMetadata(raw, source);
+    const metadata = raw as RefinerMetadata; // as written: unpack gives the same file back
+    if (metadata.config.landmarkCount !== landmarkMetadata.landmarkNames.length)
+      throw new Error(
+        `${source}: ${metadata.config.landmarkCount} landmarks, the model ${landmarkMetadata.landmarkNames.length}`,
+      );
+    refiner = { metadata, network: await readNetwork(read, REFINER_DIR) };
+  }
   const bundle = encodeModelBundle(
+    { ...network, ...(refiner ? { refiner: refiner.network } : {}) },
     {
-      modelTopology: modelJson.modelTopology,
-      weightSpecs: modelJson.weightsManifest.flatMap((m) => m.weights),
-      weightData,
-      ...(modelJson.format !== undefined ? { format: modelJson.format } : {}),
-      ...(modelJson.generatedBy !== undefined ? { generatedBy: modelJson.generatedBy } : {}),
-      ...(modelJson.convertedBy !== undefined ? { convertedBy: modelJson.convertedBy } : {}),
-    },
-    {
-      id: await modelIdOf(weightData),
+      id: await modelIdOf(network.weightData),
       // The folder keeps no training date; the weights file's time is when they were written.
       trainedAt: (await stat(path.join(dir, WEIGHTS_BIN))).mtime.toISOString(),
       source: { kind: 'file', name: path.basename(dir) },
-      metadata,
+      metadata: landmarkMetadata,
       ...(shapeModel !== undefined ? { shapeModel } : {}),
+      ...(refiner ? { refiner: refiner.metadata } : {}),
     },
   );
   return JSON.stringify(bundle);

@@ -4,16 +4,18 @@
  * shape model (robust outliers re-read from their heatmap near the fit of the others, the paper's
  * deviation, the heatmap confidence, the review flag) → coarse-to-fine refiner on the reviewed points
  * (when the model has one). The review's flags describe the points before refinement.
+ * {@link reviewAndRefine} is the part after the network, shared with the viewer's pseudo-labelling
+ * (ohif/worker/pseudoLabelInWorker.ts), which letterboxes and predicts the image itself.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { toOriginalPixels } from '../data/computeLetterbox.ts';
 import letterboxImage from '../data/letterboxImage.ts';
-import type { GrayImage } from '../data/types.ts';
+import type { GrayImage, Letterbox } from '../data/types.ts';
 import type { LandmarkModelMetadata } from '../models/landmarkModelMetadata.ts';
 import type { LandmarkRefiner } from '../refinement/createRefiner.ts';
 import { decodingFor } from '../selfTraining/predictCoordinates.ts';
 import type { ShapeModel } from '../shape/types.ts';
-import predictHeatmaps from './predictHeatmaps.ts';
+import predictHeatmaps, { type Prediction } from './predictHeatmaps.ts';
 import reviewPrediction from './reviewPrediction.ts';
 import type { LandmarkReview, ReviewThresholds } from './reviewLandmarks.ts';
 
@@ -41,6 +43,48 @@ export interface LandmarkPredictor {
   dispose(): void;
 }
 
+/** The review's result (reviewPrediction) and the final points. */
+export interface ReviewedAndRefined {
+  /** Final points: the reviewed ones, refined when there is a refiner; original pixels. */
+  landmarksPx: number[][];
+  /** The review (its points are before refinement, its flags describe them). */
+  review: ReturnType<typeof reviewPrediction>;
+}
+
+/**
+ * The steps after the network for an image with a pixel spacing and a shape model: the robust review of
+ * the network's points, then the refiner on the reviewed points (patches cut from the ORIGINAL image).
+ * @param coarsePx the network's points, original pixels
+ * @param options.image the original image: the refiner cuts its patches from it (needed with a refiner)
+ */
+export async function reviewAndRefine(
+  heat: Pick<Prediction, 'heat' | 'shape'>,
+  coarsePx: readonly (readonly number[])[],
+  letterbox: Letterbox,
+  spacingMm: readonly number[],
+  shapeModel: ShapeModel,
+  options: {
+    refiner?: LandmarkRefiner;
+    image?: GrayImage;
+    thresholds?: Partial<ReviewThresholds>;
+    label?: string;
+  } = {},
+): Promise<ReviewedAndRefined> {
+  const { refiner, image, label = 'image' } = options;
+  if (refiner && !image) throw new Error(`${label}: the refiner needs the original image`);
+  const review = reviewPrediction(heat, coarsePx, letterbox, spacingMm, shapeModel, {
+    thresholds: options.thresholds,
+    label,
+  });
+  // Refined after the review: a landmark the network put on another structure is first re-read
+  // near the shape of the others, so its patch is cut where the landmark is.
+  const landmarksPx =
+    refiner && image
+      ? await refiner.refine(image, spacingMm, review.landmarksPx, label)
+      : review.landmarksPx;
+  return { landmarksPx, review };
+}
+
 export default function createLandmarkPredictor(config: PredictorConfig): LandmarkPredictor {
   const { model, metadata, shapeModel, refiner } = config;
   const inputShape = metadata.network.inputShape;
@@ -61,16 +105,15 @@ export default function createLandmarkPredictor(config: PredictorConfig): Landma
           : coarsePx;
         return { landmarksPx: refinedPx, coarsePx };
       }
-      const reviewed = reviewPrediction(heat, coarsePx, letterbox, spacingMm, shapeModel, {
-        thresholds: config.thresholds,
-        label,
-      });
-      // Refined after the review: a landmark the network put on another structure is first re-read
-      // near the shape of the others, so its patch is cut where the landmark is.
-      const landmarksPx = refiner
-        ? await refiner.refine(image, spacingMm, reviewed.landmarksPx, label)
-        : reviewed.landmarksPx;
-      return { landmarksPx, reviews: reviewed.reviews, coarsePx };
+      const { landmarksPx, review } = await reviewAndRefine(
+        heat,
+        coarsePx,
+        letterbox,
+        spacingMm,
+        shapeModel,
+        { refiner, image, thresholds: config.thresholds, label },
+      );
+      return { landmarksPx, reviews: review.reviews, coarsePx };
     },
     dispose() {
       model.dispose();

@@ -147,6 +147,17 @@ function Library({ training, busy }: { training: TrainingController; busy: boole
   );
 }
 
+/**
+ * The model's coarse-to-fine refiner: "refiner: 11/19 landmarks (2 passes, 0.5 mm/px patches)" (the
+ * landmarks its gate refines), or none.
+ */
+export function refinerText(model: Pick<ModelInfo, 'refiner'>): string {
+  const c = model.refiner?.config;
+  if (!c) return 'none (the network’s reviewed points)';
+  const refined = c.useRefined ? c.useRefined.filter(Boolean).length : c.landmarkCount;
+  return `refiner: ${refined}/${c.landmarkCount} landmarks (${c.passes} passes, ${c.mmPerPixel} mm/px patches)`;
+}
+
 /** The loaded model's metadata and training summary (all fields from the model's own metadata). */
 function Summary({ model }: { model: ModelInfo }) {
   const m = model.metadata;
@@ -174,6 +185,7 @@ function Summary({ model }: { model: ModelInfo }) {
     ],
     ['Studies', `${t.labelled} labelled, ${t.unlabelled} unlabelled`],
     ['Shape model', model.shapeModel ? 'included' : 'none (fitted from the PACS annotations)'],
+    ['Refiner', refinerText(model)],
   ];
   return (
     <dl

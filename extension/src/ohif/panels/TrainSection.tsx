@@ -195,6 +195,14 @@ export default function TrainSection({
             : ''}
         </p>
       )}
+      {state.refiner && (
+        <p
+          data-testid="landmarks-refiner-note"
+          className={state.refiner.startsWith('refiner applied') ? undefined : 'text-yellow-500'}
+        >
+          {state.refiner}
+        </p>
+      )}
       {state.start && (
         <p
           data-testid="landmarks-train-start"

@@ -2,14 +2,25 @@
  * The browser's model library: one landmark model per anatomy template, tfjs layers artifacts in
  * `indexeddb://ohif-landmarks-model/<templateId>` (tfjs' own IndexedDB store) with the {@link ModelInfo}
  * (metadata, shape model, id, source, template) in the artifacts' userDefinedMetadata under
- * `ohifLandmarks`. The one model of earlier versions (`indexeddb://ohif-landmarks-model`) is filed under
+ * `ohifLandmarks`, and the model's coarse-to-fine refiner network (when it has one) beside it under
+ * `ohifLandmarksRefiner` (weights as base64, as in a bundle): saved, exported and deleted with the
+ * model. The one model of earlier versions (`indexeddb://ohif-landmarks-model`) is filed under
  * its template once ({@link migrateLegacyModel}). Used inside the worker only; keys and filing rules are
  * in services/modelLibrary.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerCustomLayers } from '../../core/models/upSampling3d.ts';
-import type { ModelArtifactsLike, ModelInfo } from '../services/modelBundle.ts';
-import { modelIdOf } from '../services/modelBundle.ts';
+import createRefiner, { type LandmarkRefiner } from '../../core/refinement/createRefiner.ts';
+import { checkRefinerMetadata } from '../../core/refinement/refinerMetadata.ts';
+import {
+  decodeNetwork,
+  encodeNetwork,
+  modelIdOf,
+  refinerSummary,
+  type BundledNetwork,
+  type ModelArtifactsLike,
+  type ModelInfo,
+} from '../services/modelBundle.ts';
 import {
   LEGACY_MODEL_URL,
   modelUrlFor,
@@ -19,6 +30,7 @@ import {
 } from '../services/modelLibrary.ts';
 
 const KEY = 'ohifLandmarks';
+const REFINER_KEY = 'ohifLandmarksRefiner';
 
 /** Writes artifacts + info as the model of `info.templateId` (replacing only that template's model). */
 export async function saveModelArtifacts(
@@ -28,10 +40,18 @@ export async function saveModelArtifacts(
   const url = modelUrlFor(info.templateId);
   const [handler] = tf.io.getSaveHandlers(url);
   if (!handler?.save) throw new Error('this browser has no IndexedDB model storage');
+  const { refiner, ...network } = artifacts;
+  // A refiner description without its network (or the reverse) is not kept: the pair or nothing.
+  const withRefiner = !!(refiner && info.refiner);
+  const { refiner: refinerInfo, ...rest } = info;
+  const stored = withRefiner ? { ...rest, refiner: refinerInfo } : rest;
   await handler.save({
-    ...artifacts,
-    convertedBy: artifacts.convertedBy ?? null,
-    userDefinedMetadata: { [KEY]: info as unknown as object },
+    ...network,
+    convertedBy: network.convertedBy ?? null,
+    userDefinedMetadata: {
+      [KEY]: stored as unknown as object,
+      ...(withRefiner ? { [REFINER_KEY]: encodeNetwork(refiner!) } : {}),
+    },
   });
   if (cached.get(info.templateId)?.id !== info.id) forgetNetwork(info.templateId);
 }
@@ -76,12 +96,21 @@ async function loadAt(
   const [handler] = tf.io.getLoadHandlers(url);
   if (!handler?.load) throw new Error('this browser has no IndexedDB model storage');
   const a = await handler.load();
-  const info = (a.userDefinedMetadata as Record<string, unknown> | undefined)?.[KEY] as
-    ModelInfo | undefined;
+  const meta = a.userDefinedMetadata as Record<string, unknown> | undefined;
+  const info = meta?.[KEY] as ModelInfo | undefined;
   if (!info?.metadata)
     throw new Error(`${url}: the stored model has no landmark metadata (import it again)`);
+  // A damaged refiner is left out (buildRefiner then says so); the network still loads.
+  let refiner: Omit<ModelArtifactsLike, 'refiner'> | undefined;
+  try {
+    const bundled = meta?.[REFINER_KEY] as BundledNetwork | undefined;
+    if (bundled) refiner = decodeNetwork(bundled, url, 'refiner');
+  } catch {
+    refiner = undefined;
+  }
   return {
     artifacts: {
+      ...(refiner ? { refiner } : {}),
       modelTopology: a.modelTopology as object,
       weightSpecs: a.weightSpecs ?? [],
       weightData: tf.io.CompositeArrayBuffer.join(a.weightData),
@@ -171,8 +200,56 @@ export async function buildNetwork(
   return model;
 }
 
+/** A template's model's refiner, built (or why it could not be). */
+export interface LoadedRefiner {
+  refiner?: LandmarkRefiner;
+  /** Why the model's refiner cannot be applied (absent when it can, or when the model has none). */
+  error?: string;
+}
+
+/**
+ * Builds the refiner of a stored model (its description checked with checkRefinerMetadata, its network's
+ * output checked against it). Never throws: a refiner that cannot be built is reported in `error`.
+ */
+export async function buildRefiner(
+  artifacts: ModelArtifactsLike,
+  info: ModelInfo,
+  source: string,
+): Promise<LoadedRefiner> {
+  if (!info.refiner) return {};
+  if (!artifacts.refiner)
+    return { error: `${source}: the refiner's network is missing or damaged` };
+  let model: tf.LayersModel | undefined;
+  try {
+    const { config } = checkRefinerMetadata(info.refiner, `${source} refiner`);
+    model = await tf.loadLayersModel(tf.io.fromMemory(artifacts.refiner));
+    const [h, w, n] = model.outputs[0]!.shape.slice(1) as number[];
+    if (h !== config.patchShape[0] || w !== config.patchShape[1] || n !== config.landmarkCount)
+      throw new Error(`network output ${h}×${w}×${n} does not match its refiner.json`);
+    if (n !== info.metadata.landmarkNames.length)
+      throw new Error(`${n} landmarks, the model ${info.metadata.landmarkNames.length}`);
+    return { refiner: createRefiner(model, config) };
+  } catch (err) {
+    model?.dispose();
+    return {
+      error: `${source}: the refiner cannot be built (${err instanceof Error ? err.message : String(err)})`,
+    };
+  }
+}
+
+/** What the Train section says about a pseudo-label pass's refiner ("" without one). */
+export function refinerNote(info: ModelInfo, loaded: LoadedRefiner): string {
+  if (!info.refiner) return '';
+  if (loaded.error) return `refiner not applied: ${loaded.error}`;
+  const { refined, total } = refinerSummary(info.refiner);
+  return `refiner applied (${refined}/${total} landmarks)`;
+}
+
 /** Networks built per template (cached by weights' id: a heatmap request after another reuses it). */
-const cached = new Map<string, { id: string; model: tf.LayersModel; info: ModelInfo }>();
+const cached = new Map<
+  string,
+  { id: string; model: tf.LayersModel; info: ModelInfo; refiner: LoadedRefiner }
+>();
 
 /**
  * The network of a template's model. `missing` is the error when the template has none (it names the
@@ -181,14 +258,21 @@ const cached = new Map<string, { id: string; model: tf.LayersModel; info: ModelI
 export async function loadNetwork(
   templateId: string,
   missing: () => Error = () => new Error(`no model for the template "${templateId}"`),
-): Promise<{ model: tf.LayersModel; info: ModelInfo }> {
+): Promise<{ model: tf.LayersModel; info: ModelInfo; refiner: LoadedRefiner }> {
   const stored = await loadModelArtifacts(templateId);
   if (!stored) throw missing();
   const hit = cached.get(templateId);
-  if (hit?.id === stored.info.id && hit.info.trainedAt === stored.info.trainedAt) return hit;
+  if (
+    hit?.id === stored.info.id &&
+    hit.info.trainedAt === stored.info.trainedAt &&
+    !!hit.info.refiner === !!stored.info.refiner
+  )
+    return hit;
   forgetNetwork(templateId);
-  const model = await buildNetwork(stored.artifacts, stored.info, modelUrlFor(templateId));
-  const entry = { id: stored.info.id, model, info: stored.info };
+  const url = modelUrlFor(templateId);
+  const model = await buildNetwork(stored.artifacts, stored.info, url);
+  const refiner = await buildRefiner(stored.artifacts, stored.info, url);
+  const entry = { id: stored.info.id, model, info: stored.info, refiner };
   cached.set(templateId, entry);
   return entry;
 }
@@ -198,6 +282,7 @@ export function forgetNetwork(templateId?: string): void {
   for (const [id, entry] of cached) {
     if (templateId !== undefined && id !== templateId) continue;
     entry.model.dispose();
+    entry.refiner.refiner?.dispose();
     cached.delete(id);
   }
 }

@@ -7,7 +7,7 @@
  */
 import prepareSample from '../../core/data/prepareSample.ts';
 import prepareVolumeSample from '../../core/data/prepareVolumeSample.ts';
-import type { TrainingSample, VolumeSample } from '../../core/data/types.ts';
+import type { GrayImage, TrainingSample, VolumeSample } from '../../core/data/types.ts';
 import type { PacsClient } from '../../pacs/pacsClient.ts';
 import loadVolumeItem, { pacsClientFor } from '../volume/loadVolumeItem.ts';
 import { patientToVoxels, voxelsToPatient } from '../volume/patientVoxels.ts';
@@ -17,6 +17,8 @@ import { isVolumeItem, type PacsRoots, type StudyItem } from './protocol.ts';
 /** A prepared sample with the mappings of its original coordinates. */
 export interface LoadedSample {
   sample: TrainingSample | VolumeSample;
+  /** Images, with `keepImage`: the original image (the refiner cuts its patches from it). */
+  image?: GrayImage;
   /** Millimetres per ORIGINAL pixel/voxel along x, y[, z]. */
   spacingMm: number[];
   /** Original pixels/voxels (n × 2 or n × 3) → the frame results are stored in. */
@@ -29,11 +31,14 @@ export interface LoadedSample {
  * Loads items one at a time (a DICOMweb client is made on the first volume).
  * @param inputShape network input: [H, W] for images, [D, H, W] for volumes
  * @param makeClient the DICOMweb client for volumes (default: the product's client on the roots)
+ * @param options.keepImage images: keep the original image with the sample (the refiner's patches; not
+ *   for training sets, an original cephalogram is some 18 MB of floats)
  */
 export function sampleLoader(
   roots: PacsRoots,
   inputShape: readonly number[],
   makeClient: (roots: PacsRoots) => Promise<PacsClient> = pacsClientFor,
+  options: { keepImage?: boolean } = {},
 ): (item: StudyItem) => Promise<LoadedSample> {
   let client: Promise<PacsClient> | undefined;
   return async (item) => {
@@ -41,6 +46,7 @@ export function sampleLoader(
       const image = await loadRenderedImage(roots.wadoRoot, roots.headers, item);
       return {
         sample: prepareSample(item.sopUid, image, [...inputShape], item.spacingMm, item.landmarks),
+        ...(options.keepImage ? { image } : {}),
         spacingMm: item.spacingMm,
         toResult: (points) => points,
       };

@@ -250,6 +250,8 @@ type Reply =
       modelUrl?: string;
       model?: ModelInfo;
       pseudoLabelMsPerImage: number;
+      /** Pseudo-labelling with a model that has a refiner: whether it was applied, or why not. */
+      refiner?: string;
     }
   | { type: 'bench'; backend: BrowserBackend; threads: number; msPerStep: number[] }
   /** Every model of the library (each with its templateId), and the resumable training run. */

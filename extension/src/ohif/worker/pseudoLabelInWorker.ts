@@ -2,8 +2,10 @@
  * Pseudo-labelling in the worker (paper Eq. 7), for 2D images and volumes alike: predict each
  * unannotated item, map the prediction back to original pixels/voxels, regulate it in mm with the shape
  * model, and return X_α and X_β in the frame the SR stores (2D: original pixels; volumes: patient mm),
- * with the per-landmark heatmap confidence and spread (2D and 3D maps). Runs after training, or alone
- * with the stored (e.g. imported) model.
+ * with the per-landmark heatmap confidence and spread (2D and 3D maps). Images with a model that has a
+ * coarse-to-fine refiner: the reviewed points are refined as `landmarks predict` does
+ * (core/inference/createLandmarkPredictor.ts reviewAndRefine); the review's flags, X_β and deviations
+ * stay those of the review. Runs after training, or alone with the stored (e.g. imported) model.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { toOriginalPixels } from '../../core/data/computeLetterbox.ts';
@@ -17,11 +19,12 @@ import {
 } from '../../core/shape/index.ts';
 import type { ModelInfo } from '../services/modelBundle.ts';
 import { inferenceBackend, type Post } from './backend.ts';
-import { loadNetwork } from './browserModelStore.ts';
+import { loadNetwork, refinerNote } from './browserModelStore.ts';
+import { reviewAndRefine } from '../../core/inference/createLandmarkPredictor.ts';
+import type { LandmarkRefiner } from '../../core/refinement/createRefiner.ts';
 import { noModelError } from '../services/modelLibrary.ts';
 import { sampleLoader, type LoadedSample } from './loadStudySample.ts';
 import predictHeatmaps from '../../core/inference/predictHeatmaps.ts';
-import reviewPrediction from '../../core/inference/reviewPrediction.ts';
 import { decodingFor, type HeatmapDecoding } from '../../core/selfTraining/predictCoordinates.ts';
 import predictionConfidence from './predictionConfidence.ts';
 import {
@@ -41,25 +44,32 @@ export function regulateOptions(inputSpacingMm: readonly number[]): RegulateOpti
     : {};
 }
 
-/** Pseudo label of one loaded item. */
+/**
+ * Pseudo label of one loaded item.
+ * @param refiner images: the model's refiner, applied to the reviewed points
+ */
 export async function pseudoLabelOne(
   model: tf.LayersModel,
   loaded: LoadedSample,
   item: StudyItem,
   shapeModel: ShapeModel,
   decoding: HeatmapDecoding = {},
+  refiner?: LandmarkRefiner,
 ): Promise<PseudoLabelResult> {
   const { sample, spacingMm, toResult, frameOfReferenceUid } = loaded;
   const p = await predictHeatmaps(model, sample.image, decoding);
   let predicted = toOriginalPixels(p.coords, sample.letterbox);
   // Images: the robust review (core/inference/reviewPrediction.ts) re-reads the landmarks the others
-  // disagree with and flags them, with those whose heatmap has little mass at the point.
-  const review =
+  // disagree with and flags them, with those whose heatmap has little mass at the point; then the
+  // refiner (if any) on the reviewed points, as `landmarks predict`.
+  const reviewed =
     spacingMm.length === 2
-      ? reviewPrediction(p, predicted, sample.letterbox, spacingMm, shapeModel, {
+      ? await reviewAndRefine(p, predicted, sample.letterbox, spacingMm, shapeModel, {
+          ...(refiner ? { refiner, image: loaded.image } : {}),
           label: `image ${item.sopUid}`,
         })
       : undefined;
+  const review = reviewed?.review;
   if (review) predicted = review.landmarksPx;
   // A prediction that is no shape of the model has no robust fit: X_β and the deviation stay the paper's.
   const robust = review && !review.implausible ? review : undefined;
@@ -70,7 +80,8 @@ export async function pseudoLabelOne(
   );
   return {
     item: isVolumeItem(item) && frameOfReferenceUid ? { ...item, frameOfReferenceUid } : item,
-    predicted: toResult(predicted),
+    // The refined points (finite: refineLandmarks keeps a non-finite output at the reviewed point).
+    predicted: toResult(reviewed ? reviewed.landmarksPx : predicted),
     // Images: X_β is the robust shape fit and the deviation the network's point's distance from it
     // (with all modes kept, the paper's X_β follows the prediction and its deviation reads 0 mm).
     adjusted: toResult(
@@ -114,12 +125,15 @@ export async function pseudoLabel(
   signal: AbortSignal,
 ): Promise<void> {
   await inferenceBackend(req.backends, post);
-  const { model, info } = await loadNetwork(req.templateId, () =>
+  const { model, info, refiner } = await loadNetwork(req.templateId, () =>
     noModelError(req.templateId, req.templateLabel),
   );
   const shapeModel = shapeModelFor(info, req.labelled);
   post({ type: 'stage', stage: 'pseudo-label' });
-  const load = sampleLoader(req, info.metadata.network.inputShape);
+  // The original image stays with each sample only when the refiner needs it (one item at a time).
+  const load = sampleLoader(req, info.metadata.network.inputShape, undefined, {
+    keepImage: !!refiner.refiner,
+  });
   let done = 0;
   const t0 = performance.now();
   for (const item of req.items) {
@@ -130,6 +144,7 @@ export async function pseudoLabel(
       item,
       shapeModel,
       decodingFor(info.metadata.training.heatmapTarget),
+      refiner.refiner,
     );
     post({ type: 'pseudo-labelled', result, done: ++done, total: req.items.length });
   }
@@ -140,5 +155,6 @@ export async function pseudoLabel(
     msPerStep: 0,
     pseudoLabelMsPerImage: done ? (performance.now() - t0) / done : 0,
     model: info,
+    ...(info.refiner ? { refiner: refinerNote(info, refiner) } : {}),
   });
 }
