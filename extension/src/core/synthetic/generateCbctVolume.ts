@@ -5,11 +5,10 @@
 import acquire from './acquire.ts';
 import drawCbctAnatomy from './cbctAnatomy.ts';
 import { resolveDevice } from './devices.ts';
-import { CBCT_LANDMARKS } from './landmarks.ts';
 import { CBCT_SHAPE_MODEL } from './models/shapeModels.ts';
 import createRandom, { deriveSeed } from './random.ts';
-import { createRaster3D, type Vec3 } from './raster3d.ts';
-import { placePoint, rotationMatrix, samplePose, sampleShape } from './sampleShape.ts';
+import { cbctVolume, placeCbctHead } from './placeCbctHead.ts';
+import { createRaster3D } from './raster3d.ts';
 import type { CbctOptions, SyntheticVolume } from './types.ts';
 import validateOptions from './validateOptions.ts';
 
@@ -41,33 +40,16 @@ export default function generateCbctVolume(options: CbctOptions = {}): Synthetic
   const dims: [number, number, number] = [o.width, o.height, o.depth];
   const spacingMm = o.spacingMm as [number, number, number];
   const device = resolveDevice(o.device, 3);
-  const shapeRng = createRandom(deriveSeed(o.seed, 11));
-  const drawRng = createRandom(deriveSeed(o.seed, 12));
-  const acquireRng = createRandom(deriveSeed(o.seed, 13));
-  const shape = sampleShape(CBCT_SHAPE_MODEL, shapeRng, o.shapeSigmaLimit, o.residualSdMm);
-  const pose = samplePose(shapeRng, { translationSdMm: 4, ...o.pose }, device, CBCT_SHAPE_MODEL);
-  const centre = dims.map((d, a) => (d - 1) * spacingMm[a] * 0.5);
-  const centred = shape.shapeMm.map((p) => p.map((v, a) => v - MODEL_BOX_CENTRE[a]));
-  const pointsMm = centred.map((p) => placePoint(p, pose, centre) as Vec3);
-  const rot = rotationMatrix(pose.rotationRad);
-  const axes = [0, 1, 2].map((c) => [rot[0][c], rot[1][c], rot[2][c]] as Vec3);
+  const head = placeCbctHead(o, device, MODEL_BOX_CENTRE, 4);
   const raster = createRaster3D(dims, spacingMm);
-  drawCbctAnatomy(raster, pointsMm, axes, pose.scale, drawRng, o.distractors);
-  const pixels = acquire(raster.data, dims, spacingMm, device, acquireRng);
-  return {
-    kind: 'cbct',
-    id: o.id ?? `cbct-${device.name}-${o.seed}`,
-    pixels,
-    width: dims[0],
-    height: dims[1],
-    depth: dims[2],
-    bitsStored: device.bitsStored,
-    spacingMm: [spacingMm[0], spacingMm[1], spacingMm[2]],
-    landmarksPx: pointsMm.map((p) => p.map((v, a) => v / spacingMm[a])),
-    landmarkNames: CBCT_LANDMARKS,
-    device: device.name,
-    seed: o.seed,
-    shapeParams: shape.params,
-    pose,
-  };
+  const drawRng = createRandom(deriveSeed(o.seed, 12));
+  drawCbctAnatomy(raster, head.pointsMm, head.axes, head.pose.scale, drawRng, o.distractors);
+  const pixels = acquire(
+    raster.data,
+    dims,
+    spacingMm,
+    device,
+    createRandom(deriveSeed(o.seed, 13)),
+  );
+  return cbctVolume(o.id ?? `cbct-${device.name}-${o.seed}`, pixels, o, device, head);
 }

@@ -11,11 +11,10 @@ import drawClinicalJaws from './clinicalCbctJaws.ts';
 import { addTrabeculae } from './clinicalCbctShapes.ts';
 import drawClinicalSkull from './clinicalCbctSkull.ts';
 import { resolveDevice } from './devices.ts';
-import { CBCT_LANDMARKS } from './landmarks.ts';
 import { CBCT_SHAPE_MODEL } from './models/shapeModels.ts';
 import createRandom, { deriveSeed } from './random.ts';
-import { createRaster3D, type Vec3 } from './raster3d.ts';
-import { placePoint, rotationMatrix, samplePose, sampleShape } from './sampleShape.ts';
+import { cbctVolume, placeCbctHead } from './placeCbctHead.ts';
+import { createRaster3D } from './raster3d.ts';
 import type { ClinicalCbctOptions, SyntheticVolume } from './types.ts';
 import validateOptions from './validateOptions.ts';
 
@@ -55,36 +54,15 @@ export default function generateClinicalCbctVolume(
   const dims: [number, number, number] = [o.width, o.height, o.depth];
   const spacingMm = o.spacingMm as [number, number, number];
   const device = resolveDevice(o.device, 3);
-  const shapeRng = createRandom(deriveSeed(o.seed, 11));
+  // An operator centres the head: a smaller translation than the small generator's 4 mm.
+  const head = placeCbctHead(o, device, FIELD_CENTRE, 2.5);
   const drawRng = createRandom(deriveSeed(o.seed, 22));
-  const acquireRng = createRandom(deriveSeed(o.seed, 23));
-  const shape = sampleShape(CBCT_SHAPE_MODEL, shapeRng, o.shapeSigmaLimit, o.residualSdMm);
-  const pose = samplePose(shapeRng, { translationSdMm: 2.5, ...o.pose }, device, CBCT_SHAPE_MODEL);
-  const centre = dims.map((d, a) => (d - 1) * spacingMm[a] * 0.5);
-  const centred = shape.shapeMm.map((p) => p.map((v, a) => v - FIELD_CENTRE[a]));
-  const pointsMm = centred.map((p) => placePoint(p, pose, centre) as Vec3);
-  const rot = rotationMatrix(pose.rotationRad);
-  const axes = [0, 1, 2].map((c) => [rot[0][c], rot[1][c], rot[2][c]] as Vec3);
   const raster = createRaster3D(dims, spacingMm);
-  const frame = { points: pointsMm, axes, scale: pose.scale };
+  const frame = { points: head.pointsMm, axes: head.axes, scale: head.pose.scale };
   drawClinicalSkull(raster, frame, drawRng);
   const dense = drawClinicalJaws(raster, frame, drawRng);
   addTrabeculae(raster, drawRng);
+  const acquireRng = createRandom(deriveSeed(o.seed, 23));
   const pixels = acquireClinicalCbct(raster.data, dims, spacingMm, device, dense, acquireRng);
-  return {
-    kind: 'cbct',
-    id: o.id ?? `cbct-clinical-${device.name}-${o.seed}`,
-    pixels,
-    width: dims[0],
-    height: dims[1],
-    depth: dims[2],
-    bitsStored: device.bitsStored,
-    spacingMm: [spacingMm[0], spacingMm[1], spacingMm[2]],
-    landmarksPx: pointsMm.map((p) => p.map((v, a) => v / spacingMm[a])),
-    landmarkNames: CBCT_LANDMARKS,
-    device: device.name,
-    seed: o.seed,
-    shapeParams: shape.params,
-    pose,
-  };
+  return cbctVolume(o.id ?? `cbct-clinical-${device.name}-${o.seed}`, pixels, o, device, head);
 }
