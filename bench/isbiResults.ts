@@ -59,6 +59,9 @@ function currentCommit(): string {
   }
 }
 
+/** The code a run measures is the code at its start: later commits must not be credited with it. */
+const COMMIT_AT_START = currentCommit();
+
 export function savePiece(
   dir: string,
   key: string,
@@ -72,7 +75,7 @@ export function savePiece(
     key,
     labelled,
     seed,
-    commit: currentCommit(),
+    commit: COMMIT_AT_START,
     command: `npm run bench:${bench} -- ${process.argv.slice(2).join(' ')}`,
     date: new Date().toISOString(),
     rows: rows.map(
