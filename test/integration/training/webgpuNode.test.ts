@@ -172,7 +172,10 @@ describe.skipIf(skipReason !== undefined)('landmarks train --backend webgpu', ()
     ]);
     const wasm = await train('wasm', 'model-wasm');
     expect(epochLoss(gpu.stderr)).toBeGreaterThan(0);
-    expect(Math.abs(epochLoss(gpu.stderr) - epochLoss(wasm.stderr))).toBeLessThanOrEqual(2e-4);
+    // The tolerance of the first test (1e-3 relative) plus the log's rounding to 4 decimals (a CI run
+    // on a clean clone logged losses 2e-4 apart).
+    const wasmLoss = epochLoss(wasm.stderr);
+    expect(Math.abs(epochLoss(gpu.stderr) - wasmLoss)).toBeLessThanOrEqual(1e-3 * wasmLoss + 1e-4);
     expect(bestMre(gpu.stdout)).toBeGreaterThan(0);
   });
 });
