@@ -769,7 +769,7 @@ async function accuracyTable() {
 }
 
 mkdirSync(path.dirname(args.out!), { recursive: true });
-if (!args['accuracy-only']) await speedTable();
+if (!args['accuracy-only'] && !args['table-only']) await speedTable();
 if (!args['speed-only']) await accuracyTable();
 if (args['rows-json']) process.exit(0);
 writeFileSync(args.out!, `${lines.join('\n')}\n`);
