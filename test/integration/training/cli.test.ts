@@ -4,13 +4,12 @@
 // refiner (model/refiner/) that `predict` applies and `refine` retrains. Bad input fails with the file
 // named.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile, mkdir, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PNG } from 'pngjs';
-import { generateCephalogram } from '../../../extension/src/core/synthetic/index.ts';
+import { idList, writeCephalogramFolder } from '../../support/cephalogramFolder.ts';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/landmarks.js');
@@ -18,29 +17,10 @@ const landmarks = (dir: string, ...args: string[]) =>
   run('node', [BIN, ...args], { cwd: dir, maxBuffer: 1 << 24 });
 
 async function writeStudyFolder(dir: string): Promise<void> {
-  await mkdir(path.join(dir, 'images'), { recursive: true });
-  const rows: string[] = [];
-  for (let seed = 1; seed <= 16; seed++) {
-    const s = generateCephalogram({ seed, width: 96, height: 120, spacingMm: [1.6, 1.6] });
-    const png = new PNG({ width: s.width, height: s.height });
-    const max = 2 ** s.bitsStored - 1;
-    s.pixels.forEach((v, i) => {
-      const g = Math.round((255 * v) / max);
-      png.data.set([g, g, g, 255], 4 * i);
-    });
-    const id = String(seed).padStart(3, '0');
-    await writeFile(path.join(dir, 'images', `${id}.png`), PNG.sync.write(png));
-    rows.push([id, ...s.landmarksPx.flatMap(([x, y]) => [x! + 0.5, y! + 0.5])].join(','));
-  }
-  const header = ['image', ...Array.from({ length: 19 }, (_, i) => `x${i + 1},y${i + 1}`)].join(
-    ',',
-  );
-  await writeFile(path.join(dir, 'landmarks.csv'), [header, ...rows].join('\n') + '\n');
-  const ids = (a: number, b: number) =>
-    Array.from({ length: b - a + 1 }, (_, i) => String(a + i).padStart(3, '0')).join('\n');
-  await writeFile(path.join(dir, 'labelled.txt'), ids(1, 6));
-  await writeFile(path.join(dir, 'unlabelled.txt'), ids(7, 12));
-  await writeFile(path.join(dir, 'validation.txt'), ids(13, 16));
+  await writeCephalogramFolder(dir, 16);
+  await writeFile(path.join(dir, 'labelled.txt'), idList(1, 6));
+  await writeFile(path.join(dir, 'unlabelled.txt'), idList(7, 12));
+  await writeFile(path.join(dir, 'validation.txt'), idList(13, 16));
 }
 
 describe('landmarks train / predict / evaluate', () => {

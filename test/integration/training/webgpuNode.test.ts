@@ -10,21 +10,17 @@
 // Skipped, with the reason, where the package or the SwiftShader driver is missing.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import integralCoordinates from '../../../extension/src/core/heatmap/integralCoordinates.ts';
-import createHeatmapModel from '../../../extension/src/core/models/createHeatmapModel.ts';
-import withHeatmapLogits from '../../../extension/src/core/models/heatmapLogits.ts';
-import { generateCephalogram } from '../../../extension/src/core/synthetic/index.ts';
-import createAdam from '../../../extension/src/core/tf/createAdam.ts';
 import setupNodeBackend from '../../../extension/src/node/nodeBackend.ts';
 import { SWIFTSHADER_ICD } from '../../../extension/src/node/webgpuNode.ts';
+import { idList, writeCephalogramFolder } from '../../support/cephalogramFolder.ts';
+import tinyUnetLosses from '../../support/tinyUnetLosses.ts';
 
 function missing(): string | undefined {
   try {
@@ -42,51 +38,6 @@ if (skipReason) console.warn(`webgpuNode.test.ts skipped: ${skipReason}`);
 /** Relative tolerance of a loss on webgpu against wasm. */
 const TOLERANCE = 1e-3;
 
-/** Losses of `steps` Adam steps of a tiny U-Net on fixed random data, from the given weights. */
-async function losses(
-  inputShape: number[],
-  architecture: 'unet2d' | 'unet3d',
-  steps: number,
-  weights: Float32Array[] | undefined,
-): Promise<{ losses: number[]; weights: Float32Array[] }> {
-  const { model } = createHeatmapModel({
-    inputShape,
-    landmarkCount: 3,
-    depth: 3,
-    baseFilters: 4,
-    architecture,
-    seed: 1,
-  });
-  if (weights) model.setWeights(model.getWeights().map((w, i) => tf.tensor(weights[i]!, w.shape)));
-  const initial = await Promise.all(
-    model.getWeights().map(async (w) => (await w.data()) as Float32Array),
-  );
-  const network = withHeatmapLogits(model);
-  const optimizer = createAdam(1e-2);
-  const x = tf.randomUniform([2, ...inputShape, 1], 0, 1, 'float32', 1);
-  const target = tf.randomUniform([2, 3, inputShape.length], 0, 1, 'float32', 2);
-  const out: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const loss = optimizer.minimize(
-      () =>
-        integralCoordinates(network.model.apply(x, { training: true }) as tf.Tensor, {
-          fromLogits: network.fromLogits,
-        })
-          .sub(target)
-          .abs()
-          .sum(2)
-          .mean() as tf.Scalar,
-      true,
-    )!;
-    out.push((await loss.data())[0]!);
-    loss.dispose();
-  }
-  tf.dispose([x, target]);
-  model.dispose();
-  optimizer.dispose();
-  return { losses: out, weights: initial };
-}
-
 function expectClose(actual: number[], expected: number[]): void {
   expect(actual).toHaveLength(expected.length);
   for (const [i, e] of expected.entries())
@@ -99,12 +50,12 @@ function expectClose(actual: number[], expected: number[]): void {
 describe.skipIf(skipReason !== undefined)('webgpu backend in Node (SwiftShader)', () => {
   it('trains the tiny 2D and 3D U-Nets with the losses of the wasm backend', async () => {
     expect(await setupNodeBackend('wasm', false)).toBe('wasm');
-    const wasm2d = await losses([32, 24], 'unet2d', 4, undefined);
-    const wasm3d = await losses([16, 16, 16], 'unet3d', 2, undefined);
+    const wasm2d = await tinyUnetLosses([32, 24], 'unet2d', 4, undefined);
+    const wasm3d = await tinyUnetLosses([16, 16, 16], 'unet3d', 2, undefined);
     expect(await setupNodeBackend('webgpu', false)).toBe('webgpu');
     expect(tf.getBackend()).toBe('webgpu');
-    const gpu2d = await losses([32, 24], 'unet2d', 4, wasm2d.weights);
-    const gpu3d = await losses([16, 16, 16], 'unet3d', 2, wasm3d.weights);
+    const gpu2d = await tinyUnetLosses([32, 24], 'unet2d', 4, wasm2d.weights);
+    const gpu3d = await tinyUnetLosses([16, 16, 16], 'unet3d', 2, wasm3d.weights);
     expect(wasm2d.losses.at(-1)!).toBeLessThan(wasm2d.losses[0]!);
     expectClose(gpu2d.losses, wasm2d.losses);
     expectClose(gpu3d.losses, wasm3d.losses);
@@ -119,24 +70,9 @@ describe.skipIf(skipReason !== undefined)('landmarks train --backend webgpu', ()
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'landmarks-webgpu-'));
-    await mkdir(path.join(dir, 'images'));
-    const rows: string[] = [];
-    for (let seed = 1; seed <= 8; seed++) {
-      const s = generateCephalogram({ seed, width: 96, height: 120, spacingMm: [1.6, 1.6] });
-      const png = new PNG({ width: s.width, height: s.height });
-      const max = 2 ** s.bitsStored - 1;
-      s.pixels.forEach((v, i) => {
-        const g = Math.round((255 * v) / max);
-        png.data.set([g, g, g, 255], 4 * i);
-      });
-      const id = String(seed).padStart(3, '0');
-      await writeFile(path.join(dir, 'images', `${id}.png`), PNG.sync.write(png));
-      rows.push([id, ...s.landmarksPx.flatMap(([x, y]) => [x! + 0.5, y! + 0.5])].join(','));
-    }
-    const header = ['image', ...Array.from({ length: 19 }, (_, i) => `x${i + 1},y${i + 1}`)];
-    await writeFile(path.join(dir, 'landmarks.csv'), [header.join(','), ...rows].join('\n'));
-    await writeFile(path.join(dir, 'labelled.txt'), '001\n002\n003\n004\n005\n006');
-    await writeFile(path.join(dir, 'validation.txt'), '007\n008');
+    await writeCephalogramFolder(dir, 8);
+    await writeFile(path.join(dir, 'labelled.txt'), idList(1, 6));
+    await writeFile(path.join(dir, 'validation.txt'), idList(7, 8));
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });

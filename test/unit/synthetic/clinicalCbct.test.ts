@@ -69,24 +69,8 @@ const ON_SURFACE: [string, number[], number][] = [
 /** 210 × 210 × 190 voxels: the default 16.8 × 16.8 × 15.2 cm field at 0.8 mm. */
 const MEDIUM = { width: 210, height: 210, depth: 190 };
 
-const BONY = [
-  'Nasion',
-  'Basion',
-  'Anterior nasal spine',
-  'Posterior nasal spine',
-  'Subspinale (A point)',
-  'Supramentale (B point)',
-  'Pogonion',
-  'Menton',
-  'Orbitale R',
-  'Orbitale L',
-  'Porion R',
-  'Porion L',
-  'Gonion R',
-  'Gonion L',
-  'Condylion R',
-  'Condylion L',
-];
+// Every landmark but Sella (in the fossa, on soft tissue over bone) and the incisal edge (on enamel).
+const BONY = CBCT_LANDMARKS.filter((n) => n !== 'Sella' && n !== 'Upper incisal incision');
 
 describe('generateClinicalCbctVolume', () => {
   it('is deterministic for a seed, differs between seeds, and shares the small generator shape', () => {
