@@ -215,25 +215,28 @@ async function speedTable() {
 const decoding = decodingFor(preset.schedule.heatmapTarget);
 
 /**
- * The product's points (createLandmarkPredictor without a refiner): the network's, then the robust
- * review against the labelled shapes' shape model (outliers re-read near the fit of the others).
+ * The network's points and the product's (createLandmarkPredictor without a refiner): the same points
+ * after the robust review against the labelled shapes' shape model (outliers re-read near the fit of
+ * the others), from one prediction per image.
  */
 async function predictReviewed(
   model: tf.LayersModel,
   test: TrainingSample[],
   shapeModel: ShapeModel,
-): Promise<number[][][]> {
-  const out: number[][][] = [];
+): Promise<{ network: number[][][]; reviewed: number[][][] }> {
+  const network: number[][][] = [];
+  const reviewed: number[][][] = [];
   for (const s of test) {
     const heat = await predictHeatmaps(model, s.image, decoding);
     const coarse = toOriginalPixels(heat.coords, s.letterbox);
-    out.push(
+    network.push(coarse);
+    reviewed.push(
       reviewPrediction(heat, coarse, s.letterbox, [SPACING_MM, SPACING_MM], shapeModel, {
         label: `image ${s.id}`,
       }).landmarksPx,
     );
   }
-  return out;
+  return { network, reviewed };
 }
 
 async function predictTest(model: tf.LayersModel, test: TrainingSample[]) {
@@ -462,13 +465,14 @@ async function accuracyRowsFor(
     ),
     { landmarkNames: [...CEPHALOGRAM_LANDMARKS] },
   );
-  const row = async (method: Method, predicted: number[][][], extra: Partial<AccuracyRow>) => {
-    const o = evaluate(predicted, testSamples, truth);
-    const rv = evaluate(
-      await predictReviewed(model, testSamples, labelledShapes),
+  const row = async (method: Method, extra: Partial<AccuracyRow>) => {
+    const { network: predicted, reviewed } = await predictReviewed(
+      model,
       testSamples,
-      truth,
+      labelledShapes,
     );
+    const o = evaluate(predicted, testSamples, truth);
+    const rv = evaluate(reviewed, testSamples, truth);
     const r: AccuracyRow = {
       labelled: k,
       unlabelled: method === 'supervised' ? 0 : unlabelled.length,
@@ -540,7 +544,7 @@ async function accuracyRowsFor(
     return ['pretrain', 'selftrain', 'finetune'].map((s) => per.get(s) ?? 0).join('/');
   };
   if (methods.includes('supervised'))
-    await row('supervised', await predictTest(model, testSamples), {
+    await row('supervised', {
       cpuMin: pretrainCpuMin,
       epochs: epochsText(pre.state),
       skippedSteps: pre.state.skippedSteps ?? 0,
@@ -568,7 +572,7 @@ async function accuracyRowsFor(
       options(method),
       resume,
     );
-    await row(method, await predictTest(model, testSamples), {
+    await row(method, {
       cpuMin: cpuMinutes(cpu),
       sharedPretrainCpuMin: pretrainCpuMin,
       epochs: epochsText(result.state),
