@@ -42,9 +42,9 @@ export function paintSdf3(
 ): void {
   const [sx, sy, sz] = r.spacingMm;
   const edge = Math.max(sx, sy, sz);
-  const [i0, i1] = range(r, 0, centre[0] - reachMm - edge, centre[0] + reachMm + edge);
-  const [j0, j1] = range(r, 1, centre[1] - reachMm - edge, centre[1] + reachMm + edge);
-  const [k0, k1] = range(r, 2, centre[2] - reachMm - edge, centre[2] + reachMm + edge);
+  const [[i0, i1], [j0, j1], [k0, k1]] = [0, 1, 2].map((a) =>
+    range(r, a, centre[a] - reachMm - edge, centre[a] + reachMm + edge),
+  );
   const blockReach = 1.5 * Math.hypot(BLOCK * sx, BLOCK * sy, BLOCK * sz) * 0.5 + edge;
   const [nx, ny] = r.dims;
   for (let bk = k0; bk <= k1; bk += BLOCK) {
@@ -181,9 +181,9 @@ export function setSdf3(
 ): void {
   const [sx, sy, sz] = r.spacingMm;
   const edge = Math.max(sx, sy, sz);
-  const [i0, i1] = range(r, 0, centre[0] - reachMm - edge, centre[0] + reachMm + edge);
-  const [j0, j1] = range(r, 1, centre[1] - reachMm - edge, centre[1] + reachMm + edge);
-  const [k0, k1] = range(r, 2, centre[2] - reachMm - edge, centre[2] + reachMm + edge);
+  const [[i0, i1], [j0, j1], [k0, k1]] = [0, 1, 2].map((a) =>
+    range(r, a, centre[a] - reachMm - edge, centre[a] + reachMm + edge),
+  );
   const deepest = Math.max(0, ...layers.map((l) => l.inset));
   const last = layers[layers.length - 1].value;
   const insets = Float64Array.from(layers, (l) => l.inset);
